@@ -1,0 +1,75 @@
+"""Earning points for a purchase: a base rate, tier multipliers and campaigns.
+
+Multipliers are integers in per-mille (1500 = 1.5x) so the arithmetic is exact; the result
+is rounded down (a member never gets a fraction of a point)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from desktop.core.errors import InvalidInput
+from desktop.core.members import Tier
+
+DEFAULT_TIER_PERMILLE = {
+    Tier.REGULAR: 1000,
+    Tier.SILVER: 1200,
+    Tier.GOLD: 1500,
+    Tier.PLATINUM: 2000,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A time window with a multiplier, e.g. Spring Festival double points (2000 ‰).
+    `tiers` empty means every tier."""
+
+    campaign_id: str
+    name: str
+    starts: datetime
+    ends: datetime  # exclusive
+    multiplier_permille: int
+    tiers: frozenset[Tier] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if self.multiplier_permille <= 0:
+            raise InvalidInput("a campaign multiplier must be greater than zero")
+        if self.ends <= self.starts:
+            raise InvalidInput("a campaign must end after it starts")
+
+    def applies(self, tier: Tier, now: datetime) -> bool:
+        return self.starts <= now < self.ends and (not self.tiers or tier in self.tiers)
+
+
+@dataclass(frozen=True, slots=True)
+class EarnRule:
+    fen_per_point: int = 100  # 1 point per yuan spent
+    tier_permille: dict[Tier, int] = field(default_factory=lambda: dict(DEFAULT_TIER_PERMILLE))
+
+
+@dataclass(frozen=True, slots=True)
+class EarnQuote:
+    points: int
+    tier_permille: int
+    campaign: Campaign | None
+
+
+def points_for_purchase(
+    amount_fen: int,
+    tier: Tier,
+    now: datetime,
+    rule: EarnRule,
+    campaigns: tuple[Campaign, ...] = (),
+) -> EarnQuote:
+    """Points earned on a purchase. Campaigns do not stack: the best one that applies wins."""
+    if amount_fen <= 0:
+        raise InvalidInput(f"purchase amount must be greater than zero, got {amount_fen} fen")
+    tier_pm = rule.tier_permille.get(tier, 1000)
+    best = max(
+        (c for c in campaigns if c.applies(tier, now)),
+        key=lambda c: c.multiplier_permille,
+        default=None,
+    )
+    campaign_pm = best.multiplier_permille if best else 1000
+    points = amount_fen * tier_pm * campaign_pm // (rule.fen_per_point * 1000 * 1000)
+    return EarnQuote(points, tier_pm, best)

@@ -1,0 +1,1 @@
+"""Application services: what the till window and the `lantern` command both call."""

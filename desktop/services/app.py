@@ -1,0 +1,40 @@
+"""The services of one store, bundled: what the till window and the CLI hold on to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from desktop.services.context import LinkState, ServiceContext
+from desktop.services.day import DayService
+from desktop.services.setup import SetupService
+from desktop.services.stock import StockService
+from desktop.services.till import TillService
+from desktop.store.database import StoreDB, open_store
+from desktop.store.staff import Staff
+
+
+class StoreServices:
+    def __init__(
+        self,
+        db: StoreDB,
+        clock: Callable[[], datetime] | None = None,
+        link: Callable[[], LinkState] = LinkState,
+    ) -> None:
+        self.ctx = ServiceContext(db, clock, link)
+        self.db = db
+        self.till = TillService(self.ctx)
+        self.stock = StockService(self.ctx)
+        self.day = DayService(self.ctx)
+        self.setup = SetupService(self.ctx)
+
+    @classmethod
+    def open(cls, path: Path | str, clock: Callable[[], datetime] | None = None) -> StoreServices:
+        return cls(open_store(path), clock)
+
+    def login(self, staff_id: str, pin: str, *, manager: bool = False) -> Staff:
+        return self.ctx.authenticate(staff_id, pin, manager=manager)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,181 @@
+"""The demo store: a believable Shanghai store with Chinese member names, tiers, lots that
+expire at different dates, ~30 gifts across the 100/500/1000/5000 bands (some platinum-only,
+some points + cash, a couple near their low-stock threshold). Deterministic for a seed.
+
+`populate_bulk` adds members at benchmark scale (1,000,000) in one fast transaction."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from desktop.core.cardnumber import make_card_number
+from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.lots import ExpiryPolicy
+from desktop.core.members import Member, MemberId, MemberStatus, Tier
+from desktop.services.app import StoreServices
+from desktop.services.setup import OpeningLot, init_store
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "catalogue.json"
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+COMPOUND_SURNAMES = ["欧阳", "司马", "诸葛", "上官", "慕容"]
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏建华红梅斌辉飞鑫波宁凯琳颖婷雪慧俊浩晨阳欣怡子轩梓涵雨萱思远嘉怡佳琪宇航"
+TIER_WEIGHTS = [(Tier.REGULAR, 55), (Tier.SILVER, 25), (Tier.GOLD, 14), (Tier.PLATINUM, 6)]
+
+
+def demo_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def member_name(rng: random.Random) -> str:
+    surname = rng.choice(COMPOUND_SURNAMES) if rng.random() < 0.03 else rng.choice(SURNAMES)
+    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return surname + given
+
+
+def member_id(n: int) -> str:
+    return f"M{n:08d}"
+
+
+def card_number(n: int) -> str:
+    return make_card_number(f"8800{n:08d}")
+
+
+def _tier(rng: random.Random) -> Tier:
+    return rng.choices([t for t, _ in TIER_WEIGHTS], [w for _, w in TIER_WEIGHTS])[0]
+
+
+def _lots(
+    rng: random.Random, tier: Tier, today: date, policy: ExpiryPolicy
+) -> tuple[OpeningLot, ...]:
+    scale = {Tier.REGULAR: 1, Tier.SILVER: 2, Tier.GOLD: 4, Tier.PLATINUM: 10}[tier]
+    lots = []
+    # last year's points (expire at the end of this year: "expiring soon" in December),
+    # this year's, and for some members a lot earned two years ago on a longer policy
+    for years_ago in (1, 0):
+        if rng.random() < 0.8:
+            earned = date(
+                today.year - years_ago, rng.randint(1, 12 if years_ago else today.month), 1
+            )
+            points = rng.randint(50, 1500) * scale
+            lots.append(OpeningLot(points, earned, policy.expires_on(earned)))
+    if rng.random() < 0.3:
+        # campaign bonus points are valid for 60 days: some run out within the month
+        expires = today + timedelta(days=rng.randint(3, 28))
+        lots.append(OpeningLot(rng.randint(20, 300) * scale, expires - timedelta(days=60), expires))
+    return tuple(lots)
+
+
+def build_demo(
+    path: Path | str,
+    members: int = 200,
+    seed: int = 2026,
+    clock: Callable[[], datetime] | None = None,
+) -> StoreServices:
+    """Create the demo store at `path` (a new file) and open today's business day."""
+    data = demo_data()
+    s = data["store"]
+    db = init_store(path, s["store_id"], s["name_zh"], s["name_en"], s["timezone"])
+    app = StoreServices(db, clock)
+    for staff in data["staff"]:
+        app.setup.add_staff(staff["staff_id"], staff["name"], staff["role"], staff["pin"])
+    for c in data["campaigns"]:
+        app.setup.add_campaign(c)
+    for g in data["gifts"]:
+        app.setup.upsert_gift(
+            Gift(
+                gift_id=GiftId(g["gift_id"]),
+                name_zh=g["name_zh"],
+                name_en=g["name_en"],
+                category=g["category"],
+                prices=tuple(Price(p, c) for p, c in g["prices"]),
+                min_tier=Tier(g.get("min_tier", "regular")),
+                active_from=datetime.fromisoformat(g["active_from"])
+                if g.get("active_from")
+                else None,
+                active_until=datetime.fromisoformat(g["active_until"])
+                if g.get("active_until")
+                else None,
+                low_stock_threshold=g["low"],
+            ),
+            g["stock"],
+        )
+    rng = random.Random(seed)
+    today = app.ctx.today()
+    policy = app.ctx.expiry_policy()
+    for n in range(1, members + 1):
+        tier = _tier(rng)
+        status = MemberStatus.BLOCKED if n % 97 == 0 else MemberStatus.ACTIVE
+        birthday = date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        m = Member(MemberId(member_id(n)), member_name(rng), tier, status, card_number(n), birthday)
+        app.setup.add_member(m, _lots(rng, tier, today, policy))
+    manager = next(x for x in data["staff"] if x["role"] == "manager")
+    app.day.open(app.login(manager["staff_id"], manager["pin"], manager=True))
+    return app
+
+
+def populate_bulk(
+    app: StoreServices, members: int, ledger_rows: int, seed: int = 7, start: int = 1
+) -> None:
+    """Add `members` members (ids from `start`) with `ledger_rows` opening lots spread
+    over them, in one transaction with executemany. Cached balances match the ledger."""
+    rng = random.Random(seed)
+    today = app.ctx.today()
+    policy = app.ctx.expiry_policy()
+    at = app.ctx.now().isoformat()
+    with app.db.write() as conn:
+        batch: list[tuple[Any, ...]] = []
+        for n in range(start, start + members):
+            tier = _tier(rng)
+            batch.append((member_id(n), member_name(rng), tier.value, "active", card_number(n)))
+            if len(batch) == 50_000:
+                conn.executemany(
+                    "INSERT INTO members (member_id, name, tier, status, card_number) VALUES (?, ?, ?, ?, ?)",
+                    batch,
+                )
+                batch.clear()
+        if batch:
+            conn.executemany(
+                "INSERT INTO members (member_id, name, tier, status, card_number) VALUES (?, ?, ?, ?, ?)",
+                batch,
+            )
+        lots: list[tuple[Any, ...]] = []
+        ledger: list[tuple[Any, ...]] = []
+        balances: dict[str, int] = {}
+        for _ in range(ledger_rows):
+            mid = member_id(rng.randrange(start, start + members))
+            earned = date(today.year - rng.randint(0, 1), rng.randint(1, today.month), 1)
+            points = rng.randint(100, 3000)
+            lot_id = str(uuid.UUID(int=rng.getrandbits(128)))
+            lots.append(
+                (
+                    lot_id,
+                    mid,
+                    earned.isoformat(),
+                    policy.expires_on(earned).isoformat(),
+                    points,
+                    points,
+                )
+            )
+            ledger.append((mid, lot_id, points, "opening", "opening", at))
+            balances[mid] = balances.get(mid, 0) + points
+        conn.executemany(
+            "INSERT INTO point_lots (lot_id, member_id, earned_on, expires_on, original, remaining) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            lots,
+        )
+        conn.executemany(
+            "INSERT INTO points_ledger (member_id, lot_id, delta, kind, ref, at) VALUES (?, ?, ?, ?, ?, ?)",
+            ledger,
+        )
+        conn.executemany(
+            "UPDATE members SET balance = ? WHERE member_id = ?",
+            [(b, m) for m, b in balances.items()],
+        )

@@ -1,0 +1,152 @@
+"""Setting up a store: the database, staff, members (with opening lots), the catalogue,
+and the integrity check that proves every cached figure equals its ledger."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from desktop.core.catalogue import Gift
+from desktop.core.errors import InvalidInput
+from desktop.core.lots import LotId, PointLot, PointsAccount
+from desktop.core.members import Member
+from desktop.services.context import ServiceContext
+from desktop.store import catalogue as gifts_repo
+from desktop.store import members as members_repo
+from desktop.store import outbox, settings
+from desktop.store.database import StoreDB, open_store
+from desktop.store.staff import Staff, add_staff
+
+
+def init_store(
+    path: Path | str, store_id: str, name_zh: str, name_en: str, timezone: str = "Asia/Shanghai"
+) -> StoreDB:
+    """Create (or re-open) a store database and record who this store is."""
+    if not store_id.strip() or not store_id.replace("-", "").isalnum():
+        raise InvalidInput(f"store id must be letters and digits (e.g. SH001), got {store_id!r}")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"unknown time zone {timezone!r} (e.g. Asia/Shanghai)") from None
+    db = open_store(path, create=True)
+    try:
+        with db.write() as conn:
+            existing = settings.get(conn, "store_id")
+            if existing is not None and existing != store_id:
+                raise InvalidInput(
+                    f"{path} already belongs to store {existing}; use another file for {store_id}"
+                )
+            settings.put(conn, "store_id", store_id)
+            settings.put(conn, "store_name_zh", name_zh)
+            settings.put(conn, "store_name_en", name_en)
+            settings.put(conn, "timezone", timezone)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+@dataclass(frozen=True)
+class OpeningLot:
+    points: int
+    earned_on: date
+    expires_on: date
+
+
+class SetupService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.db = ctx.db
+
+    def add_staff(self, staff_id: str, name: str, role: str, pin: str) -> Staff:
+        with self.db.write() as conn:
+            return add_staff(conn, staff_id, name, role, pin)
+
+    def add_member(self, member: Member, lots: tuple[OpeningLot, ...] = ()) -> None:
+        """A member as head office issued them, with their opening point lots."""
+        at = self.ctx.now().isoformat()
+        with self.db.write() as conn:
+            if conn.execute(
+                "SELECT 1 FROM members WHERE member_id = ?", (member.member_id,)
+            ).fetchone():
+                raise InvalidInput(f"member {member.member_id} already exists")
+            members_repo.insert_member(conn, member)
+            self._opening_lots(conn, member.member_id, lots, at)
+
+    def _opening_lots(
+        self, conn: Any, member_id: str, lots: tuple[OpeningLot, ...], at: str
+    ) -> None:
+        if not lots:
+            return
+        after = PointsAccount(
+            tuple(
+                PointLot(
+                    LotId(str(uuid.uuid4())), lot.earned_on, lot.expires_on, lot.points, lot.points
+                )
+                for lot in lots
+            )
+        )
+        members_repo.apply_account(
+            conn, member_id, PointsAccount(), after, "opening", "opening", at
+        )
+
+    def upsert_gift(self, gift: Gift, opening_stock: int = 0) -> None:
+        at = self.ctx.now().isoformat()
+        with self.db.write() as conn:
+            new = (
+                conn.execute("SELECT 1 FROM gifts WHERE gift_id = ?", (gift.gift_id,)).fetchone()
+                is None
+            )
+            gifts_repo.upsert_gift(conn, gift)
+            if new and opening_stock:
+                gifts_repo.move_stock(
+                    conn,
+                    gift.gift_id,
+                    opening_stock,
+                    "receive",
+                    "opening",
+                    at,
+                    None,
+                    "opening stock",
+                )
+
+    def add_campaign(self, row: dict[str, Any]) -> None:
+        for key in ("starts", "ends"):
+            datetime.fromisoformat(row[key])
+        with self.db.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO campaigns (campaign_id, name, starts, ends, "
+                "multiplier_permille, tiers) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    row["campaign_id"],
+                    row["name"],
+                    row["starts"],
+                    row["ends"],
+                    int(row["multiplier_permille"]),
+                    row.get("tiers", ""),
+                ),
+            )
+
+    def check(self) -> list[str]:
+        """Every inconsistency between cached figures and their ledgers, and in the outbox
+        chain; empty when the store is sound. Read-only."""
+        with self.db._lock:
+            conn = self.db.conn
+            problems = [
+                f"sqlite: {r[0]}" for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"
+            ]
+            problems += members_repo.ledger_mismatches(conn)
+            problems += gifts_repo.stock_mismatches(conn)
+            problems += outbox.chain_problems(conn)
+            neg = conn.execute(
+                "SELECT COUNT(*) FROM members WHERE balance < 0 AND debt = 0"
+            ).fetchone()[0]
+            if neg:
+                problems.append(
+                    f"{neg} member(s) have a negative balance with no recorded overdraft"
+                )
+        return problems

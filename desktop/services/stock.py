@@ -1,0 +1,120 @@
+"""Gift stock: receiving deliveries, counting and adjusting (manager), low-stock alerts."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from desktop.core.catalogue import Gift
+from desktop.core.errors import InvalidInput
+from desktop.core.money import parse_int, parse_quantity
+from desktop.services.context import ServiceContext, record_request, require_manager, seen_request
+from desktop.store import catalogue as gifts_repo
+from desktop.store import outbox
+from desktop.store.staff import Staff
+
+
+@dataclass(frozen=True)
+class StockMove:
+    movement_id: str
+    gift_id: str
+    delta: int
+    stock_after: int
+    replayed: bool = False
+
+
+class StockService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.db = ctx.db
+
+    def catalogue(self) -> list[tuple[Gift, int]]:
+        with self.db._lock:
+            return gifts_repo.list_gifts(self.db.conn)
+
+    def low_stock(self) -> list[tuple[Gift, int]]:
+        return [(g, s) for g, s in self.catalogue() if g.is_low(s)]
+
+    def receive(
+        self, manager: Staff, request_id: str, gift_id: str, quantity: int | str, note: str = ""
+    ) -> StockMove:
+        """A delivery counted into the store by a manager."""
+        require_manager(manager)
+        qty = parse_quantity(quantity)
+        return self._move(manager, request_id, "receive", gift_id, qty, note)
+
+    def adjust(
+        self,
+        manager: Staff,
+        request_id: str,
+        gift_id: str,
+        *,
+        counted: int | str | None = None,
+        delta: int | str | None = None,
+        reason: str,
+    ) -> StockMove:
+        """Correct stock after a count (`counted`: what is on the shelf) or by `delta`
+        (breakage, samples). A reason is required; it goes on the reconciliation."""
+        require_manager(manager)
+        if not reason.strip():
+            raise InvalidInput("a stock adjustment needs a reason (e.g. 'damaged in store')")
+        if (counted is None) == (delta is None):
+            raise InvalidInput("give either the counted quantity or the change, not both")
+        if counted is not None:
+            n = parse_int(counted, "counted quantity")
+            if n < 0:
+                raise InvalidInput(f"counted quantity cannot be negative, got {n}")
+            with self.db._lock:
+                _, stock = gifts_repo.get_gift(self.db.conn, gift_id)
+            change = n - stock
+            if change == 0:
+                raise InvalidInput(
+                    f"gift {gift_id}: the count matches the stock ({n}); nothing to adjust"
+                )
+            content_extra = {"counted": n}
+        else:
+            change = parse_int(delta if delta is not None else 0, "stock change")
+            if change == 0:
+                raise InvalidInput("a stock change must not be zero")
+            content_extra = {"delta": change}
+        return self._move(manager, request_id, "adjust", gift_id, change, reason, content_extra)
+
+    def _move(
+        self,
+        staff: Staff,
+        request_id: str,
+        kind: str,
+        gift_id: str,
+        delta: int,
+        note: str,
+        extra: dict[str, int] | None = None,
+    ) -> StockMove:
+        content = {"gift": gift_id, "delta": delta, "note": note, **(extra or {})}
+        at = self.ctx.now().isoformat()
+        with self.db.write() as conn:
+            done = seen_request(conn, request_id, f"stock_{kind}", content)
+            if done is not None:
+                row = conn.execute(
+                    "SELECT gift_id, delta FROM stock_ledger WHERE ref = ?", (done,)
+                ).fetchone()
+                _, stock = gifts_repo.get_gift(conn, row[0])
+                return StockMove(done, row[0], row[1], stock, replayed=True)
+            movement_id = str(uuid.uuid4())
+            stock = gifts_repo.move_stock(
+                conn, gift_id, delta, kind, movement_id, at, staff.staff_id, note or None
+            )
+            record_request(conn, request_id, f"stock_{kind}", content, movement_id, at)
+            outbox.append(
+                conn,
+                f"stock_{kind}",
+                {
+                    "movement_id": movement_id,
+                    "gift_id": gift_id,
+                    "delta": delta,
+                    "staff_id": staff.staff_id,
+                    "note": note,
+                    "at": at,
+                },
+                at,
+            )
+        return StockMove(movement_id, gift_id, delta, stock)

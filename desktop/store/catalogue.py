@@ -1,0 +1,101 @@
+"""Gifts and the append-only stock ledger (cached stock per gift, proven by the ledger)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+
+from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.errors import InvalidInput, NotFound
+from desktop.core.members import Tier
+
+
+def _gift(row: sqlite3.Row) -> Gift:
+    return Gift(
+        gift_id=GiftId(row["gift_id"]),
+        name_zh=row["name_zh"],
+        name_en=row["name_en"],
+        category=row["category"],
+        prices=tuple(Price(p, c) for p, c in json.loads(row["prices"])),
+        min_tier=Tier(row["min_tier"]),
+        active_from=datetime.fromisoformat(row["active_from"]) if row["active_from"] else None,
+        active_until=datetime.fromisoformat(row["active_until"]) if row["active_until"] else None,
+        low_stock_threshold=row["low_stock_threshold"],
+    )
+
+
+def get_gift(conn: sqlite3.Connection, gift_id: str) -> tuple[Gift, int]:
+    """The gift and its stock on hand."""
+    row = conn.execute("SELECT * FROM gifts WHERE gift_id = ?", (gift_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"unknown gift {gift_id!r}: check the gift code in the catalogue")
+    return _gift(row), int(row["stock"])
+
+
+def list_gifts(conn: sqlite3.Connection) -> list[tuple[Gift, int]]:
+    rows = conn.execute("SELECT * FROM gifts ORDER BY category, gift_id").fetchall()
+    return [(_gift(r), int(r["stock"])) for r in rows]
+
+
+def upsert_gift(conn: sqlite3.Connection, g: Gift) -> None:
+    conn.execute(
+        "INSERT INTO gifts (gift_id, name_zh, name_en, category, prices, min_tier, active_from, "
+        "active_until, low_stock_threshold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (gift_id) DO UPDATE SET name_zh = excluded.name_zh, "
+        "name_en = excluded.name_en, category = excluded.category, prices = excluded.prices, "
+        "min_tier = excluded.min_tier, active_from = excluded.active_from, "
+        "active_until = excluded.active_until, "
+        "low_stock_threshold = excluded.low_stock_threshold",
+        (
+            g.gift_id,
+            g.name_zh,
+            g.name_en,
+            g.category,
+            json.dumps([[p.points, p.cash_fen] for p in g.prices]),
+            g.min_tier.value,
+            g.active_from.isoformat() if g.active_from else None,
+            g.active_until.isoformat() if g.active_until else None,
+            g.low_stock_threshold,
+        ),
+    )
+
+
+def move_stock(
+    conn: sqlite3.Connection,
+    gift_id: str,
+    delta: int,
+    kind: str,
+    ref: str,
+    at: str,
+    staff_id: str | None = None,
+    reason: str | None = None,
+) -> int:
+    """Append a stock movement and update the cached count; returns the new stock.
+    A movement that would take stock below zero is refused (nothing written)."""
+    row = conn.execute("SELECT stock FROM gifts WHERE gift_id = ?", (gift_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"unknown gift {gift_id!r}: check the gift code in the catalogue")
+    new = int(row[0]) + delta
+    if new < 0:
+        raise InvalidInput(
+            f"gift {gift_id}: stock would go below zero ({row[0]} on hand, change {delta})"
+        )
+    conn.execute(
+        "INSERT INTO stock_ledger (gift_id, delta, kind, ref, staff_id, reason, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (gift_id, delta, kind, ref, staff_id, reason, at),
+    )
+    conn.execute("UPDATE gifts SET stock = ? WHERE gift_id = ?", (new, gift_id))
+    return new
+
+
+def stock_mismatches(conn: sqlite3.Connection) -> list[str]:
+    return [
+        f"gift {r['gift_id']}: cached stock {r['stock']} but stock ledger sums to {r['total']}"
+        for r in conn.execute(
+            "SELECT g.gift_id, g.stock, COALESCE(SUM(s.delta), 0) AS total FROM gifts g "
+            "LEFT JOIN stock_ledger s ON s.gift_id = g.gift_id GROUP BY g.gift_id "
+            "HAVING g.stock <> COALESCE(SUM(s.delta), 0)"
+        )
+    ]

@@ -1,0 +1,201 @@
+"""Opening the store database: format checks, durability settings, migrations, transactions.
+
+- A file that is not SQLite, or SQLite that is not Lantern's, or Lantern's from a newer
+  schema, is refused with a clear message before anything is written to it.
+- WAL with synchronous=FULL: a commit that returned is on disk, even after a power cut.
+- Migrations are numbered SQL files in db/store/; each is applied together with its row in
+  schema_migrations in one transaction.
+- `write()` opens BEGIN IMMEDIATE, so the whole effect of an operation commits or none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop.core.errors import LanternError
+
+log = logging.getLogger(__name__)
+
+APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern store file
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "store"
+_MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class StoreFileError(LanternError):
+    """The database file cannot be used: not a database, not Lantern's, too new, damaged."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        m = _MIGRATION_RE.match(path.name)
+        if not m:
+            raise StoreFileError(f"migration file {path.name} is not named NNNN_name.sql")
+        found.append(Migration(int(m.group(1)), m.group(2), path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise StoreFileError(f"migrations in {directory} are not numbered 1..n: {versions}")
+    return found
+
+
+class StoreDB:
+    """One connection to a store database file. Writes are serialised by a lock, so the
+    object can be shared by a GUI worker thread and a sync thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = Database(conn)
+        self._lock = threading.RLock()
+
+    # --- transactions ------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; any exception rolls the whole effect back."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+            return row
+
+    def scalar(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.scalar("PRAGMA user_version"))
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _check_file(conn: sqlite3.Connection, path: Path, latest: int) -> tuple[int, bool]:
+    """(schema version, is empty). Raises StoreFileError for anything not ours."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise StoreFileError(
+            f"{path} is not a Lantern store database ({e}); check the path, or restore the "
+            "store database from its backup"
+        ) from e
+    if tables == 0 and app_id == 0:
+        return 0, True
+    if app_id != APPLICATION_ID:
+        raise StoreFileError(
+            f"{path} is an SQLite database but not a Lantern store database; "
+            "check the path (nothing was changed)"
+        )
+    if version > latest:
+        raise StoreFileError(
+            f"{path} has schema version {version}, newer than this Lantern understands "
+            f"({latest}); install the newer Lantern (nothing was changed)"
+        )
+    return version, False
+
+
+def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
+    """Open (and upgrade) a store database. `create` allows making a new file."""
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise StoreFileError(
+                f"no store database at {path}; create one with `lantern store init` "
+                "or `lantern demo`"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif path.is_dir():
+        raise StoreFileError(f"{path} is a folder, not a store database file")
+    migrations = load_migrations()
+    conn = _connect(path)
+    try:
+        version, empty = _check_file(conn, path, len(migrations))
+        if empty and not create:
+            raise StoreFileError(
+                f"{path} is an empty file, not a store database; create one with "
+                "`lantern store init`"
+            )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=10000")
+        store = StoreDB(conn, path)
+        _migrate(store, version, migrations)
+        return store
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _migrate(store: StoreDB, current: int, migrations: list[Migration]) -> None:
+    for m in migrations[current:]:
+        log.info("applying store migration %04d_%s to %s", m.version, m.name, store.path)
+        with store.write() as conn:
+            if m.version == 1:
+                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                conn.execute(
+                    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                    "name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+            for statement in _split_sql(m.sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (m.version, m.name, datetime.now(UTC).isoformat()),
+            )
+            conn.execute(f"PRAGMA user_version={m.version}")
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements (executescript would commit on its own)."""
+    statements, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buf.strip():
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements

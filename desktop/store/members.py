@@ -1,0 +1,159 @@
+"""Members, their point lots and the append-only points ledger.
+
+`apply_account` is the one way points change: it takes the account before and after a
+domain operation and writes the lot changes, the ledger rows that explain them and the
+cached balance, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from desktop.core.errors import NotFound
+from desktop.core.lots import LotId, PointLot, PointsAccount
+from desktop.core.members import Member, MemberId, MemberStatus, Tier
+
+
+def _member(row: sqlite3.Row) -> Member:
+    return Member(
+        member_id=MemberId(row["member_id"]),
+        name=row["name"],
+        tier=Tier(row["tier"]),
+        status=MemberStatus(row["status"]),
+        card_number=row["card_number"],
+        birthday=date.fromisoformat(row["birthday"]) if row["birthday"] else None,
+    )
+
+
+def get_member(conn: sqlite3.Connection, member_id: str) -> Member:
+    row = conn.execute("SELECT * FROM members WHERE member_id = ?", (member_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"unknown member {member_id!r}: check the code or card number")
+    return _member(row)
+
+
+def find_member_by_card(conn: sqlite3.Connection, card_number: str) -> Member:
+    row = conn.execute("SELECT * FROM members WHERE card_number = ?", (card_number,)).fetchone()
+    if row is None:
+        raise NotFound(f"no member has card number {card_number}: check the number")
+    return _member(row)
+
+
+def insert_member(conn: sqlite3.Connection, m: Member) -> None:
+    conn.execute(
+        "INSERT INTO members (member_id, name, tier, status, card_number, birthday) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            m.member_id,
+            m.name,
+            m.tier.value,
+            m.status.value,
+            m.card_number,
+            m.birthday.isoformat() if m.birthday else None,
+        ),
+    )
+
+
+def load_account(conn: sqlite3.Connection, member_id: str) -> PointsAccount:
+    lots = tuple(
+        PointLot(
+            LotId(r["lot_id"]),
+            date.fromisoformat(r["earned_on"]),
+            date.fromisoformat(r["expires_on"]),
+            r["original"],
+            r["remaining"],
+        )
+        for r in conn.execute(
+            "SELECT * FROM point_lots WHERE member_id = ? ORDER BY expires_on, earned_on, lot_id",
+            (member_id,),
+        )
+    )
+    debt = conn.execute("SELECT debt FROM members WHERE member_id = ?", (member_id,)).fetchone()
+    if debt is None:
+        raise NotFound(f"unknown member {member_id!r}")
+    return PointsAccount(lots, int(debt[0]))
+
+
+def cached_balance(conn: sqlite3.Connection, member_id: str) -> int:
+    row = conn.execute("SELECT balance FROM members WHERE member_id = ?", (member_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"unknown member {member_id!r}")
+    return int(row[0])
+
+
+def apply_account(
+    conn: sqlite3.Connection,
+    member_id: str,
+    before: PointsAccount,
+    after: PointsAccount,
+    kind: str,
+    ref: str,
+    at: str,
+) -> None:
+    """Write the difference between two accounts as lot updates plus ledger rows."""
+    old = {lot.lot_id: lot for lot in before.lots}
+    for lot in after.lots:
+        prev = old.get(lot.lot_id)
+        if prev is None:
+            conn.execute(
+                "INSERT INTO point_lots (lot_id, member_id, earned_on, expires_on, original, "
+                "remaining) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    lot.lot_id,
+                    member_id,
+                    lot.earned_on.isoformat(),
+                    lot.expires_on.isoformat(),
+                    lot.original,
+                    lot.remaining,
+                ),
+            )
+            delta = lot.remaining
+        else:
+            delta = lot.remaining - prev.remaining
+            if delta:
+                conn.execute(
+                    "UPDATE point_lots SET remaining = ? WHERE lot_id = ?",
+                    (lot.remaining, lot.lot_id),
+                )
+        if delta:
+            conn.execute(
+                "INSERT INTO points_ledger (member_id, lot_id, delta, kind, ref, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (member_id, lot.lot_id, delta, kind, ref, at),
+            )
+    if after.debt != before.debt:
+        conn.execute(
+            "INSERT INTO points_ledger (member_id, lot_id, delta, kind, ref, at) "
+            "VALUES (?, NULL, ?, ?, ?, ?)",
+            (member_id, before.debt - after.debt, kind, ref, at),
+        )
+    conn.execute(
+        "UPDATE members SET balance = ?, debt = ? WHERE member_id = ?",
+        (after.balance, after.debt, member_id),
+    )
+
+
+def ledger_mismatches(conn: sqlite3.Connection) -> list[str]:
+    """Every way the cached figures disagree with the ledger; empty when all is well."""
+    problems = []
+    for r in conn.execute(
+        "SELECT m.member_id, m.balance, m.debt, COALESCE(l.total, 0) AS total, "
+        "COALESCE(l.debt_moves, 0) AS debt_moves FROM members m "
+        "LEFT JOIN (SELECT member_id, SUM(delta) AS total, "
+        "SUM(CASE WHEN lot_id IS NULL THEN delta ELSE 0 END) AS debt_moves "
+        "FROM points_ledger GROUP BY member_id) l ON l.member_id = m.member_id "
+        "WHERE m.balance <> COALESCE(l.total, 0) OR m.debt <> -COALESCE(l.debt_moves, 0)"
+    ):
+        problems.append(
+            f"member {r['member_id']}: cached balance {r['balance']} / debt {r['debt']} but "
+            f"ledger sums to {r['total']} / debt {-r['debt_moves']}"
+        )
+    for r in conn.execute(
+        "SELECT p.lot_id, p.remaining, COALESCE(SUM(l.delta), 0) AS total FROM point_lots p "
+        "LEFT JOIN points_ledger l ON l.lot_id = p.lot_id GROUP BY p.lot_id "
+        "HAVING p.remaining <> COALESCE(SUM(l.delta), 0)"
+    ):
+        problems.append(
+            f"lot {r['lot_id']}: remaining {r['remaining']} but ledger sums to {r['total']}"
+        )
+    return problems
