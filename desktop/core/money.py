@@ -29,7 +29,10 @@ def parse_int(text: str | int, what: str) -> int:
     s = str(text).strip()
     if not _INT_RE.match(s):
         raise InvalidInput(f"{what} must be a whole number, got {text!r}")
-    return int(s)
+    try:
+        return int(s)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise InvalidInput(f"{what} is too long a number: {len(s)} characters") from None
 
 
 def parse_points(text: str | int, what: str = "points") -> Points:
@@ -56,4 +59,14 @@ def parse_yuan(text: str) -> Fen:
             f"amount must be yuan with at most two decimals, e.g. 128.50; got {text!r}"
         )
     whole, frac = m.group(1), (m.group(2) or "").ljust(2, "0")
-    return Fen(int(whole) * FEN_PER_YUAN + int(frac))
+    try:
+        return Fen(int(whole) * FEN_PER_YUAN + int(frac))
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise InvalidInput(f"amount is too long a number: {len(whole)} digits") from None
+
+
+def yuan_text(fen: int) -> str:
+    """Fen as yuan text with two decimals (12850 → "128.50"); the exact inverse of parse_yuan."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // FEN_PER_YUAN}.{fen % FEN_PER_YUAN:02d}"

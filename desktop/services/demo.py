@@ -179,3 +179,10 @@ def populate_bulk(
             "UPDATE members SET balance = ? WHERE member_id = ?",
             [(b, m) for m, b in balances.items()],
         )
+
+
+def ensure_demo_day(app: StoreServices) -> None:
+    """A demo store reopened on a later date gets that day opened by the demo manager."""
+    if not app.day.state().opened_at:
+        manager = next(x for x in demo_data()["staff"] if x["role"] == "manager")
+        app.day.open(app.login(manager["staff_id"], manager["pin"], manager=True))

@@ -1,0 +1,440 @@
+"""`lantern`: every till and store operation as a subcommand, over the same services as the
+window. Errors go to stderr with a non-zero status and change nothing.
+
+Exit status: 0 done; 1 error (bad input, unknown member, wrong PIN…); 2 usage; 3 refused
+(insufficient points, out of stock…: the refusal reason is printed)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.errors import InvalidInput, LanternError
+from desktop.core.members import Member, MemberId, Tier
+from desktop.core.money import parse_int, parse_points, parse_yuan, yuan_text
+from desktop.core.redemption import Refusal
+from desktop.services.app import StoreServices
+from desktop.services.setup import OpeningLot, init_store
+from desktop.services.till import LineRequest
+from desktop.store.staff import Staff
+
+log = logging.getLogger("lantern")
+
+EXIT_ERROR, EXIT_USAGE, EXIT_REFUSED = 1, 2, 3
+
+
+def data_dir() -> Path:
+    if os.name == "nt":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "Lantern"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "lantern"
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("LANTERN_DB") or data_dir() / "store.db")
+
+
+def default_demo_db() -> Path:
+    return data_dir() / "demo.db"
+
+
+def read_pin(env: str, prompt: str) -> str:
+    """PINs never go on the command line (visible to `ps`): environment, terminal or stdin."""
+    if os.environ.get(env):
+        return os.environ[env]
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline().strip()
+    if not line:
+        raise InvalidInput(f"a PIN is needed: set {env} or type it on standard input")
+    return line
+
+
+class Cli:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._app: StoreServices | None = None
+
+    @property
+    def app(self) -> StoreServices:
+        if self._app is None:
+            self._app = StoreServices.open(self.args.db or default_db())
+        return self._app
+
+    def staff(self, staff_id: str, *, manager: bool = False) -> Staff:
+        env = "LANTERN_MANAGER_PIN" if manager else "LANTERN_PIN"
+        pin = read_pin(env, f"PIN for {staff_id}: ")
+        return self.app.login(staff_id, pin, manager=manager)
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+# --- commands ---------------------------------------------------------------------------------
+def cmd_store_init(cli: Cli) -> int:
+    a = cli.args
+    db = init_store(a.db or default_db(), a.store_id, a.name_zh, a.name_en or a.name_zh, a.timezone)
+    print(f"store {a.store_id} ready at {db.path}")
+    db.close()
+    return 0
+
+
+def cmd_store_check(cli: Cli) -> int:
+    problems = cli.app.setup.check()
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return EXIT_ERROR
+    print("store is consistent: every cached balance and stock count equals its ledger")
+    return 0
+
+
+def cmd_staff_add(cli: Cli) -> int:
+    a = cli.args
+    pin = read_pin("LANTERN_NEW_PIN", f"new PIN for {a.id}: ")
+    cli.app.setup.add_staff(a.id, a.name, a.role, pin)
+    print(f"{a.role} {a.id} added")
+    return 0
+
+
+def cmd_member_add(cli: Cli) -> int:
+    a = cli.args
+    lots: tuple[OpeningLot, ...] = ()
+    if a.points:
+        from datetime import date
+
+        today = cli.app.ctx.today()
+        expires = (
+            date.fromisoformat(a.expires)
+            if a.expires
+            else cli.app.ctx.expiry_policy().expires_on(today)
+        )
+        lots = (OpeningLot(parse_points(a.points), today, expires),)
+    member = Member(MemberId(a.id), a.name, Tier.parse(a.tier), card_number=a.card)
+    cli.app.setup.add_member(member, lots)
+    print(f"member {a.id} added")
+    return 0
+
+
+def cmd_member_show(cli: Cli) -> int:
+    member, kind = cli.app.till.identify(cli.args.code)
+    view = cli.app.till.member_view(member.member_id)
+    out = {
+        "member_id": member.member_id,
+        "name": member.masked_name,
+        "tier": member.tier.value,
+        "status": member.status.value,
+        "balance": view.balance,
+        "available": view.available,
+        "expiring_soon": view.expiring,
+        "pending_sync": view.pending_sync,
+        "identified_by": kind.value,
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_gift_list(cli: Cli) -> int:
+    rows = cli.app.stock.low_stock() if cli.args.low else cli.app.stock.catalogue()
+    for gift, stock in rows:
+        prices = " | ".join(
+            f"{p.points}" + (f"+¥{yuan_text(p.cash_fen)}" if p.cash_fen else "")
+            for p in gift.prices
+        )
+        flag = " LOW" if gift.is_low(stock) else ""
+        tier = f" [{gift.min_tier.value}+]" if gift.min_tier is not Tier.REGULAR else ""
+        print(f"{gift.gift_id}\t{gift.name_zh}\t{prices}\tstock {stock}{flag}{tier}")
+    return 0
+
+
+def cmd_catalogue_import(cli: Cli) -> int:
+    data = json.loads(Path(cli.args.file).read_text(encoding="utf-8"))
+    for g in data["gifts"]:
+        cli.app.setup.upsert_gift(_gift_from_json(g), int(g.get("stock", 0)))
+    print(f"{len(data['gifts'])} gift(s) imported")
+    return 0
+
+
+def _gift_from_json(g: dict[str, Any]) -> Gift:
+    from datetime import datetime
+
+    return Gift(
+        GiftId(g["gift_id"]),
+        g["name_zh"],
+        g["name_en"],
+        g["category"],
+        tuple(
+            Price(parse_int(p, "price points"), parse_int(c, "price cash")) for p, c in g["prices"]
+        ),
+        Tier.parse(g.get("min_tier", "regular")),
+        datetime.fromisoformat(g["active_from"]) if g.get("active_from") else None,
+        datetime.fromisoformat(g["active_until"]) if g.get("active_until") else None,
+        parse_int(g.get("low", 0), "low-stock threshold"),
+    )
+
+
+def cmd_day(cli: Cli) -> int:
+    a = cli.args
+    if a.action == "status":
+        state = cli.app.day.state()
+    else:
+        manager = cli.staff(a.manager, manager=True)
+        state = cli.app.day.open(manager) if a.action == "open" else cli.app.day.close(manager)
+    status = "open" if state.is_open else ("closed" if state.closed_at else "not opened")
+    print(f"business day {state.day}: {status}")
+    return 0
+
+
+def parse_line(text: str) -> LineRequest:
+    """GIFT[:QTY[:OPTION]] — e.g. G501, G501:2, G501:1:1 (the points + cash price)."""
+    parts = text.split(":")
+    if not parts[0] or len(parts) > 3:
+        raise InvalidInput(f"gift must be GIFT[:QTY[:PRICE_OPTION]], got {text!r}")
+    qty = parse_int(parts[1], "quantity") if len(parts) > 1 else 1
+    option = parse_int(parts[2], "price option") if len(parts) > 2 else 0
+    return LineRequest(parts[0], qty, option)
+
+
+def cmd_redeem(cli: Cli) -> int:
+    a = cli.args
+    lines = tuple(parse_line(g) for g in a.gift)
+    member, kind = cli.app.till.identify(a.member)
+    cashier = cli.staff(a.cashier)
+    override = cli.staff(a.override_manager, manager=True) if a.override_manager else None
+    result = cli.app.till.redeem(
+        cashier, a.request_id or str(uuid.uuid4()), member.member_id, lines, kind, override
+    )
+    if isinstance(result, Refusal):
+        print(f"lantern: refused: {result.explain()}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(result.receipt_no)
+    print(
+        f"{'(retry: already redeemed) ' if result.replayed else ''}{result.masked_name}: "
+        f"{result.points} points, cash {result.cash_fen} fen; balance "
+        f"{result.balance_before} -> {result.balance_after}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_void(cli: Cli) -> int:
+    a = cli.args
+    cashier = cli.staff(a.cashier)
+    manager = cli.staff(a.manager, manager=True)
+    r = cli.app.till.void(cashier, manager, a.request_id or str(uuid.uuid4()), a.receipt, a.reason)
+    print(f"voided {r.receipt_no}: {r.points_returned} points returned, balance {r.balance_after}")
+    return 0
+
+
+def cmd_earn(cli: Cli) -> int:
+    a = cli.args
+    member, _ = cli.app.till.identify(a.member)
+    cashier = cli.staff(a.cashier)
+    r = cli.app.till.earn(
+        cashier, a.request_id or str(uuid.uuid4()), member.member_id, parse_yuan(a.amount)
+    )
+    campaign = f" (campaign {r.campaign})" if r.campaign else ""
+    print(f"{r.points} points earned{campaign}; balance {r.balance_after}")
+    return 0
+
+
+def cmd_stock(cli: Cli) -> int:
+    a = cli.args
+    manager = cli.staff(a.manager, manager=True)
+    rid = a.request_id or str(uuid.uuid4())
+    if a.action == "receive":
+        m = cli.app.stock.receive(manager, rid, a.gift, a.qty, a.note or "")
+    else:
+        m = cli.app.stock.adjust(
+            manager, rid, a.gift, counted=a.counted, delta=a.delta, reason=a.reason
+        )
+    print(f"{m.gift_id}: {m.delta:+d}, stock now {m.stock_after}")
+    return 0
+
+
+def cmd_expire(cli: Cli) -> int:
+    print(f"{cli.app.till.run_expiry()} points expired")
+    return 0
+
+
+def cmd_demo(cli: Cli) -> int:
+    from desktop.services.demo import build_demo, ensure_demo_day
+
+    path = Path(cli.args.db or default_demo_db())
+    if cli.args.reset and path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    if path.exists():
+        app = StoreServices.open(path)
+        ensure_demo_day(app)
+    else:
+        print(f"building the demo store at {path} …", file=sys.stderr)
+        app = build_demo(path, members=cli.args.members)
+    cli._app = app
+    print(
+        f"demo store ready at {path} (cashier C01 PIN 1111, manager M01 PIN 9999)", file=sys.stderr
+    )
+    if cli.args.no_window:
+        return 0
+    return _launch(app)
+
+
+def cmd_app(cli: Cli) -> int:
+    return _launch(cli.app)
+
+
+def _launch(app: StoreServices) -> int:
+    try:
+        from desktop.ui.main import run
+    except ImportError as e:  # pragma: no cover - depends on the machine
+        raise LanternError(f"cannot start the window: {e}; is PySide6 installed?") from e
+    return run(app)
+
+
+# --- parser -------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lantern", description="Lantern loyalty points at the till")
+    p.add_argument(
+        "--db", help="store database file (default: $LANTERN_DB or the user data folder)"
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    # the same options after the subcommand (`lantern redeem --db x.db …`)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str, func: Callable[[Cli], int], help: str, parent: Any = sub
+    ) -> argparse.ArgumentParser:
+        sp: argparse.ArgumentParser = parent.add_parser(
+            name, help=help, description=help, parents=[common]
+        )
+        sp.set_defaults(func=func)
+        return sp
+
+    d = add("demo", cmd_demo, "set up (if needed) and launch the till on the demo store")
+    d.add_argument("--members", type=int, default=200, help="members in a new demo store")
+    d.add_argument("--reset", action="store_true", help="throw the demo store away and rebuild it")
+    d.add_argument("--no-window", action="store_true", help="only build the demo store")
+    add("app", cmd_app, "launch the till with the configured store")
+
+    store = sub.add_parser("store", help="create and check the store database").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    si = add("init", cmd_store_init, "create the store database", store)
+    si.add_argument("--store-id", required=True)
+    si.add_argument("--name-zh", required=True)
+    si.add_argument("--name-en")
+    si.add_argument("--timezone", default="Asia/Shanghai")
+    add("check", cmd_store_check, "prove cached balances and stock equal their ledgers", store)
+
+    staff = sub.add_parser("staff", help="cashiers and managers").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    sa = add(
+        "add", cmd_staff_add, "add a cashier or manager (PIN from $LANTERN_NEW_PIN or stdin)", staff
+    )
+    sa.add_argument("--id", required=True)
+    sa.add_argument("--name", required=True)
+    sa.add_argument("--role", choices=["cashier", "manager"], required=True)
+
+    member = sub.add_parser("member", help="members").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    ma = add("add", cmd_member_add, "add a member with optional opening points", member)
+    ma.add_argument("--id", required=True)
+    ma.add_argument("--name", required=True)
+    ma.add_argument("--tier", default="regular")
+    ma.add_argument("--card", help="card number with its check digit")
+    ma.add_argument("--points", help="opening points")
+    ma.add_argument("--expires", help="expiry of the opening points (YYYY-MM-DD)")
+    ms = add("show", cmd_member_show, "show a member by scanned code or typed card number", member)
+    ms.add_argument("code")
+
+    gift = sub.add_parser("gift", help="the gift catalogue").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    gl = add("list", cmd_gift_list, "list gifts with prices and stock", gift)
+    gl.add_argument(
+        "--low", action="store_true", help="only gifts at or below their low-stock threshold"
+    )
+    gi = add("import", cmd_catalogue_import, "import gifts from a catalogue JSON file", gift)
+    gi.add_argument("file")
+
+    day = add("day", cmd_day, "open, close or show the business day")
+    day.add_argument("action", choices=["open", "close", "status"])
+    day.add_argument("--manager", help="manager id (PIN from $LANTERN_MANAGER_PIN or stdin)")
+
+    r = add("redeem", cmd_redeem, "redeem gifts for a member; prints the receipt number")
+    r.add_argument("--member", required=True, help="the member's code (as scanned) or card number")
+    r.add_argument(
+        "--gift", required=True, action="append", help="GIFT[:QTY[:PRICE_OPTION]]; repeat for more"
+    )
+    r.add_argument("--cashier", required=True, help="cashier id (PIN from $LANTERN_PIN or stdin)")
+    r.add_argument("--request-id", help="idempotency key: a retry with the same id deducts once")
+    r.add_argument("--override-manager", help="manager approving beyond offline limits")
+
+    v = add("void", cmd_void, "void today's redemption (manager PIN needed)")
+    v.add_argument("receipt")
+    v.add_argument("--cashier", required=True)
+    v.add_argument("--manager", required=True)
+    v.add_argument("--reason", required=True)
+    v.add_argument("--request-id")
+
+    e = add("earn", cmd_earn, "credit points for a purchase")
+    e.add_argument("--member", required=True)
+    e.add_argument("--amount", required=True, help="purchase amount in yuan, e.g. 128.50")
+    e.add_argument("--cashier", required=True)
+    e.add_argument("--request-id")
+
+    stock = sub.add_parser("stock", help="gift stock").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    sr = add("receive", cmd_stock, "count a delivery into stock (manager)", stock)
+    sr.add_argument("--qty", required=True)
+    sr.add_argument("--note")
+    sj = add("adjust", cmd_stock, "correct stock after a count (manager)", stock)
+    group = sj.add_mutually_exclusive_group(required=True)
+    group.add_argument("--counted", help="what is on the shelf")
+    group.add_argument("--delta", help="the change, e.g. -2")
+    sj.add_argument("--reason", required=True)
+    for s in (sr, sj):
+        s.add_argument("--gift", required=True)
+        s.add_argument("--manager", required=True)
+        s.add_argument("--request-id")
+
+    add("expire", cmd_expire, "write off expired point lots")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    cli = Cli(args)
+    try:
+        return int(args.func(cli))
+    except LanternError as e:
+        log.debug("command failed", exc_info=True)
+        print(f"lantern: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        cli.close()

@@ -1,0 +1,1 @@
+"""The PySide6 till. Every Qt import goes through desktop.ui.qt."""

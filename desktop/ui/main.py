@@ -1,0 +1,35 @@
+"""Start the Qt application around a store."""
+
+from __future__ import annotations
+
+import sys
+
+import logging
+from pathlib import Path
+
+from desktop.services.app import StoreServices
+from desktop.ui.main_window import MainWindow
+from desktop.ui.qt import QApplication, QFont, QFontDatabase
+
+log = logging.getLogger(__name__)
+FONT = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
+
+
+def install_cjk_font(qapp: QApplication) -> None:
+    """Use the shipped CJK font, so Chinese renders on tills without one installed."""
+    font_id = QFontDatabase.addApplicationFont(str(FONT))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("could not load the CJK font %s; Chinese may show as boxes", FONT)
+        return
+    qapp.setFont(QFont(families[0], 11))
+
+
+def run(app: StoreServices) -> int:
+    existing = QApplication.instance()
+    qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    qapp.setApplicationName("Lantern")
+    install_cjk_font(qapp)
+    window = MainWindow(app)
+    window.show()
+    return int(qapp.exec())

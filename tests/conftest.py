@@ -1,0 +1,22 @@
+"""Shared fixtures: a demo store on a real SQLite file, and a fixed clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Iterator[Path]:
+    """A freshly built demo store (closed again, so subprocesses can open it)."""
+    from desktop.services.demo import build_demo
+
+    path = tmp_path / "demo.db"
+    app = build_demo(path, members=120)
+    app.close()
+    yield path
