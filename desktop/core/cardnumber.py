@@ -19,7 +19,7 @@ def luhn_digit(digits: str) -> str:
 
 
 def make_card_number(body: str) -> str:
-    if not body.isdigit():
+    if not (body.isascii() and body.isdigit()):
         raise InvalidInput("a card number body must be digits only")
     return body + luhn_digit(body)
 
@@ -27,7 +27,7 @@ def make_card_number(body: str) -> str:
 def normalise_card_number(text: str) -> str:
     """Digits with spaces or dashes removed; raises InvalidInput if the check digit fails."""
     digits = "".join(ch for ch in text if ch not in " -")
-    if not digits.isdigit() or not 8 <= len(digits) <= 19:
+    if not (digits.isascii() and digits.isdigit()) or not 8 <= len(digits) <= 19:
         raise InvalidInput(f"{text!r} is not a card number: expected 8 to 19 digits")
     if luhn_digit(digits[:-1]) != digits[-1]:
         raise InvalidInput(f"card number {text!r} has a wrong check digit: check for a typo")

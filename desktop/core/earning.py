@@ -32,8 +32,10 @@ class Campaign:
     tiers: frozenset[Tier] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        if self.multiplier_permille <= 0:
-            raise InvalidInput("a campaign multiplier must be greater than zero")
+        if self.multiplier_permille < 1000:
+            raise InvalidInput(
+                f"a campaign multiplier is at least 1000 per mille (1x); got {self.multiplier_permille}"
+            )
         if self.ends <= self.starts:
             raise InvalidInput("a campaign must end after it starts")
 
@@ -45,6 +47,12 @@ class Campaign:
 class EarnRule:
     fen_per_point: int = 100  # 1 point per yuan spent
     tier_permille: dict[Tier, int] = field(default_factory=lambda: dict(DEFAULT_TIER_PERMILLE))
+
+    def __post_init__(self) -> None:
+        if self.fen_per_point <= 0:
+            raise InvalidInput(f"fen per point must be greater than zero, got {self.fen_per_point}")
+        if any(pm <= 0 for pm in self.tier_permille.values()):
+            raise InvalidInput("tier multipliers must be greater than zero")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import NewType
@@ -64,8 +65,12 @@ def mask_name(name: str) -> str:
     name = name.strip()
     if not name:
         return ""
-    if all(ord(c) < 128 for c in name):
+    if not any(unicodedata.category(c) == "Lo" for c in name):
+        # Latin (also with accents: José, Zoë) and other cased scripts: mask word by word.
         return " ".join(w[0] + "*" * (len(w) - 1) for w in name.split())
+    # Chinese and other uncased scripts: a space inside ("张 伟") must not count as a
+    # character, or a two-character name would be shown in full.
+    name = "".join(name.split())
     if len(name) <= 2:
         return name[0] + "*" * (len(name) - 1)
     return name[0] + "*" * (len(name) - 2) + name[-1]

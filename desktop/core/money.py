@@ -53,6 +53,8 @@ def parse_quantity(text: str | int, what: str = "quantity") -> int:
 
 def parse_yuan(text: str) -> Fen:
     """Yuan as typed ("128", "128.5", "128.50") into exact fen; no floats, no rounding."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"amount must be text such as '128.50', not {type(text).__name__}")
     m = _YUAN_RE.match(str(text).strip())
     if not m:
         raise InvalidInput(
