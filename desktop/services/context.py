@@ -33,6 +33,7 @@ class ServiceContext:
     db: StoreDB
     clock: Callable[[], datetime] | None = None
     link: Callable[[], LinkState] = field(default=LinkState)
+    _tz: ZoneInfo | None = field(default=None, init=False, repr=False)
 
     def now(self) -> datetime:
         if self.clock is not None:
@@ -41,7 +42,9 @@ class ServiceContext:
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(str(self.setting("timezone", "Asia/Shanghai")))
+        if self._tz is None:
+            self._tz = ZoneInfo(str(self.setting("timezone", "Asia/Shanghai")))
+        return self._tz
 
     def today(self) -> date:
         return self.now().date()

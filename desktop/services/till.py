@@ -323,11 +323,15 @@ class TillService:
             return self._receipt(conn, redemption_id)
 
     def _next_receipt_no(self, conn: sqlite3.Connection, now: datetime) -> str:
-        day = now.date()
-        count = conn.execute(
-            "SELECT COUNT(*) FROM redemptions WHERE business_day = ?", (day.isoformat(),)
+        """STORE-YYYYMMDD-NNNNN, sequential per business day (a range scan on the unique
+        receipt_no index: constant cost however busy the day)."""
+        prefix = f"{self.ctx.store_id}-{now.date():%Y%m%d}-"
+        last = conn.execute(
+            "SELECT MAX(receipt_no) FROM redemptions WHERE receipt_no >= ? AND receipt_no < ?",
+            (prefix, prefix + "~"),
         ).fetchone()[0]
-        return f"{self.ctx.store_id}-{day:%Y%m%d}-{count + 1:05d}"
+        n = int(last[len(prefix) :]) + 1 if last else 1
+        return f"{prefix}{n:05d}"
 
     def _receipt(
         self, conn: sqlite3.Connection, redemption_id: str, replayed: bool = False

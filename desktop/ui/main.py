@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
 import logging
+import sys
 from pathlib import Path
 
 from desktop.services.app import StoreServices
