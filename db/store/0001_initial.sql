@@ -129,6 +129,7 @@ CREATE TABLE voids (
     manager_id    TEXT NOT NULL REFERENCES staff (staff_id),
     cashier_id    TEXT NOT NULL REFERENCES staff (staff_id),
     reason        TEXT NOT NULL,
+    balance_after INTEGER NOT NULL,
     created_at    TEXT NOT NULL
 );
 
@@ -139,6 +140,7 @@ CREATE TABLE earns (
     amount_fen  INTEGER NOT NULL CHECK (amount_fen > 0),
     points      INTEGER NOT NULL CHECK (points >= 0),
     campaign_id TEXT,
+    balance_after INTEGER NOT NULL,
     created_at  TEXT NOT NULL
 );
 

@@ -3,6 +3,8 @@ and the integrity check that proves every cached figure equals its ledger."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +22,8 @@ from desktop.store import members as members_repo
 from desktop.store import outbox, settings
 from desktop.store.database import StoreDB, open_store
 from desktop.store.staff import Staff, add_staff
+
+log = logging.getLogger(__name__)
 
 
 def init_store(
@@ -133,18 +137,26 @@ class SetupService:
 
     def check(self) -> list[str]:
         """Every inconsistency between cached figures and their ledgers, and in the outbox
-        chain; empty when the store is sound. Read-only."""
+        chain; empty when the store is sound. Read-only. A damaged file is reported as
+        such (restore the last backup), not raised."""
         with self.db._lock:
             conn = self.db.conn
-            problems = [
-                f"sqlite: {r[0]}" for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"
-            ]
-            problems += members_repo.ledger_mismatches(conn)
-            problems += gifts_repo.stock_mismatches(conn)
-            problems += outbox.chain_problems(conn)
-            neg = conn.execute(
-                "SELECT COUNT(*) FROM members WHERE balance < 0 AND debt = 0"
-            ).fetchone()[0]
+            try:
+                problems = [
+                    f"sqlite: {r[0]}" for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"
+                ]
+                problems += members_repo.ledger_mismatches(conn)
+                problems += gifts_repo.stock_mismatches(conn)
+                problems += outbox.chain_problems(conn)
+                neg = conn.execute(
+                    "SELECT COUNT(*) FROM members WHERE balance < 0 AND debt = 0"
+                ).fetchone()[0]
+            except sqlite3.DatabaseError as e:
+                log.error("store database %s is damaged: %s", self.db.path, e)
+                return [
+                    f"the store database {self.db.path} is damaged ({e}): stop the till and "
+                    "restore the last backup"
+                ]
             if neg:
                 problems.append(
                     f"{neg} member(s) have a negative balance with no recorded overdraft"

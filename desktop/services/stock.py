@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.core.catalogue import Gift
@@ -41,7 +42,8 @@ class StockService:
         """A delivery counted into the store by a manager."""
         require_manager(manager)
         qty = parse_quantity(quantity)
-        return self._move(manager, request_id, "receive", gift_id, qty, note)
+        content = {"gift": gift_id, "delta": qty, "note": note}
+        return self._move(manager, request_id, "receive", gift_id, content, lambda _: qty, note)
 
     def adjust(
         self,
@@ -64,20 +66,23 @@ class StockService:
             n = parse_int(counted, "counted quantity")
             if n < 0:
                 raise InvalidInput(f"counted quantity cannot be negative, got {n}")
-            with self.db._lock:
-                _, stock = gifts_repo.get_gift(self.db.conn, gift_id)
-            change = n - stock
-            if change == 0:
-                raise InvalidInput(
-                    f"gift {gift_id}: the count matches the stock ({n}); nothing to adjust"
-                )
-            content_extra = {"counted": n}
-        else:
-            change = parse_int(delta if delta is not None else 0, "stock change")
-            if change == 0:
-                raise InvalidInput("a stock change must not be zero")
-            content_extra = {"delta": change}
-        return self._move(manager, request_id, "adjust", gift_id, change, reason, content_extra)
+
+            def change_from_count(stock: int) -> int:
+                if n == stock:
+                    raise InvalidInput(
+                        f"gift {gift_id}: the count matches the stock ({n}); nothing to adjust"
+                    )
+                return n - stock
+
+            content = {"gift": gift_id, "counted": n, "note": reason}
+            return self._move(
+                manager, request_id, "adjust", gift_id, content, change_from_count, reason
+            )
+        change = parse_int(delta if delta is not None else 0, "stock change")
+        if change == 0:
+            raise InvalidInput("a stock change must not be zero")
+        content = {"gift": gift_id, "delta": change, "note": reason}
+        return self._move(manager, request_id, "adjust", gift_id, content, lambda _: change, reason)
 
     def _move(
         self,
@@ -85,20 +90,27 @@ class StockService:
         request_id: str,
         kind: str,
         gift_id: str,
-        delta: int,
+        content: dict[str, object],
+        change: Callable[[int], int],
         note: str,
-        extra: dict[str, int] | None = None,
     ) -> StockMove:
-        content = {"gift": gift_id, "delta": delta, "note": note, **(extra or {})}
+        """One stock movement in one transaction. A retry (same request id, same content)
+        returns the original movement; `change` gets the stock on hand inside the
+        transaction, so a count is compared with the stock at that instant."""
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
             done = seen_request(conn, request_id, f"stock_{kind}", content)
             if done is not None:
                 row = conn.execute(
-                    "SELECT gift_id, delta FROM stock_ledger WHERE ref = ?", (done,)
+                    "SELECT gift_id, delta, entry_id FROM stock_ledger WHERE ref = ?", (done,)
                 ).fetchone()
-                _, stock = gifts_repo.get_gift(conn, row[0])
-                return StockMove(done, row[0], row[1], stock, replayed=True)
+                stock_then = conn.execute(
+                    "SELECT SUM(delta) FROM stock_ledger WHERE gift_id = ? AND entry_id <= ?",
+                    (row[0], row[2]),
+                ).fetchone()[0]
+                return StockMove(done, row[0], row[1], int(stock_then), replayed=True)
+            _, on_hand = gifts_repo.get_gift(conn, gift_id)
+            delta = change(on_hand)
             movement_id = str(uuid.uuid4())
             stock = gifts_repo.move_stock(
                 conn, gift_id, delta, kind, movement_id, at, staff.staff_id, note or None

@@ -171,9 +171,13 @@ class TillService:
         link = self.ctx.link()
         if link.online:
             return None
-        since = (link.last_sync or datetime.min.replace(tzinfo=now.tzinfo)).isoformat()
+        # julianday() compares instants, whatever offset each timestamp was written with
+        since = link.last_sync.isoformat() if link.last_sync else "0001-01-01T00:00:00+00:00"
         day = now.date().isoformat()
-        live = "offline = 1 AND created_at > ? AND redemption_id NOT IN (SELECT redemption_id FROM voids)"
+        live = (
+            "offline = 1 AND julianday(created_at) > julianday(?) "
+            "AND redemption_id NOT IN (SELECT redemption_id FROM voids)"
+        )
         member_today = conn.execute(
             f"SELECT COALESCE(SUM(points), 0) FROM redemptions WHERE {live} "
             "AND member_id = ? AND business_day = ?",
@@ -443,9 +447,17 @@ class TillService:
                     conn, line[0], line[1], "void", void_id, at, manager.staff_id, reason
                 )
             conn.execute(
-                "INSERT INTO voids (void_id, redemption_id, manager_id, cashier_id, reason, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (void_id, redemption_id, manager.staff_id, cashier.staff_id, reason, at),
+                "INSERT INTO voids (void_id, redemption_id, manager_id, cashier_id, reason, "
+                "balance_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    void_id,
+                    redemption_id,
+                    manager.staff_id,
+                    cashier.staff_id,
+                    reason,
+                    after.balance,
+                    at,
+                ),
             )
             record_request(conn, request_id, "void", content, void_id, at)
             outbox.append(
@@ -470,9 +482,8 @@ class TillService:
         self, conn: sqlite3.Connection, void_id: str, replayed: bool = False
     ) -> VoidResult:
         row = conn.execute(
-            "SELECT v.void_id, r.receipt_no, r.points, m.balance FROM voids v "
-            "JOIN redemptions r USING (redemption_id) JOIN members m ON m.member_id = r.member_id "
-            "WHERE v.void_id = ?",
+            "SELECT v.void_id, r.receipt_no, r.points, v.balance_after FROM voids v "
+            "JOIN redemptions r USING (redemption_id) WHERE v.void_id = ?",
             (void_id,),
         ).fetchone()
         return VoidResult(row[0], row[1], row[2], row[3], replayed)
@@ -517,8 +528,17 @@ class TillService:
             campaign_id = q.campaign.campaign_id if q.campaign else None
             conn.execute(
                 "INSERT INTO earns (earn_id, member_id, cashier_id, amount_fen, points, "
-                "campaign_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (earn_id, member_id, cashier.staff_id, amount_fen, q.points, campaign_id, at),
+                "campaign_id, balance_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    earn_id,
+                    member_id,
+                    cashier.staff_id,
+                    amount_fen,
+                    q.points,
+                    campaign_id,
+                    members_repo.cached_balance(conn, member_id),
+                    at,
+                ),
             )
             record_request(conn, request_id, "earn", content, earn_id, at)
             outbox.append(
@@ -541,8 +561,8 @@ class TillService:
         self, conn: sqlite3.Connection, earn_id: str, replayed: bool = False
     ) -> EarnResult:
         row = conn.execute(
-            "SELECT e.earn_id, e.member_id, e.points, m.balance, e.campaign_id FROM earns e "
-            "JOIN members m USING (member_id) WHERE earn_id = ?",
+            "SELECT earn_id, member_id, points, balance_after, campaign_id FROM earns "
+            "WHERE earn_id = ?",
             (earn_id,),
         ).fetchone()
         return EarnResult(row[0], row[1], row[2], row[3], row[4], replayed)

@@ -157,6 +157,9 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
             )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(
+            "PRAGMA journal_size_limit=67108864"
+        )  # WAL truncated to 64 MB after checkpoints
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         store = StoreDB(conn, path)
@@ -169,8 +172,12 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
 
 def _migrate(store: StoreDB, current: int, migrations: list[Migration]) -> None:
     for m in migrations[current:]:
-        log.info("applying store migration %04d_%s to %s", m.version, m.name, store.path)
         with store.write() as conn:
+            # `current` was read before the write lock: another process opening the same
+            # file at the same moment (the till and the CLI) may have applied it since.
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= m.version:
+                continue
+            log.info("applying store migration %04d_%s to %s", m.version, m.name, store.path)
             if m.version == 1:
                 conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 conn.execute(

@@ -51,7 +51,8 @@ def pin_matches(pin: str, stored: str) -> bool:
 
 
 def validate_pin(pin: str) -> str:
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+    # isascii: str.isdigit() also accepts "١٢٣٤", "１２３４" and "²³⁴⁵", which no till keypad types
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
         raise InvalidInput("a PIN must be 4 to 8 digits")
     return pin
 

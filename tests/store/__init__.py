@@ -1,0 +1,1 @@
+"""Tests on real SQLite store files (pytest tmp_path); marker `store`."""
