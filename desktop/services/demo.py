@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -125,59 +125,59 @@ def populate_bulk(
     app: StoreServices, members: int, ledger_rows: int, seed: int = 7, start: int = 1
 ) -> None:
     """Add `members` members (ids from `start`) with `ledger_rows` opening lots spread
-    over them, in one transaction with executemany. Cached balances match the ledger."""
+    over them, streamed through sqlite-utils' insert_all in one transaction. Cached
+    balances match the ledger."""
     rng = random.Random(seed)
     today = app.ctx.today()
     policy = app.ctx.expiry_policy()
     at = app.ctx.now().isoformat()
-    with app.db.write() as conn:
-        batch: list[tuple[Any, ...]] = []
+    lots: list[dict[str, Any]] = []
+    balances: dict[str, int] = {}
+    for _ in range(ledger_rows):
+        mid = member_id(rng.randrange(start, start + members))
+        earned = date(today.year - rng.randint(0, 1), rng.randint(1, today.month), 1)
+        points = rng.randint(100, 3000)
+        lots.append(
+            {
+                "lot_id": str(uuid.UUID(int=rng.getrandbits(128))),
+                "member_id": mid,
+                "earned_on": earned.isoformat(),
+                "expires_on": policy.expires_on(earned).isoformat(),
+                "original": points,
+                "remaining": points,
+            }
+        )
+        balances[mid] = balances.get(mid, 0) + points
+
+    def member_rows() -> Iterator[dict[str, Any]]:
         for n in range(start, start + members):
-            tier = _tier(rng)
-            batch.append((member_id(n), member_name(rng), tier.value, "active", card_number(n)))
-            if len(batch) == 50_000:
-                conn.executemany(
-                    "INSERT INTO members (member_id, name, tier, status, card_number) VALUES (?, ?, ?, ?, ?)",
-                    batch,
-                )
-                batch.clear()
-        if batch:
-            conn.executemany(
-                "INSERT INTO members (member_id, name, tier, status, card_number) VALUES (?, ?, ?, ?, ?)",
-                batch,
-            )
-        lots: list[tuple[Any, ...]] = []
-        ledger: list[tuple[Any, ...]] = []
-        balances: dict[str, int] = {}
-        for _ in range(ledger_rows):
-            mid = member_id(rng.randrange(start, start + members))
-            earned = date(today.year - rng.randint(0, 1), rng.randint(1, today.month), 1)
-            points = rng.randint(100, 3000)
-            lot_id = str(uuid.UUID(int=rng.getrandbits(128)))
-            lots.append(
-                (
-                    lot_id,
-                    mid,
-                    earned.isoformat(),
-                    policy.expires_on(earned).isoformat(),
-                    points,
-                    points,
-                )
-            )
-            ledger.append((mid, lot_id, points, "opening", "opening", at))
-            balances[mid] = balances.get(mid, 0) + points
-        conn.executemany(
-            "INSERT INTO point_lots (lot_id, member_id, earned_on, expires_on, original, remaining) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            lots,
-        )
-        conn.executemany(
-            "INSERT INTO points_ledger (member_id, lot_id, delta, kind, ref, at) VALUES (?, ?, ?, ?, ?, ?)",
-            ledger,
-        )
-        conn.executemany(
-            "UPDATE members SET balance = ? WHERE member_id = ?",
-            [(b, m) for m, b in balances.items()],
+            mid = member_id(n)
+            yield {
+                "member_id": mid,
+                "name": member_name(rng),
+                "tier": _tier(rng).value,
+                "status": "active",
+                "card_number": card_number(n),
+                "balance": balances.get(mid, 0),
+            }
+
+    db = app.db.db
+    with app.db.write():
+        db.table("members").insert_all(member_rows(), batch_size=5000)
+        db.table("point_lots").insert_all(lots, batch_size=5000)
+        db.table("points_ledger").insert_all(
+            (
+                {
+                    "member_id": lot["member_id"],
+                    "lot_id": lot["lot_id"],
+                    "delta": lot["original"],
+                    "kind": "opening",
+                    "ref": "opening",
+                    "at": at,
+                }
+                for lot in lots
+            ),
+            batch_size=5000,
         )
 
 
