@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # System packages Lantern needs on Debian/Ubuntu: Qt's runtime libraries (offscreen and X11),
-# Xvfb for screenshots. Installs only what is missing; does nothing elsewhere.
+# Xvfb for screenshots, zbar (the benchmark's pyzbar comparison), poppler (PDF to PNG/text). Installs only what is missing; does nothing elsewhere.
 set -euo pipefail
 pkgs=(
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 xvfb
+  libzbar0 poppler-utils
 )
 command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 || {
   echo "system-deps: not a Debian/Ubuntu system; install Qt 6's runtime libraries yourself" >&2
