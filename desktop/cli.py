@@ -267,19 +267,120 @@ def cmd_expire(cli: Cli) -> int:
     return 0
 
 
+def cmd_decode_qr(cli: Cli) -> int:
+    """name<TAB>text per image (text empty when no code is found); unreadable files are
+    reported on stderr and make the exit status 1, the other images are still decoded."""
+    from desktop.scanning.decode import decode_file
+
+    status = 0
+    for name in cli.args.images:
+        try:
+            text = decode_file(name) or ""
+        except LanternError as e:
+            print(f"lantern: error: {e}", file=sys.stderr)
+            status = EXIT_ERROR
+            text = ""
+        print(f"{name}\t{text}")
+    return status
+
+
+def cmd_store_key(cli: Cli) -> int:
+    from datetime import date
+
+    from desktop.core.codes import IssuerKey
+
+    a = cli.args
+    try:
+        public = bytes.fromhex(a.public)
+    except ValueError:
+        raise InvalidInput("--public must be the key's 32 bytes as 64 hex digits") from None
+    if len(public) != 32:
+        raise InvalidInput("--public must be the key's 32 bytes as 64 hex digits")
+    not_after = date.fromisoformat(a.not_after) if a.not_after else None
+    cli.app.setup.add_issuer_key(IssuerKey(parse_int(a.key_id, "key id"), public, not_after))
+    print(f"head-office key {a.key_id} trusted")
+    return 0
+
+
+def cmd_store_card(cli: Cli) -> int:
+    a = cli.args
+    serial = parse_int(a.serial, "card serial")
+    if a.action == "revoke":
+        cli.app.setup.revoke_card(a.member, serial)
+        print(f"card {serial} of {a.member} revoked")
+    else:
+        cli.app.setup.set_card_serial(a.member, serial)
+        print(f"{a.member} now holds card {serial}; older cards are refused")
+    return 0
+
+
+def _keys(path: str) -> Any:
+    from headoffice.issuing import KeyFile
+
+    return KeyFile(path)
+
+
+def cmd_ho_key(cli: Cli) -> int:
+    from datetime import date
+
+    keys = _keys(cli.args.keys)
+    today = date.today()
+    if cli.args.action == "new":
+        key = keys.new_key(today, cli.args.key_id)
+        keys.save()
+        print(f"{key.key_id}\t{key.public.hex()}")
+    else:
+        for k in keys.public_keys():
+            print(f"{k.key_id}\t{k.public.hex()}\t{k.not_after or ''}")
+    return 0
+
+
+def cmd_ho_card(cli: Cli) -> int:
+    from datetime import date
+
+    from headoffice.cards import write_card_pdf, write_card_png
+    from headoffice.issuing import issue_card
+
+    a = cli.args
+    code = issue_card(_keys(a.keys), a.member, parse_int(a.serial, "card serial"), date.today())
+    card_number = a.card_number or ""
+    if a.out:
+        if a.out.lower().endswith(".pdf"):
+            write_card_pdf(a.out, code, card_number, a.name or "", a.programme)
+        else:
+            write_card_png(a.out, code, card_number)
+    print(code)
+    return 0
+
+
+def cmd_ho_phone(cli: Cli) -> int:
+    from datetime import UTC, date, datetime
+
+    from headoffice.issuing import enrol_phone
+
+    phone = enrol_phone(_keys(cli.args.keys), cli.args.member, date.today())
+    print(phone.code(datetime.now(UTC)))
+    return 0
+
+
 def cmd_demo(cli: Cli) -> int:
     from desktop.services.demo import build_demo, ensure_demo_day
 
     path = Path(cli.args.db or default_demo_db())
     if cli.args.reset and path.exists():
+        import shutil
+
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+        path.with_name(path.stem + "-headoffice-keys.json").unlink(missing_ok=True)
+        shutil.rmtree(path.with_name(path.stem + "-cards"), ignore_errors=True)
     if path.exists():
         app = StoreServices.open(path)
         ensure_demo_day(app)
     else:
         print(f"building the demo store at {path} …", file=sys.stderr)
         app = build_demo(path, members=cli.args.members)
+        _demo_head_office(app, path)
     cli._app = app
     print(
         f"demo store ready at {path} (cashier C01 PIN 1111, manager M01 PIN 9999)", file=sys.stderr
@@ -287,6 +388,34 @@ def cmd_demo(cli: Cli) -> int:
     if cli.args.no_window:
         return 0
     return _launch(app)
+
+
+def _demo_head_office(app: StoreServices, path: Path) -> None:
+    """The demo's head office: an issuing key (kept beside the demo store, never inside
+    it), its public half trusted by the store, and printable cards for a few members."""
+    from headoffice.cards import write_card_png
+    from headoffice.issuing import KeyFile, issue_card
+
+    today = app.ctx.today()
+    keys = KeyFile(path.with_name(path.stem + "-headoffice-keys.json"))
+    key = keys.new_key(today)
+    keys.save()
+    app.setup.add_issuer_key(key.issuer_key())
+    cards = path.with_name(path.stem + "-cards")
+    members = app.db.query("SELECT member_id, card_number FROM members ORDER BY member_id")
+    for member_id, _ in members:
+        app.setup.set_card_serial(member_id, 1)
+    for member_id, card_number in members[:6]:
+        code = issue_card(keys, member_id, 1, today)
+        write_card_png(cards / f"{member_id}.png", code, card_number)
+    # a member whose first card was lost: card 2 is current, card 1 is refused
+    lost = members[2][0]
+    write_card_png(
+        cards / f"{lost}-old-card-1.png", issue_card(keys, lost, 1, today), members[2][1]
+    )
+    write_card_png(cards / f"{lost}.png", issue_card(keys, lost, 2, today), members[2][1])
+    app.setup.set_card_serial(lost, 2)
+    print(f"demo member cards (QR images) in {cards}", file=sys.stderr)
 
 
 def cmd_app(cli: Cli) -> int:
@@ -417,6 +546,41 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--request-id")
 
     add("expire", cmd_expire, "write off expired point lots")
+
+    dq = add("decode-qr", cmd_decode_qr, "print each image's name, a tab, and its QR text")
+    dq.add_argument("images", nargs="+", metavar="IMAGE")
+
+    sk = add("key", cmd_store_key, "trust a head-office public key (until sync sends them)", store)
+    sk.add_argument("--key-id", required=True)
+    sk.add_argument("--public", required=True, help="the key's 32 bytes as hex")
+    sk.add_argument("--not-after", help="refuse codes this key issued after YYYY-MM-DD")
+    for action, text in (
+        ("revoke", "revoke a member's card by serial"),
+        ("reissue", "record that a member now holds card SERIAL (older ones stop working)"),
+    ):
+        sc = add(f"card-{action}", cmd_store_card, text, store)
+        sc.set_defaults(action=action)
+        sc.add_argument("--member", required=True)
+        sc.add_argument("--serial", required=True)
+
+    ho = sub.add_parser("headoffice", help="head-office administration").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    hk = add("key", cmd_ho_key, "issuing keys: create a new one or list the public halves", ho)
+    hk.add_argument("action", choices=["new", "list"])
+    hk.add_argument("--keys", required=True, help="the head-office key file")
+    hk.add_argument("--key-id", type=int)
+    hc = add("card", cmd_ho_card, "issue a member card code; --out writes a PNG or PDF card", ho)
+    hc.add_argument("--keys", required=True)
+    hc.add_argument("--member", required=True)
+    hc.add_argument("--serial", default="1")
+    hc.add_argument("--card-number")
+    hc.add_argument("--name")
+    hc.add_argument("--programme", default="灯笼会员 Lantern Rewards")
+    hc.add_argument("--out")
+    hp = add("phone-code", cmd_ho_phone, "enrol a test phone and print its current code", ho)
+    hp.add_argument("--keys", required=True)
+    hp.add_argument("--member", required=True)
     return p
 
 

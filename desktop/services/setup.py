@@ -13,11 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from desktop.core.catalogue import Gift
+from desktop.core.codes import IssuerKey, member_no
 from desktop.core.errors import InvalidInput
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
 from desktop.services.context import ServiceContext
 from desktop.store import catalogue as gifts_repo
+from desktop.store import codes as codes_repo
 from desktop.store import members as members_repo
 from desktop.store import outbox, settings
 from desktop.store.database import StoreDB, open_store
@@ -134,6 +136,22 @@ class SetupService:
                     row.get("tiers", ""),
                 ),
             )
+
+    # --- member codes (head office sends these; commands exist for set-up and support) ----
+    def add_issuer_key(self, key: IssuerKey) -> None:
+        with self.db.write() as conn:
+            codes_repo.put_issuer_key(conn, key, self.ctx.now().isoformat())
+
+    def set_card_serial(self, member_id: str, serial: int) -> None:
+        """Head office issued card number `serial` to the member: older cards stop working."""
+        with self.db.write() as conn:
+            members_repo.get_member(conn, member_id)
+            codes_repo.set_card_serial(conn, member_id, serial)
+
+    def revoke_card(self, member_id: str, serial: int) -> None:
+        with self.db.write() as conn:
+            members_repo.get_member(conn, member_id)
+            codes_repo.revoke(conn, member_no(member_id), serial, self.ctx.now().isoformat())
 
     def check(self) -> list[str]:
         """Every inconsistency between cached figures and their ledgers, and in the outbox

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from desktop.core import codes
 from desktop.core.cardnumber import normalise_card_number
 from desktop.core.earning import Campaign, EarnRule, points_for_purchase
 from desktop.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -34,6 +35,7 @@ from desktop.services.context import (
     seen_request,
 )
 from desktop.store import catalogue as gifts_repo
+from desktop.store import codes as codes_repo
 from desktop.store import members as members_repo
 from desktop.store import outbox
 from desktop.store.staff import Staff
@@ -115,19 +117,53 @@ class TillService:
 
     # --- members -------------------------------------------------------------------------
     def identify(self, text: str) -> tuple[Member, CodeKind]:
-        """A member from what was scanned or typed: a member id (M…) or a card number.
-        Signed QR member codes arrive with the member-codes work; until then a scan carries
-        the member id. A typed number is accepted only online (or with an override)."""
+        """A member from what was scanned or typed.
+
+        - A signed card code (LS1…) or phone code (LR1…) is verified offline with
+          head-office public keys; a phone code is accepted once per store (replay cache,
+          recorded in the same transaction that accepts it).
+        - A typed card number (digits with a check digit) or member id (M + 8 digits) finds
+          the member, but carries no signature: redeeming with it needs head office online
+          or a manager's override (the redemption decision enforces that)."""
         text = text.strip()
         if not text:
             raise InvalidInput(
                 "nothing was scanned: scan the member's code or type the card number"
             )
+        if text[:3] in (codes.STATIC_PREFIX, codes.PHONE_PREFIX):
+            return self._identify_code(text)
+        if not (text[:1].isdigit() or (text[:1] == "M" and text[1:].isdigit())):
+            raise codes.CodeRefused(codes.CheckResult(codes.Verdict.NOT_LANTERN))
         with self.db._lock:
-            if text[:1].isdigit() or " " in text or "-" in text:
+            if text[:1] == "M":
+                member = members_repo.get_member(self.db.conn, text)
+            else:
                 number = normalise_card_number(text)
-                return members_repo.find_member_by_card(self.db.conn, number), CodeKind.TYPED_NUMBER
-            return members_repo.get_member(self.db.conn, text), CodeKind.STATIC_CARD
+                member = members_repo.find_member_by_card(self.db.conn, number)
+        return member, CodeKind.TYPED_NUMBER
+
+    def _identify_code(self, text: str) -> tuple[Member, CodeKind]:
+        now = self.ctx.now()
+        with self.db.write() as conn:
+            result = codes.check(
+                text,
+                now,
+                codes_repo.issuer_keys(conn),
+                lambda no: codes_repo.current_serial(conn, no),
+                lambda no, serial: codes_repo.is_revoked(conn, no, serial),
+            )
+            if not result.ok or result.decoded is None:
+                log.info("member code refused: %s", result.verdict.value)
+                raise codes.CodeRefused(result)
+            member = members_repo.get_member(conn, codes.member_id(result.decoded.member_no))
+            key = codes.replay_key(result.decoded)
+            if key is not None and not codes_repo.use_code(
+                conn, key, member.member_id, now.isoformat()
+            ):
+                log.warning("phone code replayed for %s", member.member_id)
+                raise codes.CodeRefused(codes.CheckResult(codes.Verdict.REPLAYED, result.decoded))
+        kind = CodeKind.STATIC_CARD if result.decoded.static else CodeKind.ROTATING_PHONE
+        return member, kind
 
     def member_view(self, member_id: str) -> MemberView:
         today = self.ctx.today()
