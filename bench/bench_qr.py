@@ -35,6 +35,11 @@ import numpy as np
 
 from desktop.scanning import decode as qr
 
+try:  # run as a script (bench/ on sys.path) or as bench.bench_qr
+    import codes_section  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    from bench import codes_section
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "qr-dev"
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -319,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_breakdown(chain, zxing_alone, samples)
     upscale_retry = next(r for r in results if r.name == "zxing-cpp + 2x upscale retry")
     print_verdict(chain, [*single_results, upscale_retry], samples)
+    codes_section.run(data)
     return 0
 
 
