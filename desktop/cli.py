@@ -296,8 +296,14 @@ def cmd_store_key(cli: Cli) -> int:
         raise InvalidInput("--public must be the key's 32 bytes as 64 hex digits") from None
     if len(public) != 32:
         raise InvalidInput("--public must be the key's 32 bytes as 64 hex digits")
-    not_after = date.fromisoformat(a.not_after) if a.not_after else None
-    cli.app.setup.add_issuer_key(IssuerKey(parse_int(a.key_id, "key id"), public, not_after))
+    key_id = parse_int(a.key_id, "key id")
+    if not 0 <= key_id <= 255:
+        raise InvalidInput(f"--key-id must be 0..255, got {key_id}")
+    try:
+        not_after = date.fromisoformat(a.not_after) if a.not_after else None
+    except ValueError:
+        raise InvalidInput(f"--not-after must be a day, YYYY-MM-DD, got {a.not_after!r}") from None
+    cli.app.setup.add_issuer_key(IssuerKey(key_id, public, not_after))
     print(f"head-office key {a.key_id} trusted")
     return 0
 

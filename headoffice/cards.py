@@ -78,7 +78,8 @@ def write_card_pdf(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     font = _font()
-    c = canvas.Canvas(str(path), pagesize=(CARD_W, CARD_H))
+    # the embedded font from the start: otherwise the page names Helvetica, not embedded
+    c = canvas.Canvas(str(path), pagesize=(CARD_W, CARD_H), initialFontName=font)
     c.setTitle(f"Lantern member card {card_number}")
     c.setFillColorRGB(0.70, 0.09, 0.12)
     c.rect(0, CARD_H - 11 * mm, CARD_W, 11 * mm, stroke=0, fill=1)

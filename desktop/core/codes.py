@@ -184,7 +184,7 @@ def member_no(member_id: str) -> int:
         and member_id[1:].isascii()
         and member_id[1:].isdigit()
     ):
-        raise ValueError(f"member id {member_id!r} is not M + 8 digits")
+        raise InvalidInput(f"member id {member_id!r} is not M + 8 digits")
     return int(member_id[1:])
 
 
@@ -235,6 +235,10 @@ def parse(text: str) -> Decoded | Verdict:
         raw = _unb32(body)
     except (binascii.Error, ValueError):
         return Verdict.MALFORMED
+    if _b32(raw) != body:
+        # Only the canonical text of these bytes: the unused low bits of the last character
+        # must be zero and no '=' may follow, so no changed character is ever accepted.
+        return Verdict.MALFORMED
     if prefix == STATIC_PREFIX:
         if len(raw) != STATIC_BYTES:
             return Verdict.MALFORMED
@@ -260,6 +264,9 @@ def _verify(public: bytes, sig: bytes, message: bytes) -> bool:
 @dataclass(frozen=True, slots=True)
 class Policy:
     card_valid_years: int = 10
+    # a device certificate lives at most this long, so its expiry day bounds the day it was
+    # issued: a cert claiming longer, or one issued after its key's retirement, is forged
+    cert_max_days: int = 90
 
 
 def check(
@@ -309,6 +316,11 @@ def check(
     if not _verify(key.public, cert[_CERT.size :], _DOMAIN_CERT + cert[: _CERT.size]):
         return CheckResult(Verdict.FORGED, decoded)
     if not _verify(phone.device_pub, device_sig, _DOMAIN_STEP + cert + step_bytes):
+        return CheckResult(Verdict.FORGED, decoded)
+    earliest_issue = phone.cert_expires - timedelta(days=policy.cert_max_days)
+    if phone.cert_expires > today + timedelta(days=policy.cert_max_days) or (
+        key.not_after is not None and earliest_issue > key.not_after
+    ):
         return CheckResult(Verdict.FORGED, decoded)
     if today > phone.cert_expires:
         return CheckResult(Verdict.CERT_EXPIRED, decoded)

@@ -56,6 +56,11 @@ def init_store(
     return db
 
 
+def _check_serial(serial: int) -> None:
+    if not 1 <= serial <= 65535:
+        raise InvalidInput(f"a card serial is 1..65535, got {serial}")
+
+
 @dataclass(frozen=True)
 class OpeningLot:
     points: int
@@ -144,11 +149,13 @@ class SetupService:
 
     def set_card_serial(self, member_id: str, serial: int) -> None:
         """Head office issued card number `serial` to the member: older cards stop working."""
+        _check_serial(serial)
         with self.db.write() as conn:
             members_repo.get_member(conn, member_id)
             codes_repo.set_card_serial(conn, member_id, serial)
 
     def revoke_card(self, member_id: str, serial: int) -> None:
+        _check_serial(serial)
         with self.db.write() as conn:
             members_repo.get_member(conn, member_id)
             codes_repo.revoke(conn, member_no(member_id), serial, self.ctx.now().isoformat())

@@ -180,7 +180,9 @@ def test_a_store_from_a_newer_lantern_is_refused_and_unchanged(tmp_path: Path, b
     assert sidecars(path) == []
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == newer
-        assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(load_migrations())
+        assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(
+            load_migrations()
+        )
 
 
 @pytest.mark.parametrize("create", [False, True])
