@@ -393,7 +393,7 @@ def cmd_demo(cli: Cli) -> int:
     )
     if cli.args.no_window:
         return 0
-    return _launch(app)
+    return _launch(app, cli.args.camera)
 
 
 def _demo_head_office(app: StoreServices, path: Path) -> None:
@@ -425,15 +425,15 @@ def _demo_head_office(app: StoreServices, path: Path) -> None:
 
 
 def cmd_app(cli: Cli) -> int:
-    return _launch(cli.app)
+    return _launch(cli.app, cli.args.camera)
 
 
-def _launch(app: StoreServices) -> int:
+def _launch(app: StoreServices, camera: str | None = None) -> int:
     try:
         from desktop.ui.main import run
     except ImportError as e:  # pragma: no cover - depends on the machine
         raise LanternError(f"cannot start the window: {e}; is PySide6 installed?") from e
-    return run(app)
+    return run(app, camera)
 
 
 # --- parser -------------------------------------------------------------------------------------
@@ -464,7 +464,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--members", type=int, default=200, help="members in a new demo store")
     d.add_argument("--reset", action="store_true", help="throw the demo store away and rebuild it")
     d.add_argument("--no-window", action="store_true", help="only build the demo store")
-    add("app", cmd_app, "launch the till with the configured store")
+    ap = add("app", cmd_app, "launch the till with the configured store")
+    camera_help = "camera: a device index (0), a stream URL, or a folder of images to play"
+    d.add_argument("--camera", help=camera_help)
+    ap.add_argument("--camera", help=camera_help)
 
     store = sub.add_parser("store", help="create and check the store database").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -51,7 +51,9 @@ from desktop.core.errors import InvalidInput
 Gray = npt.NDArray[np.uint8]
 
 # The QR family (Model 1/2, Micro QR, rMQR); zxing-cpp >= 3 groups them under QRCode.
-_QR_FORMATS = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+# the plain enum, not a BarcodeFormats object: a module-level nanobind object outlives
+# the interpreter and makes nanobind print leak warnings at exit
+_QR_FORMATS = zxingcpp.BarcodeFormat.QRCode
 
 #: An upscaled retry never holds more pixels than this (2x of a 1280x720 frame fits).
 MAX_RETRY_PIXELS = 4_000_000
@@ -112,7 +114,7 @@ def _zxing(
     """The first valid QR decode zxing-cpp finds in `gray` (normal and inverted), or None."""
     barcodes = zxingcpp.read_barcodes(
         gray,
-        formats=_QR_FORMATS,
+        formats=_QR_FORMATS,  # type: ignore[arg-type]  # the binding accepts a single format
         try_rotate=try_rotate,
         try_downscale=try_downscale,
         try_invert=True,

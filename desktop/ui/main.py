@@ -6,6 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
+from desktop.scanning.camera import FrameSource
 from desktop.services.app import StoreServices
 from desktop.ui.main_window import MainWindow
 from desktop.ui.qt import QApplication, QFont, QFontDatabase
@@ -24,11 +25,23 @@ def install_cjk_font(qapp: QApplication) -> None:
     qapp.setFont(QFont(families[0], 11))
 
 
-def run(app: StoreServices) -> int:
+def open_camera(spec: str) -> FrameSource:
+    """A camera from a command-line spec: a device index ("0"), a stream URL, or a folder
+    of images played as frames in a loop (for demos and support)."""
+    from desktop.scanning.camera import ImageFolderCamera, OpenCVCamera
+
+    if spec.isdigit():
+        return OpenCVCamera(int(spec))
+    if Path(spec).is_dir():
+        return ImageFolderCamera(spec, fps=10, loop=True)
+    return OpenCVCamera(spec)
+
+
+def run(app: StoreServices, camera: str | None = None) -> int:
     existing = QApplication.instance()
     qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     qapp.setApplicationName("Lantern")
     install_cjk_font(qapp)
-    window = MainWindow(app)
+    window = MainWindow(app, open_camera(camera) if camera else None)
     window.show()
     return int(qapp.exec())

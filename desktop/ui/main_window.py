@@ -4,6 +4,8 @@ grows from here; every store call runs off the GUI thread through Background."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from desktop.core.catalogue import Gift
 from desktop.core.members import Tier
 from desktop.core.money import yuan_text
@@ -14,6 +16,7 @@ from desktop.ui.qt import (
     QFont,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -24,7 +27,12 @@ from desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.ui.scanner_input import KeyboardWedge, ascii_input
 from desktop.ui.worker import Background
+
+if TYPE_CHECKING:
+    from desktop.scanning.camera import FrameSource
+    from desktop.ui.camera_view import CameraView
 
 TIER_LABEL = {
     Tier.REGULAR: "普通 Regular",
@@ -35,7 +43,9 @@ TIER_LABEL = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, app: StoreServices) -> None:
+    """`camera`: the till's camera, read on worker threads with a preview; None for none."""
+
+    def __init__(self, app: StoreServices, camera: FrameSource | None = None) -> None:
         super().__init__()
         self.app = app
         self.background = Background()
@@ -59,7 +69,11 @@ class MainWindow(QMainWindow):
         )
         self.scan.setMinimumHeight(48)
         self.scan.returnPressed.connect(self.on_scan)
+        ascii_input(self.scan)
         layout.addWidget(self.scan)
+        # A keyboard-wedge scanner is read wherever focus is in this window.
+        self.wedge = KeyboardWedge(self)
+        self.wedge.scanned.connect(self.lookup)
 
         panel = QFrame()
         panel.setFrameShape(QFrame.Shape.StyledPanel)
@@ -82,7 +96,21 @@ class MainWindow(QMainWindow):
         ):
             grid.addWidget(QLabel(label), row, 0)
             grid.addWidget(widget, row, 1)
-        layout.addWidget(panel)
+        self.camera_view: CameraView | None = None
+        if camera is None:
+            layout.addWidget(panel)
+        else:
+            # Imported here: a till without a camera needs neither OpenCV nor zxing-cpp.
+            from desktop.ui.camera_view import CameraView
+
+            self.camera_view = CameraView(camera)
+            self.camera_view.setFixedSize(320, 240)
+            self.camera_view.code_read.connect(self.lookup)
+            side_by_side = QHBoxLayout()
+            side_by_side.addWidget(panel, 1)
+            side_by_side.addWidget(self.camera_view)
+            layout.addLayout(side_by_side)
+            self.camera_view.start()
         layout.addWidget(self.status)
 
         self.table = QTableWidget(0, 5)
@@ -143,13 +171,17 @@ class MainWindow(QMainWindow):
     def on_scan(self) -> None:
         text = self.scan.text()
         self.scan.clear()
+        self.lookup(text)
+
+    def lookup(self, text: str) -> None:
+        """A member from a code or number: typed, from the wedge scanner or from the camera."""
         self.status.setText("查找中… Looking up…")
 
-        def lookup() -> MemberView:
+        def find() -> MemberView:
             member, _ = self.app.till.identify(text)
             return self.app.till.member_view(member.member_id)
 
-        self.background.run(lookup, self._show_member, self._show_error)
+        self.background.run(find, self._show_member, self._show_error)
 
     def _show_member(self, view: object) -> None:
         assert isinstance(view, MemberView)
@@ -166,5 +198,7 @@ class MainWindow(QMainWindow):
         self.status.setText(f"⚠ {error}")
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+        if self.camera_view is not None:
+            self.camera_view.stop()
         self.background.wait()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,7 +1,17 @@
 """The one place the UI imports Qt from."""
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QFontDatabase, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QRect, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QImage,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -16,20 +26,29 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid  # False once Qt has deleted the C++ object
 
 __all__ = [
     "QApplication",
+    "QColor",
+    "QEvent",
     "QFont",
     "QFontDatabase",
     "QFrame",
     "QGridLayout",
     "QHBoxLayout",
     "QHeaderView",
+    "QImage",
+    "QInputMethodEvent",
+    "QKeyEvent",
     "QKeySequence",
     "QLabel",
     "QLineEdit",
     "QMainWindow",
     "QObject",
+    "QPainter",
+    "QPen",
+    "QRect",
     "QRunnable",
     "QTableWidget",
     "QTableWidgetItem",
@@ -40,4 +59,5 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "isValid",
 ]

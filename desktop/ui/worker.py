@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from desktop.core.errors import LanternError
 from desktop.ui.qt import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,11 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
+        except LanternError as e:  # an expected refusal: the UI shows its message
+            log.info("background operation refused: %s", e)
+            self.signals.failed.emit(e)
         except Exception as e:
-            log.warning("background operation failed: %s", e, exc_info=True)
+            log.exception("background operation failed unexpectedly")
             self.signals.failed.emit(e)
         else:
             self.signals.done.emit(result)

@@ -339,7 +339,7 @@ def test_store_init_staff_member_flow(tmp_path: Path) -> None:
         lantern("store", "init", "--store-id", "BJ002", "--name-zh", "北京西单店", db=db).returncode
         == 0
     )
-    env_pin = {"LANTERN_NEW_PIN": "4321"}
+    env_pin = {"LANTERN_NEW_PIN": "97531864"}
     r = subprocess.run(
         [
             sys.executable,
@@ -363,7 +363,7 @@ def test_store_init_staff_member_flow(tmp_path: Path) -> None:
         timeout=60,
     )
     assert r.returncode == 0, r.stderr
-    assert b"4321" not in db.read_bytes()
+    assert b"97531864" not in db.read_bytes()
     assert (
         lantern(
             "member",
@@ -380,7 +380,7 @@ def test_store_init_staff_member_flow(tmp_path: Path) -> None:
         ).returncode
         == 0
     )
-    assert lantern("day", "open", "--manager", "M9", manager_pin="4321", db=db).returncode == 0
+    assert lantern("day", "open", "--manager", "M9", manager_pin="97531864", db=db).returncode == 0
     status = lantern("day", "status", db=db)
     assert "open" in status.stdout
     check = lantern("store", "check", db=db)
