@@ -23,6 +23,7 @@ from desktop.core.members import Member, MemberId, Tier
 from desktop.core.money import parse_int, parse_points, parse_yuan, yuan_text
 from desktop.core.redemption import Refusal
 from desktop.services.app import StoreServices
+from desktop.services.printing import JobKind
 from desktop.services.setup import OpeningLot, init_store
 from desktop.services.till import LineRequest
 from desktop.store.staff import Staff
@@ -224,7 +225,92 @@ def cmd_redeem(cli: Cli) -> int:
         f"{result.balance_before} -> {result.balance_after}",
         file=sys.stderr,
     )
+    sys.stdout.flush()  # the receipt number is out, whatever printing does next
+    _print_after_redeem(cli, result.receipt_no, queue_only=a.no_print)
     return 0
+
+
+def _print_after_redeem(cli: Cli, receipt_no: str, queue_only: bool = False) -> None:
+    """The redemption has committed: printing can only warn, never fail the command."""
+    try:
+        if queue_only:
+            cli.app.printing.enqueue_redemption(receipt_no)
+            return
+        done = cli.app.printing.print_redemption(receipt_no)
+    except LanternError as e:
+        log.debug("printing after redeem failed", exc_info=True)
+        print(f"lantern: warning: {receipt_no} not printed: {e}", file=sys.stderr)
+        return
+    for error in done.errors:
+        print(f"lantern: warning: not printed: {error}", file=sys.stderr)
+    if done.errors:
+        print(
+            "lantern: warning: the redemption is done; the printout waits in the print queue "
+            "(`lantern print queue`, `lantern print retry JOB`)",
+            file=sys.stderr,
+        )
+
+
+def _progress(what: str, done: int, total: int) -> None:
+    print(f"  [{done}/{total}] {what}", file=sys.stderr)
+
+
+def _print_outcome(done: Any) -> int:
+    for error in done.errors:
+        print(f"lantern: not printed: {error}", file=sys.stderr)
+    cancelled = f", {done.cancelled} cancelled (voided)" if done.cancelled else ""
+    print(f"{done.printed} printed, {done.failed} failed{cancelled}", file=sys.stderr)
+    return 0 if done.ok else EXIT_ERROR
+
+
+def cmd_print_queue(cli: Cli) -> int:
+    """One line per printout waiting: id, kind, receipt, printer, status, attempts, when
+    it is next tried, and the last error."""
+    for problem in cli.app.printing.problems:
+        print(f"lantern: warning: printer setting ignored: {problem}", file=sys.stderr)
+    jobs = cli.app.printing.pending()
+    for j in jobs:
+        reprint = f" (reprint {j.copy})" if j.copy else ""
+        print(
+            f"{j.job_id[:8]}\t{j.kind}{reprint}\t{j.receipt_no}\t{j.backend}\t{j.status}\t"
+            f"{j.attempts}\t{j.next_attempt_at[:19]}\t{j.last_error or ''}"
+        )
+    print(f"{len(jobs)} printout(s) waiting", file=sys.stderr)
+    return 0
+
+
+def cmd_print_run(cli: Cli) -> int:
+    return _print_outcome(cli.app.printing.process(progress=_progress))
+
+
+def cmd_print_retry(cli: Cli) -> int:
+    return _print_outcome(cli.app.printing.retry(cli.args.job, progress=_progress))
+
+
+def cmd_print_printers(cli: Cli) -> int:
+    a = cli.args
+    printing = cli.app.printing
+    if a.set is not None or a.clear:
+        printing.set_printers([] if a.clear else a.set)
+    for problem in printing.problems:
+        print(f"lantern: warning: printer setting ignored: {problem}", file=sys.stderr)
+    for b in printing.backends:
+        kinds = ", ".join(k.value for k in JobKind if b.accepts(k))
+        usable = "" if b.is_usable() else "\tcannot be used on this machine"
+        print(f"{b.name}\t{kinds}{usable}")
+    return 0
+
+
+def cmd_reprint(cli: Cli) -> int:
+    a = cli.args
+    printing = cli.app.printing
+    manager = cli.staff(a.manager, manager=True)
+    ids = printing.reprint(manager, a.receipt, a.kind, a.printer)
+    status = _print_outcome(printing.process(progress=_progress, only=ids))
+    for job in printing.jobs_for(a.receipt):
+        if job.job_id in ids and job.backend == printing.archive.name:
+            print(printing.archive.path_for(job.kind, job.receipt_no, job.copy))
+    return status
 
 
 def cmd_void(cli: Cli) -> int:
@@ -259,6 +345,32 @@ def cmd_stock(cli: Cli) -> int:
             manager, rid, a.gift, counted=a.counted, delta=a.delta, reason=a.reason
         )
     print(f"{m.gift_id}: {m.delta:+d}, stock now {m.stock_after}")
+    return 0
+
+
+def cmd_report_daily(cli: Cli) -> int:
+    from datetime import date
+
+    a = cli.args
+    day = date.fromisoformat(a.day) if a.day else None
+    pdf, csv_path = (Path(a.pdf) if a.pdf else None), (Path(a.csv) if a.csv else None)
+    if pdf is None and csv_path is None:
+        folder = cli.app.db.path.parent / "reports"
+        stem = f"daily-{cli.app.ctx.store_id}-{(day or cli.app.ctx.today()).isoformat()}"
+        pdf, csv_path = folder / f"{stem}.pdf", folder / f"{stem}.csv"
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"  [{done}/{total}] {stage}", file=sys.stderr)
+
+    r = cli.app.reports.write_daily(day, pdf, csv_path, progress)
+    for path in (pdf, csv_path):
+        if path is not None:
+            print(path)
+    print(
+        f"{r.day}: {r.redemptions} redemptions, {r.points:,} points, cash {yuan_text(r.cash_fen)}, "
+        f"{r.voided_count} voided; head office: {r.headoffice_match}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -524,6 +636,31 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--cashier", required=True, help="cashier id (PIN from $LANTERN_PIN or stdin)")
     r.add_argument("--request-id", help="idempotency key: a retry with the same id deducts once")
     r.add_argument("--override-manager", help="manager approving beyond offline limits")
+    r.add_argument(
+        "--no-print", action="store_true", help="queue the receipt and card, print them later"
+    )
+
+    prints = sub.add_parser("print", help="the print queue and printers").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    add("queue", cmd_print_queue, "list printouts waiting (queued, or failed with why)", prints)
+    add("run", cmd_print_run, "print everything due now, with progress", prints)
+    pr = add("retry", cmd_print_retry, "try a waiting printout again now", prints)
+    pr.add_argument("job", help="job id (or its first characters, as the queue lists it)")
+    pp = add("printers", cmd_print_printers, "list or set the thermal receipt printers", prints)
+    group = pp.add_mutually_exclusive_group()
+    group.add_argument(
+        "--set",
+        nargs="+",
+        metavar="SPEC",
+        help="usb:VID:PID, network:HOST[:PORT], serial:DEVICE[:BAUD] or dummy",
+    )
+    group.add_argument("--clear", action="store_true", help="no thermal printers")
+    rp = add("reprint", cmd_reprint, "print a receipt (marked REPRINT) or greeting card again")
+    rp.add_argument("kind", choices=["receipt", "card"])
+    rp.add_argument("receipt", metavar="RECEIPT_NO")
+    rp.add_argument("--printer", help="only this printer (the archive always keeps a copy)")
+    rp.add_argument("--manager", required=True, help="manager id (PIN from $LANTERN_MANAGER_PIN)")
 
     v = add("void", cmd_void, "void today's redemption (manager PIN needed)")
     v.add_argument("receipt")
@@ -555,6 +692,14 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--request-id")
 
     add("expire", cmd_expire, "write off expired point lots")
+
+    report = sub.add_parser("report", help="reports").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    rd = add("daily", cmd_report_daily, "the daily reconciliation as PDF and/or CSV", report)
+    rd.add_argument("--day", help="business day YYYY-MM-DD (default: today)")
+    rd.add_argument("--pdf", help="write the PDF here")
+    rd.add_argument("--csv", help="write the CSV here")
 
     dq = add("decode-qr", cmd_decode_qr, "print each image's name, a tab, and its QR text")
     dq.add_argument("images", nargs="+", metavar="IMAGE")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from desktop.services.context import LinkState, ServiceContext
 from desktop.services.day import DayService
+from desktop.services.printing import store_printing
+from desktop.services.reports import ReportService
 from desktop.services.setup import SetupService
 from desktop.services.stock import StockService
 from desktop.services.till import TillService
@@ -28,6 +30,8 @@ class StoreServices:
         self.stock = StockService(self.ctx)
         self.day = DayService(self.ctx)
         self.setup = SetupService(self.ctx)
+        self.reports = ReportService(self.ctx)
+        self.printing = store_printing(self.ctx)
 
     @classmethod
     def open(cls, path: Path | str, clock: Callable[[], datetime] | None = None) -> StoreServices:

@@ -10,6 +10,7 @@ from desktop.scanning.camera import FrameSource
 from desktop.services.app import StoreServices
 from desktop.ui.main_window import MainWindow
 from desktop.ui.qt import QApplication, QFont, QFontDatabase
+from desktop.ui.qt_printer import system_printers
 
 log = logging.getLogger(__name__)
 FONT = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
@@ -42,6 +43,8 @@ def run(app: StoreServices, camera: str | None = None) -> int:
     qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     qapp.setApplicationName("Lantern")
     install_cjk_font(qapp)
+    for printer in system_printers(app.ctx.setting("printers", [])):
+        app.printing.add_backend(printer)
     window = MainWindow(app, open_camera(camera) if camera else None)
     window.show()
     return int(qapp.exec())

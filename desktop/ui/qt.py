@@ -1,6 +1,23 @@
 """The one place the UI imports Qt from."""
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QMarginsF,
+    QObject,
+    QRect,
+    QRectF,
+    QRunnable,
+    QSize,
+    QSizeF,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -9,9 +26,13 @@ from PySide6.QtGui import (
     QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
+    QPageLayout,
+    QPageSize,
     QPainter,
     QPen,
 )
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -30,6 +51,8 @@ from shiboken6 import isValid  # False once Qt has deleted the C++ object
 
 __all__ = [
     "QApplication",
+    "QBuffer",
+    "QByteArray",
     "QColor",
     "QEvent",
     "QFont",
@@ -38,6 +61,7 @@ __all__ = [
     "QGridLayout",
     "QHBoxLayout",
     "QHeaderView",
+    "QIODevice",
     "QImage",
     "QInputMethodEvent",
     "QKeyEvent",
@@ -45,11 +69,20 @@ __all__ = [
     "QLabel",
     "QLineEdit",
     "QMainWindow",
+    "QMarginsF",
     "QObject",
+    "QPageLayout",
+    "QPageSize",
     "QPainter",
+    "QPdfDocument",
     "QPen",
+    "QPrinter",
+    "QPrinterInfo",
     "QRect",
+    "QRectF",
     "QRunnable",
+    "QSize",
+    "QSizeF",
     "QTableWidget",
     "QTableWidgetItem",
     "QThreadPool",

@@ -1,0 +1,290 @@
+"""The daily reconciliation: an A4 PDF with signature lines, and a CSV of the same figures
+(section, item, field, value), both from one DailyReport value."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from desktop.core.money import yuan_text
+from desktop.printing.documents import DailyReport
+from desktop.printing.fonts import cjk_font
+
+
+def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    font = cjk_font()
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=20, spaceAfter=2)
+    head = ParagraphStyle(
+        "head", fontName=font, fontSize=11, leading=14, spaceBefore=8, spaceAfter=3
+    )
+    body = ParagraphStyle("body", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
+    return title, head, body
+
+
+def _table(rows: list[list[str]], widths: list[float], numeric_from: int = 1) -> Table:
+    font = cjk_font()
+    t = Table(rows, colWidths=widths, repeatRows=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 8),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F1E4E4")),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#8B1A1A")),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#DDDDDD")),
+                ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return t
+
+
+def _signatures(width: float) -> Table:
+    font = cjk_font()
+    t = Table(
+        [["店长签字 Manager signature", "日期 Date", "收银主管 Cash office"], ["", "", ""]],
+        colWidths=[width * 0.4, width * 0.2, width * 0.4],
+        rowHeights=[None, 16 * mm],
+    )
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 8),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F1E4E4")),
+            ]
+        )
+    )
+    return t
+
+
+def _money(fen: int) -> str:
+    return f"¥{yuan_text(fen)}"
+
+
+def daily_pdf(r: DailyReport) -> bytes:
+    title, head, body = _styles()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=f"Daily reconciliation {r.store_id} {r.day}",
+        initialFontName=cjk_font(),
+    )
+    w = A4[0] - 30 * mm
+    story: list[object] = [
+        Paragraph(f"每日对账单 Daily reconciliation — {r.day:%Y-%m-%d}", title),
+        Paragraph(
+            f"{r.store_name_zh} {r.store_name_en} ({r.store_id}) · 生成 generated "
+            f"{r.generated_at:%Y-%m-%d %H:%M}",
+            body,
+        ),
+        Paragraph(f"开店 Opened: {r.opened} · 闭店 Closed: {r.closed}", body),
+        Paragraph("汇总 Summary", head),
+        _table(
+            [
+                ["", "笔数 Count", "积分 Points", "现金 Cash"],
+                [
+                    "兑换 Redemptions (net of voids)",
+                    f"{r.redemptions:,}",
+                    f"{r.points:,}",
+                    _money(r.cash_fen),
+                ],
+                [
+                    "作废 Voids",
+                    f"{r.voided_count:,}",
+                    f"{r.voided_points:,}",
+                    _money(r.voided_cash_fen),
+                ],
+                ["离线兑换 Offline redemptions", f"{r.offline_redemptions:,}", "", ""],
+            ],
+            [w * 0.46, w * 0.18, w * 0.18, w * 0.18],
+        ),
+        Paragraph("收银员 Per cashier", head),
+        _table(
+            [["收银员 Cashier", "兑换 Redemptions", "积分 Points", "现金 Cash", "作废 Voids"]]
+            + [
+                [
+                    c.cashier,
+                    f"{c.redemptions:,}",
+                    f"{c.points:,}",
+                    _money(c.cash_fen),
+                    f"{c.voids:,}",
+                ]
+                for c in r.per_cashier
+            ]
+            or [["—", "", "", "", ""]],
+            [w * 0.32, w * 0.17, w * 0.17, w * 0.17, w * 0.17],
+        ),
+        Paragraph("作废明细 Voids", head),
+    ]
+    if r.voids:
+        story.append(
+            _table(
+                [
+                    [
+                        "单号 Receipt",
+                        "时间 Time",
+                        "收银员 Cashier",
+                        "批准 Approver",
+                        "原因 Reason",
+                        "积分",
+                        "现金",
+                    ]
+                ]
+                + [
+                    [
+                        v.receipt_no,
+                        f"{v.at:%H:%M}",
+                        v.cashier,
+                        v.approver,
+                        Paragraph(v.reason, body),
+                        f"{v.points:,}",
+                        _money(v.cash_fen),
+                    ]
+                    for v in r.voids
+                ],
+                [w * 0.2, w * 0.08, w * 0.15, w * 0.15, w * 0.22, w * 0.1, w * 0.1],
+                numeric_from=5,
+            )
+        )
+    else:
+        story.append(Paragraph("无 None", body))
+    story += [
+        Paragraph("礼品库存 Stock per gift", head),
+        _table(
+            [
+                [
+                    "礼品 Gift",
+                    "期初 Open",
+                    "入库 Recv",
+                    "兑出 Redeem",
+                    "作废退回 Void",
+                    "调整 Adj",
+                    "期末 Close",
+                ]
+            ]
+            + [
+                [
+                    f"{s.gift_id} {s.name_zh}" + (" 【低库存 LOW】" if s.low else ""),
+                    f"{s.opening:,}",
+                    f"{s.received:,}",
+                    f"{s.redeemed:,}",
+                    f"{s.voided_back:,}",
+                    f"{s.adjusted:+,}" if s.adjusted else "0",
+                    f"{s.closing:,}",
+                ]
+                for s in r.stock
+            ],
+            [w * 0.34] + [w * 0.11] * 6,
+        ),
+        Paragraph("低库存 Low stock", head),
+        Paragraph(
+            "、".join(f"{s.gift_id} {s.name_zh} ({s.closing})" for s in r.stock if s.low)
+            or "无 None",
+            body,
+        ),
+        Paragraph("离线时段 Offline periods", head),
+        Paragraph(
+            "; ".join(
+                f"{start:%H:%M} – {end:%H:%M}" if end else f"{start:%H:%M} – (still offline)"
+                for start, end in r.offline_periods
+            )
+            or "无 None",
+            body,
+        ),
+        Paragraph("总部确认 Head office", head),
+        Paragraph(
+            f"未确认事件 Events not yet confirmed by head office: {r.unconfirmed_events:,}. "
+            f"总部对账 Head-office totals: {r.headoffice_match}.",
+            body,
+        ),
+    ]
+    if r.overdrafts:
+        story.append(
+            Paragraph("透支 Overdrafts flagged for review: " + "; ".join(r.overdrafts), body)
+        )
+    story += [
+        Spacer(1, 10 * mm),
+        _signatures(w),
+    ]
+    doc.build(story)
+    return buf.getvalue()
+
+
+def _rows(r: DailyReport) -> Iterator[list[str]]:
+    yield ["section", "item", "field", "value"]
+    meta = {
+        "store_id": r.store_id,
+        "day": r.day.isoformat(),
+        "generated_at": r.generated_at.isoformat(),
+        "opened": r.opened,
+        "closed": r.closed,
+    }
+    for k, v in meta.items():
+        yield ["meta", "", k, v]
+    totals = {
+        "redemptions": r.redemptions,
+        "points": r.points,
+        "cash_fen": r.cash_fen,
+        "voided_count": r.voided_count,
+        "voided_points": r.voided_points,
+        "voided_cash_fen": r.voided_cash_fen,
+        "offline_redemptions": r.offline_redemptions,
+        "unconfirmed_events": r.unconfirmed_events,
+    }
+    for k, n in totals.items():
+        yield ["totals", "", k, str(n)]
+    yield ["totals", "", "headoffice_match", r.headoffice_match]
+    for c in r.per_cashier:
+        for k, n in (
+            ("redemptions", c.redemptions),
+            ("points", c.points),
+            ("cash_fen", c.cash_fen),
+            ("voids", c.voids),
+        ):
+            yield ["cashier", c.cashier, k, str(n)]
+    for void in r.voids:
+        for k, val in (
+            ("at", void.at.isoformat()),
+            ("cashier", void.cashier),
+            ("approver", void.approver),
+            ("reason", void.reason),
+            ("points", str(void.points)),
+            ("cash_fen", str(void.cash_fen)),
+        ):
+            yield ["void", void.receipt_no, k, val]
+    for s in r.stock:
+        for k, n in (
+            ("opening", s.opening),
+            ("received", s.received),
+            ("redeemed", s.redeemed),
+            ("voided_back", s.voided_back),
+            ("adjusted", s.adjusted),
+            ("closing", s.closing),
+            ("low", int(s.low)),
+        ):
+            yield ["stock", s.gift_id, k, str(n)]
+    for start, end in r.offline_periods:
+        yield ["offline", start.isoformat(), "until", end.isoformat() if end else ""]
+    for o in r.overdrafts:
+        yield ["overdraft", o, "", ""]
+
+
+def daily_csv(r: DailyReport) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(_rows(r))
+    return buf.getvalue()

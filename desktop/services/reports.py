@@ -1,0 +1,192 @@
+"""Reports from the store's ledgers: the daily reconciliation (PDF and CSV)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from desktop.core.errors import InvalidInput
+from desktop.printing.documents import CashierTotals, DailyReport, StockRow, VoidRow
+from desktop.printing.report import daily_csv, daily_pdf
+from desktop.services.context import ServiceContext
+from desktop.store import reports as q
+from desktop.store import settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _who(at: str | None, name: str | None, staff_id: str | None) -> str:
+    if not at:
+        return "—"
+    return f"{at[11:16]} {name or ''} ({staff_id})"
+
+
+class ReportService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.db = ctx.db
+
+    def daily(self, day: date | None = None, progress: Progress | None = None) -> DailyReport:
+        """The reconciliation of one business day, every figure summed from ledger rows.
+        Read in one snapshot (a read transaction), so the figures agree with each other."""
+        day = day or self.ctx.today()
+        d = day.isoformat()
+        steps = ["totals", "cashiers", "voids", "stock", "link", "events"]
+
+        def step(i: int) -> None:
+            if progress:
+                progress(steps[i], i + 1, len(steps))
+
+        with self.db._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN")
+            try:
+                bday = q.business_day(conn, d)
+                totals = q.day_totals(conn, d)
+                step(0)
+                cashiers = tuple(
+                    CashierTotals(
+                        f"{r['name']} ({r['cashier_id']})",
+                        r["redemptions"],
+                        r["points"],
+                        r["cash_fen"],
+                        r["voids"],
+                    )
+                    for r in q.per_cashier(conn, d)
+                )
+                step(1)
+                voids = tuple(
+                    VoidRow(
+                        r["receipt_no"],
+                        datetime.fromisoformat(r["created_at"]),
+                        f"{r['cashier_name']} ({r['cashier_id']})",
+                        f"{r['manager_name']} ({r['manager_id']})",
+                        r["reason"],
+                        r["points"],
+                        r["cash_fen"],
+                    )
+                    for r in q.voids(conn, d)
+                )
+                step(2)
+                stock = tuple(
+                    StockRow(
+                        r["gift_id"],
+                        r["name_zh"],
+                        r["opening"],
+                        r["received"],
+                        r["redeemed"],
+                        r["voided_back"],
+                        r["adjusted"],
+                        r["closing"],
+                        r["closing"] <= r["low_stock_threshold"],
+                    )
+                    for r in q.stock_movements(conn, d)
+                )
+                step(3)
+                periods = self._offline_periods(q.link_changes(conn, d), d)
+                step(4)
+                acked = int(settings.get(conn, "outbox_acked_seq", 0))
+                unconfirmed = q.unconfirmed_events(conn, d, acked)
+                ho_totals = settings.get(conn, f"headoffice_totals:{d}")
+                overdrafts = tuple(
+                    f"{o['member_id']}: balance {o['balance']:,} (overdraft {o['debt']:,})"
+                    for o in q.overdrawn_members(conn, d)
+                )
+                step(5)
+            finally:
+                conn.execute("COMMIT")
+        if ho_totals is None:
+            match = (
+                "not yet confirmed by head office"
+                if unconfirmed or totals["redemptions"]
+                else "nothing to confirm"
+            )
+        else:
+            ours = {
+                "redemptions": totals["redemptions"],
+                "points": totals["points"],
+                "cash_fen": totals["cash_fen"],
+            }
+            diffs = [
+                f"{k}: store {ours[k]} / head office {ho_totals.get(k)}"
+                for k in ours
+                if ho_totals.get(k) != ours[k]
+            ]
+            match = "matches" if not diffs else "differs — " + "; ".join(diffs)
+        return DailyReport(
+            store_id=self.ctx.store_id,
+            store_name_zh=str(self.ctx.setting("store_name_zh", "")),
+            store_name_en=str(self.ctx.setting("store_name_en", "")),
+            day=day,
+            generated_at=self.ctx.now(),
+            opened=_who(bday["opened_at"], bday["opened_name"], bday["opened_by"])
+            if bday
+            else "not opened",
+            closed=_who(bday["closed_at"], bday["closed_name"], bday["closed_by"]) if bday else "—",
+            redemptions=totals["redemptions"],
+            points=totals["points"],
+            cash_fen=totals["cash_fen"],
+            voided_count=totals["voided_count"],
+            voided_points=totals["voided_points"],
+            voided_cash_fen=totals["voided_cash_fen"],
+            per_cashier=cashiers,
+            voids=voids,
+            stock=stock,
+            offline_periods=periods,
+            offline_redemptions=totals["offline_redemptions"],
+            unconfirmed_events=unconfirmed,
+            headoffice_match=match,
+            overdrafts=overdrafts,
+        )
+
+    @staticmethod
+    def _offline_periods(
+        changes: Sequence[sqlite3.Row], day: str
+    ) -> tuple[tuple[datetime, datetime | None], ...]:
+        """Offline spans overlapping `day` from the log of link state changes."""
+        periods: list[tuple[datetime, datetime | None]] = []
+        start: datetime | None = None
+        for row in changes:
+            at, online = datetime.fromisoformat(row["at"]), bool(row["online"])
+            if not online and start is None:
+                start = at
+            elif online and start is not None:
+                if at.date().isoformat() >= day:
+                    periods.append((start, at))
+                start = None
+        if start is not None:
+            periods.append((start, None))
+        return tuple(periods)
+
+    def write_daily(
+        self,
+        day: date | None = None,
+        pdf: Path | None = None,
+        csv: Path | None = None,
+        progress: Progress | None = None,
+    ) -> DailyReport:
+        if pdf is None and csv is None:
+            raise InvalidInput("say where to write the report: a PDF path, a CSV path, or both")
+        report = self.daily(day, progress)
+        if pdf is not None:
+            _atomic_write(pdf, daily_pdf(report))
+        if csv is not None:
+            _atomic_write(csv, daily_csv(report).encode("utf-8"))
+        log.info("daily reconciliation for %s written (%s, %s)", report.day, pdf, csv)
+        return report
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,193 @@
+"""Printing from the `lantern` command: a redemption with a dead printer still succeeds,
+its receipt waits in the queue, and prints on a (fake, real-socket) network printer when it
+comes back; reprints are archived and marked."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def lantern(*args: str, db: Path, pin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LANTERN_")}
+    env["LANTERN_DB"] = str(db)
+    env["LANTERN_MANAGER_PIN"] = "9999"
+    if pin is not None:
+        env["LANTERN_PIN"] = pin
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def balance(db: Path, member: str) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return int(
+            con.execute("SELECT balance FROM members WHERE member_id = ?", (member,)).fetchone()[0]
+        )
+    finally:
+        con.close()
+
+
+STATUS_QUERY = re.compile(rb"\x10\x04[\x01-\x04]")
+
+
+class NetworkPrinter:
+    """A TCP server on localhost that takes ESC/POS like a network thermal printer: it
+    records the bytes and answers status queries (DLE EOT n) with "ready"."""
+
+    def __init__(self, port: int) -> None:
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.server.settimeout(0.2)
+        self.received = bytearray()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                while chunk := conn.recv(4096):
+                    self.received += chunk
+                    for _ in STATUS_QUERY.finditer(chunk):
+                        conn.sendall(b"\x12")  # online, paper present, no error
+
+    def __enter__(self) -> NetworkPrinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.server.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def jobs(db: Path) -> list[tuple[str, str, str, int]]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT kind, backend, status, attempts FROM print_jobs ORDER BY kind, backend"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def redeem(db: Path) -> str:
+    r = lantern("redeem", "--member", "M00000001", "--gift", "G101", "--cashier", "C01",
+                pin="1111", db=db)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def test_redeem_with_printer_offline_succeeds_and_the_receipt_waits(demo_path: Path) -> None:
+    # Given a network receipt printer that is switched off
+    port = free_port()
+    spec = f"network:127.0.0.1:{port}"
+    r = lantern("print", "printers", "--set", spec, db=demo_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["archive\treceipt, card", f"{spec}\treceipt"]
+    before = balance(demo_path, "M00000001")
+    # When the cashier redeems
+    r = lantern("redeem", "--member", "M00000001", "--gift", "G101", "--cashier", "C01",
+                pin="1111", db=demo_path)  # fmt: skip
+    # Then the command succeeds with the receipt number, and warns that printing failed
+    assert r.returncode == 0, r.stderr
+    assert re.fullmatch(r"SH001-\d{8}-00001\n", r.stdout)
+    receipt_no = r.stdout.strip()
+    assert "warning" in r.stderr and "offline" in r.stderr and "print queue" in r.stderr
+    assert balance(demo_path, "M00000001") == before - 100
+    # and the archive has both printouts while the receipt waits for the printer
+    printouts = demo_path.parent / f"{demo_path.stem}-printouts"
+    assert (printouts / f"receipt-{receipt_no}.pdf").is_file()
+    assert (printouts / f"card-{receipt_no}.pdf").is_file()
+    assert jobs(demo_path) == [
+        ("card", "archive", "printed", 1),
+        ("receipt", "archive", "printed", 1),
+        ("receipt", spec, "failed", 1),
+    ]
+    queue = lantern("print", "queue", db=demo_path)
+    assert queue.returncode == 0
+    (line,) = queue.stdout.splitlines()
+    job_id, kind, number, backend, status, attempts, _, error = line.split("\t")
+    assert (kind, number, backend, status, attempts) == ("receipt", receipt_no, spec, "failed", "1")
+    assert "offline" in error
+
+    # When the printer is still off, a retry fails again (exit 1), and nothing else changes
+    retry = lantern("print", "retry", job_id, db=demo_path)
+    assert retry.returncode == 1 and "offline" in retry.stderr
+    assert balance(demo_path, "M00000001") == before - 100
+
+
+def test_retry_prints_on_the_network_printer_once_it_is_back(demo_path: Path) -> None:
+    # Given a receipt waiting for a network printer that was switched off
+    port = free_port()
+    assert lantern("print", "printers", "--set", f"network:127.0.0.1:{port}",
+                   db=demo_path).returncode == 0  # fmt: skip
+    receipt_no = redeem(demo_path)
+    (line,) = lantern("print", "queue", db=demo_path).stdout.splitlines()
+    job_id = line.split("\t")[0]
+    # When the printer is back and the manager retries the job
+    with NetworkPrinter(port) as printer:
+        r = lantern("print", "retry", job_id, db=demo_path)
+    data = bytes(printer.received)
+    # Then it printed: Chinese mode, the receipt number as a QR code, a cut
+    assert r.returncode == 0, r.stderr
+    assert "1 printed, 0 failed" in r.stderr
+    assert data.index(b"\x1c\x26") < data.index("积分兑换凭证".encode("gb18030"))
+    assert b"1P0" + receipt_no.encode() in data  # GS ( k: the QR code's data
+    assert data.endswith(b"\x1dV\x00")
+    assert lantern("print", "queue", db=demo_path).stdout == ""
+    assert [j[2] for j in jobs(demo_path)] == ["printed"] * 3
+
+
+def test_reprint_receipt_and_card(demo_path: Path) -> None:
+    receipt_no = redeem(demo_path)
+    r = lantern("reprint", "receipt", receipt_no, "--manager", "M01", db=demo_path)
+    assert r.returncode == 0, r.stderr
+    path = Path(r.stdout.strip())
+    assert path.name == f"receipt-{receipt_no}-reprint-1.pdf"
+    assert "REPRINT" in PdfReader(io.BytesIO(path.read_bytes())).pages[0].extract_text()
+    r = lantern("reprint", "card", receipt_no, "--manager", "M01", db=demo_path)
+    assert r.returncode == 0, r.stderr
+    assert Path(r.stdout.strip()).name == f"card-{receipt_no}-reprint-1.pdf"
+    # an unknown receipt is an error that queues nothing
+    r = lantern("reprint", "receipt", "SH001-20000101-00001", "--manager", "M01", db=demo_path)
+    assert r.returncode == 1 and "no receipt" in r.stderr
+    assert len(jobs(demo_path)) == 4
+
+
+def test_bad_printer_setting_is_refused(demo_path: Path) -> None:
+    r = lantern("print", "printers", "--set", "bluetooth:aa", db=demo_path)
+    assert r.returncode == 1 and "usb:VID:PID" in r.stderr
+    r = lantern("print", "printers", db=demo_path)
+    assert r.stdout.splitlines() == ["archive\treceipt, card"]
