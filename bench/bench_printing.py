@@ -22,43 +22,14 @@ from zoneinfo import ZoneInfo
 
 from desktop.core.occasions import Occasion
 from desktop.printing.designs import load_designs
-from desktop.printing.documents import CardDoc, ReceiptDoc, ReceiptLineDoc
 from desktop.printing.greeting import card_pdf
 from desktop.printing.receipt import receipt_pdf
 from desktop.printing.report import daily_csv, daily_pdf
+from desktop.printing.samples import CARD, RECEIPT
 from desktop.services.demo import build_demo, populate_bulk
 from desktop.services.till import LineRequest, Receipt
 
 SH = ZoneInfo("Asia/Shanghai")
-RECEIPT = ReceiptDoc(
-    "上海南京东路店",
-    "Shanghai Nanjing Road East",
-    "SH001-20261126-00042",
-    datetime(2026, 11, 26, 15, 32, 7, tzinfo=SH),
-    "王小丽 (C01)",
-    "张*明",
-    "M00001234",
-    (
-        ReceiptLineDoc("不锈钢保温杯", "Stainless vacuum flask", 1, 300, 1500),
-        ReceiptLineDoc("红包袋 20 个", "Red envelopes, 20", 2, 120, 0),
-    ),
-    540,
-    1500,
-    3120,
-    2580,
-    ((date(2026, 12, 31), 800),),
-    offline=True,
-)
-CARD = CardDoc(
-    "张晓明",
-    "mid_autumn",
-    "月饼礼盒",
-    "Mooncake gift box",
-    "上海南京东路店",
-    "Shanghai Nanjing Road East",
-    date(2026, 9, 24),
-    "SH001-20260924-00042",
-)
 
 
 def timed(fn: Callable[[], object], n: int) -> tuple[float, float, int]:

@@ -101,29 +101,10 @@ def all_cards() -> list[tuple[str, bytes]]:
 
 
 def receipts() -> list[tuple[str, bytes]]:
-    from desktop.printing.documents import ReceiptDoc, ReceiptLineDoc
     from desktop.printing.receipt import receipt_pdf
+    from desktop.printing.samples import RECEIPT
 
-    doc = ReceiptDoc(
-        STORE_ZH,
-        STORE_EN,
-        "SH001-20261126-00042",
-        datetime(2026, 11, 26, 15, 32, 7),
-        "王小丽 (C01)",
-        "张*明",
-        "M00001234",
-        (
-            ReceiptLineDoc("不锈钢保温杯", "Stainless vacuum flask", 1, 300, 1500),
-            ReceiptLineDoc("红包袋 20 个", "Red envelopes, 20", 2, 120, 0),
-        ),
-        540,
-        1500,
-        3120,
-        2580,
-        ((date(2026, 12, 31), 800),),
-        offline=True,
-    )
-    return [("receipt-80mm", receipt_pdf(doc, 80)), ("receipt-58mm", receipt_pdf(doc, 58))]
+    return [("receipt-80mm", receipt_pdf(RECEIPT, 80)), ("receipt-58mm", receipt_pdf(RECEIPT, 58))]
 
 
 def reconciliation() -> list[tuple[str, bytes]]:

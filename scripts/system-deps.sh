@@ -6,7 +6,7 @@ pkgs=(
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 xvfb
-  libzbar0 poppler-utils
+  libzbar0 poppler-utils postgresql
 )
 command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 || {
   echo "system-deps: not a Debian/Ubuntu system; install Qt 6's runtime libraries yourself" >&2

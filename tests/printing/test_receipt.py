@@ -6,40 +6,21 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from desktop.printing.documents import ReceiptDoc, ReceiptLineDoc
 from desktop.printing.fonts import cjk_font
 from desktop.printing.receipt import receipt_pdf
+from desktop.printing.samples import RECEIPT
 from desktop.printing.text import wrap
 from desktop.scanning.decode import decode_file
 
 pytestmark = pytest.mark.printing
 
-DOC = ReceiptDoc(
-    store_name_zh="上海南京东路店",
-    store_name_en="Shanghai Nanjing Road East",
-    receipt_no="SH001-20261126-00042",
-    at=datetime(2026, 11, 26, 15, 32, 7),
-    cashier="王小丽 (C01)",
-    member_masked="张*明",
-    member_id="M00001234",
-    lines=(
-        ReceiptLineDoc("不锈钢保温杯", "Stainless vacuum flask", 1, 300, 1500),
-        ReceiptLineDoc("红包袋 20 个", "Red envelopes, 20", 2, 120, 0),
-    ),
-    points=540,
-    cash_fen=1500,
-    balance_before=3120,
-    balance_after=2580,
-    expiring=((date(2026, 12, 31), 800),),
-    offline=True,
-)
+DOC = RECEIPT
 
 
 def text_of(pdf: bytes) -> str:
