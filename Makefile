@@ -29,8 +29,8 @@ test: install check
 check: lint typecheck imports
 
 lint:
-	$(BIN)/ruff check desktop tests bench
-	$(BIN)/ruff format --check desktop tests bench
+	$(BIN)/ruff check desktop headoffice tests bench
+	$(BIN)/ruff format --check desktop headoffice tests bench
 
 typecheck:
 	$(BIN)/mypy

@@ -1,2 +1,4 @@
-"""The head-office side: issuing keys and member cards (the HTTP service and its database
-arrive with the sync work). Reuses desktop.core; never imports the store, services or UI."""
+"""The head-office side: the sync service (engine.py: protocol v1 without HTTP; app.py and
+serve.py: Starlette under uvicorn), its database on SQLite or PostgreSQL (db.py, migrations in
+db/headoffice/), administration (admin.py, commands.py), issuing keys and member cards.
+Reuses desktop.core (and desktop.resources); never imports the store, services or UI."""

@@ -1,0 +1,178 @@
+"""The head-office HTTP service (Starlette, ASGI): sync protocol v1 over `HeadOffice`.
+
+    POST /v1/sync/push      a store's events; per-event outcomes and acked_seq
+    GET  /v1/sync/changes   ?since=<cursor>&limit=<n>: a page of snapshots
+    GET  /v1/health         the service and its database answer
+
+Every sync request carries `Authorization: Lantern-Store <store_id>:<secret>`; a missing,
+wrong, unknown or revoked credential is `401 {"error": "unauthorized"}` and nothing else.
+A malformed body or query is `400 {"error": "…"}`. The database work runs on worker
+threads, so one slow push never stalls the others.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, NewType
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from desktop.core.errors import LanternError
+from headoffice.admin import Clock
+from headoffice.auth import parse_authorization
+from headoffice.db import Database, DatabaseError, open_db
+from headoffice.engine import HeadOffice, utc_now
+from headoffice.protocol import BadRequest, Unauthorized
+
+log = logging.getLogger(__name__)
+
+StoreId = NewType("StoreId", str)
+MAX_BODY_BYTES = 16 * 1024 * 1024
+
+
+def _office(request: Request) -> HeadOffice:
+    office: HeadOffice = request.app.state.office
+    return office
+
+
+async def authenticated(request: Request) -> StoreId:
+    """The store the request's credentials prove, or Unauthorized (401)."""
+    creds = parse_authorization(request.headers.get("authorization"))
+    if creds is None:
+        raise Unauthorized("no Lantern-Store credentials")
+    store_id, secret = creds
+    if not await run_in_threadpool(_office(request).authenticate, store_id, secret):
+        raise Unauthorized(f"bad credentials for store {store_id!r}")
+    request.state.store_id = store_id
+    return StoreId(store_id)
+
+
+async def json_body(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise BadRequest(f"the body is larger than {MAX_BODY_BYTES} bytes: send smaller batches")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not UTF-8 text") from None
+    except ValueError as e:
+        raise BadRequest(f"the body is not JSON: {e}") from None
+
+
+# --- routes, by resource ---------------------------------------------------------------
+async def push(request: Request) -> Response:
+    store_id = await authenticated(request)
+    body = await json_body(request)
+    result = await run_in_threadpool(_office(request).push, store_id, body)
+    return JSONResponse(result)
+
+
+async def changes(request: Request) -> Response:
+    store_id = await authenticated(request)
+    q = request.query_params
+    unknown = sorted(set(q) - {"since", "limit"})
+    if unknown:
+        raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
+    page = await run_in_threadpool(
+        _office(request).changes, store_id, q.get("since"), q.get("limit")
+    )
+    return JSONResponse(page)
+
+
+async def health(request: Request) -> Response:
+    try:
+        return JSONResponse(await run_in_threadpool(_office(request).health))
+    except Exception as e:
+        log.exception("health check failed")
+        return JSONResponse({"status": "unavailable", "error": str(e)}, status_code=503)
+
+
+SYNC_ROUTES = [
+    Route("/v1/sync/push", push, methods=["POST"]),
+    Route("/v1/sync/changes", changes, methods=["GET"]),
+]
+HEALTH_ROUTES = [Route("/v1/health", health, methods=["GET"])]
+
+
+# --- errors and request logging -----------------------------------------------------------
+async def _unauthorized(request: Request, exc: Exception) -> Response:
+    log.warning("%s %s: 401 (%s)", request.method, request.url.path, exc)
+    return JSONResponse(
+        {"error": "unauthorized"}, status_code=401, headers={"WWW-Authenticate": "Lantern-Store"}
+    )
+
+
+async def _bad_request(request: Request, exc: Exception) -> Response:
+    store = getattr(request.state, "store_id", "-")
+    log.warning("%s %s store=%s: 400 %s", request.method, request.url.path, store, exc)
+    return JSONResponse({"error": str(exc)}, status_code=400)
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    store = getattr(request.state, "store_id", "-")
+    log.error("%s %s store=%s: 500", request.method, request.url.path, store, exc_info=exc)
+    if isinstance(exc, DatabaseError):  # its detail (host, path) is for the log only
+        text = "head office cannot reach its database; try again later"
+    elif isinstance(exc, LanternError):
+        text = str(exc)
+    else:
+        text = f"internal error ({type(exc).__name__})"
+    return JSONResponse({"error": text}, status_code=500)
+
+
+async def _log_requests(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    start = time.perf_counter()
+    response = await call_next(request)
+    log.info(
+        "%s %s store=%s → %d in %.1f ms",
+        request.method,
+        request.url.path,
+        getattr(request.state, "store_id", "-"),
+        response.status_code,
+        (time.perf_counter() - start) * 1000,
+    )
+    return response
+
+
+def create_app(db: str | Path | Database, *, clock: Clock = utc_now) -> Starlette:
+    """The ASGI app over a head-office database: a SQLite path, a `postgresql://` URL
+    (opened and migrated now, closed when the app shuts down), or an open Database."""
+    owned = not isinstance(db, Database)
+    database = open_db(db) if not isinstance(db, Database) else db
+    office = HeadOffice(database, clock)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        log.info("head office serving %s (%s)", database.display, database.dialect.value)
+        try:
+            yield
+        finally:
+            if owned:
+                database.close()
+
+    app = Starlette(
+        routes=[*SYNC_ROUTES, *HEALTH_ROUTES],
+        exception_handlers={
+            Unauthorized: _unauthorized,
+            BadRequest: _bad_request,
+            LanternError: _failed,
+            Exception: _failed,
+        },
+        middleware=[Middleware(BaseHTTPMiddleware, dispatch=_log_requests)],
+        lifespan=lifespan,
+    )
+    app.state.office = office
+    return app

@@ -1,0 +1,82 @@
+"""Gifts and campaigns from the catalogue JSON format (resources/demo/catalogue.json):
+`{"gifts": [{"gift_id", "name_zh", "name_en", "category", "prices": [[points, cash_fen]],
+"low", "min_tier"?, "active_from"?, "active_until"?}], "campaigns": [...]}`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.earning import Campaign
+from desktop.core.errors import InvalidInput
+from desktop.core.members import Tier
+from desktop.core.money import parse_int
+
+
+def parse_time(value: Any, what: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(f"{what} must be an ISO 8601 time, got {value!r}") from None
+    if when.tzinfo is None:
+        raise InvalidInput(f"{what} needs a UTC offset, e.g. 2027-01-29T00:00:00+08:00")
+    return when
+
+
+def gift_from_json(g: dict[str, Any]) -> Gift:
+    try:
+        prices = tuple(
+            Price(parse_int(p, "price points"), parse_int(c, "price cash")) for p, c in g["prices"]
+        )
+        return Gift(
+            GiftId(str(g["gift_id"])),
+            str(g["name_zh"]),
+            str(g["name_en"]),
+            str(g["category"]),
+            prices,
+            Tier.parse(g.get("min_tier", "regular")),
+            parse_time(g.get("active_from"), "active_from"),
+            parse_time(g.get("active_until"), "active_until"),
+            parse_int(g.get("low", 0), "low-stock threshold"),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise InvalidInput(f"gift {g.get('gift_id', '?')!r} is malformed: {e!r}") from None
+
+
+def campaign_from_json(c: dict[str, Any]) -> Campaign:
+    try:
+        starts, ends = parse_time(c["starts"], "starts"), parse_time(c["ends"], "ends")
+        if starts is None or ends is None:
+            raise InvalidInput("a campaign needs starts and ends")
+        return Campaign(
+            str(c["campaign_id"]),
+            str(c["name"]),
+            starts,
+            ends,
+            parse_int(c["multiplier_permille"], "multiplier_permille"),
+            frozenset(Tier.parse(t) for t in str(c.get("tiers", "")).split(",") if t.strip()),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise InvalidInput(f"campaign {c.get('campaign_id', '?')!r} is malformed: {e!r}") from None
+
+
+def load_catalogue(path: Path | str) -> tuple[list[Gift], list[Campaign]]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InvalidInput(f"cannot read the catalogue {path}: {e}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("gifts", []), list):
+        raise InvalidInput(f"{path} is not a catalogue: expected {{'gifts': [...]}}")
+    raw_gifts, raw_campaigns = data.get("gifts", []), data.get("campaigns", [])
+    if not isinstance(raw_campaigns, list) or not all(
+        isinstance(x, dict) for x in [*raw_gifts, *raw_campaigns]
+    ):
+        raise InvalidInput(f"{path}: every gift and campaign must be a JSON object")
+    gifts = [gift_from_json(g) for g in raw_gifts]
+    campaigns = [campaign_from_json(c) for c in raw_campaigns]
+    return gifts, campaigns

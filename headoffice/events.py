@@ -1,0 +1,217 @@
+"""What each kind of store event does at head office (docs/sync-protocol.md, "Event
+kinds"). Called inside the event's transaction; raises `Unappliable` when the payload
+cannot be applied, and the caller parks the event with that error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from desktop.core.errors import InvalidInput, LanternError, NotFound
+from desktop.core.lots import LotId, LotTake
+from headoffice.accounts import apply_account, expiry_policy, flag_member, load_account
+from headoffice.db import Tx
+from headoffice.protocol import ConflictKind, PushedEvent
+
+# recorded for the reconciliation only; `expiry` too: head office runs expiry itself
+RECORDED_ONLY = frozenset({"expiry", "stock_receive", "stock_adjust", "day_open", "day_close"})
+
+
+class Unappliable(LanternError):
+    """The event's payload cannot be applied (unknown member, malformed, contradicts what
+    head office already holds). The event is parked with this message."""
+
+
+def _text(p: dict[str, Any], key: str) -> str:
+    value = p.get(key)
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise Unappliable(f"payload.{key} must be non-empty text, got {value!r}")
+    return value
+
+
+def _whole(p: dict[str, Any], key: str, default: int | None = None) -> int:
+    value = p.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Unappliable(f"payload.{key} must be a whole number of zero or more, got {value!r}")
+    return value
+
+
+def _when(p: dict[str, Any], event: PushedEvent) -> tuple[str, date]:
+    """The event's time as the store wrote it, and its business day (the store writes
+    local time with its offset, so the date part is the store's calendar day)."""
+    at = p.get("at", event.created_at)
+    if not isinstance(at, str):
+        raise Unappliable(f"payload.at must be an ISO 8601 time, got {at!r}")
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise Unappliable(f"payload.at must be an ISO 8601 time, got {at!r}") from None
+    return at, when.date()
+
+
+def apply_event(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]:
+    """Apply one event's effect; returns the conflicts it was applied with."""
+    if event.kind in RECORDED_ONLY:
+        return ()
+    handler = _HANDLERS.get(event.kind)
+    if handler is None:
+        raise Unappliable(f"unknown event kind {event.kind!r}")
+    try:
+        return handler(tx, store_id, event)
+    except NotFound as e:
+        raise Unappliable(str(e)) from e
+    except InvalidInput as e:  # the core refused the arithmetic (e.g. a void of unknown lots)
+        raise Unappliable(str(e)) from e
+
+
+def _redemption(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]:
+    """Never refused: the gift has left the store. Spends from the member's lots earliest
+    expiry first; a shortfall becomes debt (a negative balance) and flags the member."""
+    p = event.payload
+    redemption_id = _text(p, "redemption_id")
+    member_id = _text(p, "member_id")
+    points = _whole(p, "points")
+    cash_fen = _whole(p, "cash_fen", 0)
+    receipt_no = p.get("receipt_no") if isinstance(p.get("receipt_no"), str) else None
+    replay_key = p.get("replay_key")
+    if replay_key is not None and (not isinstance(replay_key, str) or not replay_key):
+        raise Unappliable(f"payload.replay_key must be text, got {replay_key!r}")
+    at, day = _when(p, event)
+    known = tx.one("SELECT store_id FROM redemptions WHERE redemption_id = ?", (redemption_id,))
+    if known is not None:
+        raise Unappliable(
+            f"redemption {redemption_id} is already recorded (from store {known['store_id']})"
+        )
+    before = load_account(tx, member_id)
+    conflicts: list[ConflictKind] = []
+    overdraft = 0
+    if points:
+        spend = before.spend(points, day, allow_overdraft=True)
+        apply_account(tx, member_id, before, spend.account, "redeem", redemption_id, at, store_id)
+        overdraft = spend.overdraft
+        if overdraft:
+            conflicts.append(ConflictKind.OVERDRAFT)
+            flag_member(
+                tx,
+                member_id,
+                f"overdraft of {overdraft} points: redemption {receipt_no or redemption_id} "
+                f"at store {store_id} on {day}",
+            )
+    if replay_key is not None:
+        first = _use_code(tx, replay_key, store_id, member_id, redemption_id, at)
+        if first is not None:
+            conflicts.append(ConflictKind.CODE_REPLAYED)
+            flag_member(
+                tx,
+                member_id,
+                f"phone code used again: redemption {receipt_no or redemption_id} at store "
+                f"{store_id}, first used for redemption {first[1]} at store {first[0]}",
+            )
+    tx.execute(
+        "INSERT INTO redemptions (redemption_id, store_id, seq, member_id, receipt_no, "
+        "business_day, points, cash_fen, overdraft, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            redemption_id,
+            store_id,
+            event.seq,
+            member_id,
+            receipt_no,
+            day.isoformat(),
+            points,
+            cash_fen,
+            overdraft,
+            at,
+        ),
+    )
+    tx.changed("member", member_id)
+    tx.changed("total", day.isoformat(), store_id)
+    return tuple(conflicts)
+
+
+def _use_code(
+    tx: Tx, replay_key: str, store_id: str, member_id: str, redemption_id: str, at: str
+) -> tuple[str, str] | None:
+    """Record a phone code's use; (store, redemption) of its first use when it was used
+    before. The member row is locked, and a replay key names its member, so two uses of
+    one code cannot race past each other."""
+    inserted = tx.execute(
+        "INSERT INTO code_uses (replay_key, store_id, member_id, redemption_id, used_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (replay_key) DO NOTHING",
+        (replay_key, store_id, member_id, redemption_id, at),
+    )
+    if inserted:
+        return None
+    row = tx.one(
+        "SELECT store_id, redemption_id FROM code_uses WHERE replay_key = ?", (replay_key,)
+    )
+    assert row is not None
+    return str(row["store_id"]), str(row["redemption_id"])
+
+
+def _void(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]:
+    """Give back exactly what that redemption took at head office: its lot takes go back
+    to their lots and its overdraft is cancelled (core `PointsAccount.restore`)."""
+    p = event.payload
+    void_id = _text(p, "void_id")
+    redemption_id = _text(p, "redemption_id")
+    at, day = _when(p, event)
+    red = tx.one(
+        "SELECT * FROM redemptions WHERE redemption_id = ?" + tx.for_update, (redemption_id,)
+    )
+    if red is None:
+        raise Unappliable(
+            f"void of redemption {redemption_id}, which head office has not applied "
+            "(was the redemption parked?)"
+        )
+    if red["store_id"] != store_id:
+        raise Unappliable(f"redemption {redemption_id} belongs to store {red['store_id']}")
+    if red["void_id"] is not None:
+        raise Unappliable(f"redemption {redemption_id} was already voided by {red['void_id']}")
+    member_id = str(red["member_id"])
+    if p.get("member_id", member_id) != member_id:
+        raise Unappliable(f"redemption {redemption_id} is member {member_id}'s, not the void's")
+    before = load_account(tx, member_id)
+    moves = tx.all(
+        "SELECT lot_id, delta FROM ledger WHERE ref = ? AND kind = 'redeem' AND member_id = ?",
+        (redemption_id, member_id),
+    )
+    takes = tuple(LotTake(LotId(m["lot_id"]), -int(m["delta"])) for m in moves if m["lot_id"])
+    overdraft = sum(-int(m["delta"]) for m in moves if m["lot_id"] is None)
+    after, _ = before.restore(
+        takes, overdraft, day=day, policy=expiry_policy(tx), excess_lot_id=LotId(f"{void_id}-x")
+    )
+    if after != before:
+        apply_account(tx, member_id, before, after, "void", void_id, at, store_id)
+    tx.execute(
+        "UPDATE redemptions SET void_id = ?, voided_at = ? WHERE redemption_id = ?",
+        (void_id, at, redemption_id),
+    )
+    tx.changed("member", member_id)
+    tx.changed("total", str(red["business_day"]), store_id)
+    return ()
+
+
+def _earn(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]:
+    """A lot with the event's earn_id as lot id, expiring by head office's policy (points
+    first pay off any overdraft debt, as the core decides)."""
+    p = event.payload
+    earn_id = _text(p, "earn_id")
+    member_id = _text(p, "member_id")
+    points = _whole(p, "points")
+    at, day = _when(p, event)
+    before = load_account(tx, member_id)
+    if not points:
+        return ()
+    if tx.one("SELECT member_id FROM lots WHERE lot_id = ?", (earn_id,)) is not None:
+        raise Unappliable(f"a lot {earn_id} already exists: the earn was applied before")
+    result = before.earn(LotId(earn_id), points, day, expiry_policy(tx))
+    apply_account(tx, member_id, before, result.account, "earn", earn_id, at, store_id)
+    return ()
+
+
+_HANDLERS: dict[str, Callable[[Tx, str, PushedEvent], tuple[ConflictKind, ...]]] = {
+    "redemption": _redemption,
+    "void": _void,
+    "earn": _earn,
+}
