@@ -12,6 +12,7 @@ from desktop.services.printing import store_printing
 from desktop.services.reports import ReportService
 from desktop.services.setup import SetupService
 from desktop.services.stock import StockService
+from desktop.services.sync import SyncService
 from desktop.services.till import TillService
 from desktop.store.database import StoreDB, open_store
 from desktop.store.staff import Staff
@@ -22,10 +23,14 @@ class StoreServices:
         self,
         db: StoreDB,
         clock: Callable[[], datetime] | None = None,
-        link: Callable[[], LinkState] = LinkState,
+        link: Callable[[], LinkState] | None = None,
     ) -> None:
-        self.ctx = ServiceContext(db, clock, link)
+        """`link` says whether head office is reachable; by default the sync service's
+        record of its last round decides (standalone, i.e. online, until connected)."""
+        self.ctx = ServiceContext(db, clock)
         self.db = db
+        self.sync = SyncService(self.ctx)
+        self.ctx.link = link if link is not None else self.sync.link_state
         self.till = TillService(self.ctx)
         self.stock = StockService(self.ctx)
         self.day = DayService(self.ctx)

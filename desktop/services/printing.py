@@ -431,10 +431,18 @@ def _new_id() -> str:
     return str(uuid.uuid4())
 
 
+def card_designs_folder(db_path: Path) -> Path:
+    """Where head office's card designs for this store file live: `<store>-card-designs/`
+    beside it (one folder per store file, like the printouts). Sync writes them there; a
+    design there replaces the shipped one of the same occasion."""
+    return db_path.parent / f"{db_path.stem}-card-designs"
+
+
 def store_printing(ctx: ServiceContext) -> PrintService:
     """The store's print queue as configured: the PDF archive in `<store>-printouts/` beside
     the store database (or the "printouts_folder" setting), the ESC/POS printers of the
-    "printers" setting (none by default), head office's card designs from `card-designs/`."""
+    "printers" setting (none by default), head office's card designs from
+    `<store>-card-designs/` (written there by sync)."""
     folder = ctx.db.path.parent
     # one archive per store file: demo.db and store.db in one folder keep theirs apart
     default = folder / f"{ctx.db.path.stem}-printouts"
@@ -444,6 +452,8 @@ def store_printing(ctx: ServiceContext) -> PrintService:
     )
     for problem in problems:
         log.error("printer setting ignored: %s", problem)
-    service = PrintService(ctx, printers, archive, designs_override=folder / "card-designs")
+    service = PrintService(
+        ctx, printers, archive, designs_override=card_designs_folder(ctx.db.path)
+    )
     service.problems.extend(problems)
     return service

@@ -37,7 +37,7 @@ from desktop.services.context import (
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
 from desktop.store import members as members_repo
-from desktop.store import outbox
+from desktop.store import outbox, settings
 from desktop.store.staff import Staff
 
 log = logging.getLogger(__name__)
@@ -171,10 +171,13 @@ class TillService:
             conn = self.db.conn
             member = members_repo.get_member(conn, member_id)
             account = members_repo.load_account(conn, member_id)
+            # redemptions whose outbox event head office has not acknowledged yet
             pending = conn.execute(
-                "SELECT COALESCE(SUM(points), 0) FROM redemptions WHERE member_id = ? "
-                "AND offline = 1 AND redemption_id NOT IN (SELECT redemption_id FROM voids)",
-                (member_id,),
+                "SELECT COALESCE(SUM(r.points), 0) FROM outbox o JOIN redemptions r "
+                "ON r.redemption_id = json_extract(o.payload, '$.redemption_id') "
+                "WHERE o.seq > ? AND o.kind = 'redemption' AND r.member_id = ? "
+                "AND r.redemption_id NOT IN (SELECT redemption_id FROM voids)",
+                (int(settings.get(conn, "outbox_acked_seq", 0)), member_id),
             ).fetchone()[0]
         return MemberView(
             member,

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime
 
 from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.earning import Campaign
 from desktop.core.errors import InvalidInput, NotFound
 from desktop.core.members import Tier
 
@@ -57,6 +58,22 @@ def upsert_gift(conn: sqlite3.Connection, g: Gift) -> None:
             g.active_from.isoformat() if g.active_from else None,
             g.active_until.isoformat() if g.active_until else None,
             g.low_stock_threshold,
+        ),
+    )
+
+
+def put_campaign(conn: sqlite3.Connection, c: Campaign) -> None:
+    """Insert or replace a campaign (head office's current version of it)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO campaigns (campaign_id, name, starts, ends, multiplier_permille, "
+        "tiers) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            c.campaign_id,
+            c.name,
+            c.starts.isoformat(),
+            c.ends.isoformat(),
+            c.multiplier_permille,
+            ",".join(t.value for t in sorted(c.tiers, key=lambda t: t.rank)),
         ),
     )
 

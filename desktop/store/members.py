@@ -54,6 +54,35 @@ def insert_member(conn: sqlite3.Connection, m: Member) -> None:
     )
 
 
+def upsert_member(conn: sqlite3.Connection, m: Member) -> bool:
+    """Head office's details of a member (name, tier, status, card, birthday); points are
+    left alone. True when the member is new to this store. Head office decides who holds a
+    card number: another member here still holding it loses it (their own snapshot
+    brings their new one)."""
+    if m.card_number is not None:
+        conn.execute(
+            "UPDATE members SET card_number = NULL WHERE card_number = ? AND member_id <> ?",
+            (m.card_number, m.member_id),
+        )
+    new = conn.execute("SELECT 1 FROM members WHERE member_id = ?", (m.member_id,)).fetchone()
+    if new is None:
+        insert_member(conn, m)
+        return True
+    conn.execute(
+        "UPDATE members SET name = ?, tier = ?, status = ?, card_number = ?, birthday = ? "
+        "WHERE member_id = ?",
+        (
+            m.name,
+            m.tier.value,
+            m.status.value,
+            m.card_number,
+            m.birthday.isoformat() if m.birthday else None,
+            m.member_id,
+        ),
+    )
+    return False
+
+
 def load_account(conn: sqlite3.Connection, member_id: str) -> PointsAccount:
     lots = tuple(
         PointLot(

@@ -1,0 +1,221 @@
+"""The HTTP client for head office (docs/sync-protocol.md).
+
+- Every request carries `Authorization: Lantern-Store <store_id>:<secret>`. The secret is
+  never logged, never part of an error text and hidden from repr().
+- A timeout, a refused connection, a 5xx answer: tried again, at most `attempts` times in
+  all, after exponential backoff with jitter (`backoff` × 2^n, capped at `max_backoff`,
+  each wait a random 50–100 % of that), then `HeadOfficeUnreachable`.
+- 401: `Unauthorized` at once (retrying the same credentials cannot help).
+- Any other non-2xx, or a 2xx whose body is not the JSON the protocol describes ("a head
+  office that answers garbage"): `HeadOfficeUnreachable` at once, naming what was wrong.
+Both pushing and pulling are safe to repeat, so a retry never changes the outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from desktop.core.errors import LanternError
+from desktop.sync.protocol import ChangesPage, Malformed, PushAnswer, parse_changes, parse_push
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class SyncError(LanternError):
+    """A sync round could not complete; the store keeps working offline."""
+
+
+class HeadOfficeUnreachable(SyncError):
+    """No usable answer from head office: timeout, refused connection, an error status or
+    an answer that is not a Lantern sync answer. The round is retried later."""
+
+
+class Unauthorized(SyncError):
+    """Head office refused this store's credentials (HTTP 401)."""
+
+
+class _Retry(Exception):
+    """A failure worth trying again (timeout, refused connection, 5xx)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class HeadOfficeClient:
+    def __init__(
+        self,
+        base_url: str,
+        store_id: str,
+        secret: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        *,
+        attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float] = random.random,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise LanternError(
+                f"head office URL must start with http:// or https://, got {base_url!r}"
+            )
+        if attempts < 1:
+            raise LanternError("a head-office client needs at least one attempt")
+        self.base_url = base_url.rstrip("/")
+        self.store_id = store_id
+        self._secret = secret
+        self.timeout = timeout
+        self.attempts = attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._sleep = sleep
+        self._rand = rand
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout),
+            transport=transport,
+            headers={"Authorization": f"Lantern-Store {store_id}:{secret}"},
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"HeadOfficeClient({self.base_url!r}, store {self.store_id!r}, secret hidden)"
+
+    # --- the protocol ---------------------------------------------------------------------
+    def push(self, body: dict[str, Any]) -> PushAnswer:
+        """POST /v1/sync/push: the store's events in order; head office's answer per event."""
+        data = self._call("POST", "/v1/sync/push", json_body=body)
+        try:
+            return parse_push(data)
+        except Malformed as e:
+            raise self._garbage("push", e) from None
+
+    def changes(self, since: int, limit: int) -> ChangesPage:
+        """GET /v1/sync/changes: one page of changes after cursor `since`."""
+        data = self._call(
+            "GET", "/v1/sync/changes", params={"since": str(since), "limit": str(limit)}
+        )
+        try:
+            return parse_changes(data)
+        except Malformed as e:
+            raise self._garbage("changes", e) from None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HeadOfficeClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- one call, with retries -----------------------------------------------------------
+    def _garbage(self, what: str, e: Malformed) -> HeadOfficeUnreachable:
+        return HeadOfficeUnreachable(
+            f"head office at {self.base_url} sent a {what} answer that is not a Lantern "
+            f"sync answer ({e}); is the URL right?"
+        )
+
+    def delay(self, attempt: int) -> float:
+        """How long to wait before try number `attempt + 1` (attempt counts from 1)."""
+        ceiling = min(self.max_backoff, self.backoff * 2.0 ** (attempt - 1))
+        return ceiling * (0.5 + 0.5 * self._rand())
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Any:
+        reason = ""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return self._once(method, path, json_body, params)
+            except _Retry as e:
+                reason = e.reason
+                log.info(
+                    "head office %s %s: %s (attempt %d of %d)",
+                    method,
+                    path,
+                    reason,
+                    attempt,
+                    self.attempts,
+                )
+                if attempt < self.attempts:
+                    self._sleep(self.delay(attempt))
+        raise HeadOfficeUnreachable(
+            f"head office at {self.base_url} is unreachable: {reason} "
+            f"(tried {self.attempts} time{'s' if self.attempts > 1 else ''})"
+        )
+
+    def _once(
+        self,
+        method: str,
+        path: str,
+        json_body: dict[str, Any] | None,
+        params: dict[str, str] | None,
+    ) -> Any:
+        try:
+            response = self._http.request(method, path, json=json_body, params=params)
+        except httpx.TimeoutException:
+            raise _Retry(f"no answer within {self.timeout:g} s") from None
+        except httpx.ConnectError as e:
+            raise _Retry(f"cannot connect ({_short(e)})") from None
+        except httpx.TransportError as e:  # connection dropped mid-answer, protocol error
+            raise _Retry(f"the connection failed ({_short(e)})") from None
+        status = response.status_code
+        if status == 401:
+            raise Unauthorized(
+                f"head office at {self.base_url} refused the credentials of store "
+                f"{self.store_id}: check the store id and secret (`lantern store connect`)"
+            )
+        if status >= 500:
+            raise _Retry(f"HTTP {status}{_error_text(response)}")
+        if not 200 <= status < 300:
+            raise HeadOfficeUnreachable(
+                f"head office at {self.base_url} answered {method} {path} with HTTP "
+                f"{status}{_error_text(response)}"
+            )
+        try:
+            return json.loads(response.content)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise HeadOfficeUnreachable(
+                f"head office at {self.base_url} answered {method} {path} with something "
+                f"that is not JSON ({_show_body(response)}); is the URL right?"
+            ) from None
+
+
+def _short(e: Exception) -> str:
+    text = str(e) or type(e).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _show_body(response: httpx.Response) -> str:
+    body = response.content[:60]
+    text = body.decode("utf-8", "replace")
+    more = "…" if len(response.content) > 60 else ""
+    return f"{response.headers.get('content-type', 'no content type')}: {text!r}{more}"
+
+
+def _error_text(response: httpx.Response) -> str:
+    """`: <error>` from a JSON error body, or nothing."""
+    try:
+        data = json.loads(response.content)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return ""
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return f": {data['error'][:200]}"
+    return ""
