@@ -2,7 +2,8 @@
 window. Errors go to stderr with a non-zero status and change nothing.
 
 Exit status: 0 done; 1 error (bad input, unknown member, wrong PIN…); 2 usage; 3 refused
-(insufficient points, out of stock…: the refusal reason is printed)."""
+(insufficient points, out of stock…: the refusal reason is printed); 4 head office
+unreachable or refusing this store's credentials (`lantern sync`)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from desktop.store.staff import Staff
 
 log = logging.getLogger("lantern")
 
-EXIT_ERROR, EXIT_USAGE, EXIT_REFUSED = 1, 2, 3
+EXIT_ERROR, EXIT_USAGE, EXIT_REFUSED, EXIT_UNREACHABLE = 1, 2, 3, 4
 
 
 def data_dir() -> Path:
@@ -447,6 +448,16 @@ def cmd_ho_key(cli: Cli) -> int:
         key = keys.new_key(today, cli.args.key_id)
         keys.save()
         print(f"{key.key_id}\t{key.public.hex()}")
+    elif cli.args.action == "publish":
+        from headoffice.commands import office
+
+        public = keys.public_keys()
+        if not public:
+            raise InvalidInput(f"{cli.args.keys} holds no keys: create one with `key new`")
+        with office(cli.args) as ho:
+            for k in public:
+                ho.admin.trust_key(k)
+        print(f"{len(public)} public key(s) published to stores")
     else:
         for k in keys.public_keys():
             print(f"{k.key_id}\t{k.public.hex()}\t{k.not_after or ''}")
@@ -460,8 +471,29 @@ def cmd_ho_card(cli: Cli) -> int:
     from headoffice.issuing import issue_card
 
     a = cli.args
-    code = issue_card(_keys(a.keys), a.member, parse_int(a.serial, "card serial"), date.today())
+    if a.op == "revoke":
+        from headoffice.commands import office
+
+        serial = parse_int(a.serial, "card serial")
+        with office(a) as ho:
+            ho.admin.revoke_card(a.member, serial)
+        print(f"card {serial} of {a.member} revoked; stores refuse it once they have synced")
+        return 0
+    if not a.keys:
+        raise InvalidInput("--keys FILE (the head-office key file) is needed to sign a card")
+    keys = _keys(a.keys)
+    keys.active(date.today())  # no usable key: fail before anything changes
     card_number = a.card_number or ""
+    if a.op == "issue":
+        from headoffice.commands import office
+
+        with office(a) as ho:
+            issued = ho.admin.issue_card(a.member)
+        serial, card_number = issued.serial, card_number or issued.card_number or ""
+        print(f"{a.member} now holds card {serial}; older cards stop working", file=sys.stderr)
+    else:
+        serial = parse_int(a.serial, "card serial")
+    code = issue_card(keys, a.member, serial, date.today())
     if a.out:
         if a.out.lower().endswith(".pdf"):
             write_card_pdf(a.out, code, card_number, a.name or "", a.programme)
@@ -492,6 +524,10 @@ def cmd_demo(cli: Cli) -> int:
             Path(str(path) + suffix).unlink(missing_ok=True)
         path.with_name(path.stem + "-headoffice-keys.json").unlink(missing_ok=True)
         shutil.rmtree(path.with_name(path.stem + "-cards"), ignore_errors=True)
+        shutil.rmtree(path.with_name(path.stem + "-card-designs"), ignore_errors=True)
+        from desktop.embedded_headoffice import headoffice_path, remove
+
+        remove(headoffice_path(path))
     if path.exists():
         app = StoreServices.open(path)
         ensure_demo_day(app)
@@ -500,12 +536,78 @@ def cmd_demo(cli: Cli) -> int:
         app = build_demo(path, members=cli.args.members)
         _demo_head_office(app, path)
     cli._app = app
+    office = _demo_sync(app, path)
     print(
         f"demo store ready at {path} (cashier C01 PIN 1111, manager M01 PIN 9999)", file=sys.stderr
     )
     if cli.args.no_window:
+        if office is not None:
+            office.stop()
         return 0
-    return _launch(app, cli.args.camera)
+    from desktop.services.sync_loop import SyncLoop
+
+    loop = SyncLoop(app.sync, SYNC_SECONDS) if office is not None else None
+    if loop is not None:
+        loop.start()
+    try:
+        return _launch(app, cli.args.camera)
+    finally:
+        if loop is not None:
+            loop.stop()
+        if office is not None:
+            office.stop()
+
+
+SYNC_SECONDS = 30.0
+
+
+def _port_of(url: str) -> int:
+    host, _, port = url.rpartition(":")
+    return int(port) if host == "http://127.0.0.1" and port.isdigit() else 0
+
+
+def _demo_sync(app: StoreServices, path: Path) -> Any:
+    """Run the demo's head office embedded (`<demo>-headoffice.db`, seeded on first use
+    with the demo catalogue, as many demo members as the store, this store registered
+    and the demo issuing keys published), connect the store to it and sync once.
+    Returns the running EmbeddedHeadOffice, or None: then the demo runs offline."""
+    from desktop.embedded_headoffice import (
+        EmbeddedHeadOffice,
+        EmbeddedHeadOfficeError,
+        headoffice_path,
+        prepare,
+    )
+
+    ho_path = headoffice_path(path)
+    try:
+        c = app.sync.connection()
+        secret = c.secret if c is not None and ho_path.exists() else None
+        if secret is None:
+            from headoffice.issuing import KeyFile
+
+            keys = KeyFile(path.with_name(path.stem + "-headoffice-keys.json")).public_keys()
+            members = int(app.db.scalar("SELECT COUNT(*) FROM members"))
+            name = str(app.ctx.setting("store_name_en") or app.ctx.store_id)
+            secret = prepare(ho_path, app.ctx.store_id, name, members, keys)
+        office = EmbeddedHeadOffice(ho_path)
+        try:  # the port of last time keeps the URL, so the pull cursor stays valid
+            url = office.start(_port_of(c.url) if c is not None else 0)
+        except EmbeddedHeadOfficeError:
+            url = office.start(0)
+    except Exception as e:  # whatever it is, the till must still open
+        log.debug("embedded head office failed", exc_info=True)
+        print(
+            f"lantern: warning: the demo head office did not start ({e}); the demo runs offline",
+            file=sys.stderr,
+        )
+        return None
+    app.sync.connect(url, app.ctx.store_id, secret)
+    try:
+        report = app.sync.sync_once(_progress)
+        print(f"demo head office at {url}: {report.summary()}", file=sys.stderr)
+    except LanternError as e:
+        print(f"lantern: warning: first sync with the demo head office: {e}", file=sys.stderr)
+    return office
 
 
 def _demo_head_office(app: StoreServices, path: Path) -> None:
@@ -536,8 +638,103 @@ def _demo_head_office(app: StoreServices, path: Path) -> None:
     print(f"demo member cards (QR images) in {cards}", file=sys.stderr)
 
 
+def read_secret() -> str:
+    """The store secret: $LANTERN_STORE_SECRET, the terminal, or the first line of stdin
+    (never a command-line argument, which `ps` would show)."""
+    if os.environ.get("LANTERN_STORE_SECRET"):
+        return os.environ["LANTERN_STORE_SECRET"]
+    if sys.stdin.isatty():
+        return getpass.getpass("store secret (from head office): ")
+    line = sys.stdin.readline().strip()
+    if not line:
+        raise InvalidInput("a store secret is needed: set LANTERN_STORE_SECRET or type it on stdin")
+    return line
+
+
+def cmd_store_connect(cli: Cli) -> int:
+    a = cli.args
+    c = cli.app.sync.connect(a.url, a.store_id, read_secret())
+    print(f"store {c.store_id} will sync with head office at {c.url}; run `lantern sync`")
+    return 0
+
+
+def _when(at: Any) -> str:
+    return at.isoformat(timespec="seconds") if at is not None else "never"
+
+
+def cmd_sync(cli: Cli) -> int:
+    from desktop.sync.client import SyncError
+
+    if cli.args.action == "status":
+        return _sync_status(cli)
+    sync = cli.app.sync
+
+    def progress(stage: str, done: int, total: int) -> None:
+        what = "events acknowledged" if stage == "push" else "pages of changes"
+        print(f"  {stage}: {done}/{total} {what}", file=sys.stderr)
+
+    try:
+        report = sync.sync_once(progress)
+    except SyncError as e:
+        waiting = sync.status().waiting
+        print(f"lantern: error: {e}", file=sys.stderr)
+        print(
+            f"lantern: the store keeps working offline; {waiting} event(s) wait for head office",
+            file=sys.stderr,
+        )
+        return EXIT_UNREACHABLE
+    print(report.summary())
+    if report.conflicts:
+        print(
+            f"{report.conflicts} applied with a conflict (overdraft or replayed code): "
+            "head office flagged them for review",
+            file=sys.stderr,
+        )
+    if report.parked:
+        print(
+            f"{report.parked} event(s) parked by head office: see `lantern sync status`",
+            file=sys.stderr,
+        )
+    for problem in report.problems:
+        print(f"lantern: warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def _sync_status(cli: Cli) -> int:
+    s = cli.app.sync.status()
+    if s.connection is None:
+        print("head office: not connected (`lantern store connect --url URL --store-id ID`)")
+    else:
+        state = "online" if s.online else "offline"
+        print(f"head office: {s.connection.url} as store {s.connection.store_id} ({state})")
+    print(
+        f"events waiting: {s.waiting} (newest event {s.head_seq}, acknowledged up to {s.acked_seq})"
+    )
+    print(f"last successful sync: {_when(s.last_success_at)}")
+    print(
+        f"last attempt: {_when(s.last_attempt_at)}"
+        + (f" failed: {s.last_error}" if s.last_error else "")
+    )
+    print(f"pull cursor: {s.cursor}")
+    print(f"parked events: {len(s.parked)}")
+    for p in s.parked:
+        print(f"  {p.seq}\t{p.kind}\t{p.created_at[:19]}\t{p.event_id}\t{p.error}")
+    return 0
+
+
 def cmd_app(cli: Cli) -> int:
-    return _launch(cli.app, cli.args.camera)
+    """The till; with a head office connected, the background sync loop runs with it."""
+    from desktop.services.sync_loop import SyncLoop
+
+    app = cli.app
+    loop = SyncLoop(app.sync, SYNC_SECONDS) if app.sync.connection() else None
+    if loop is not None:
+        loop.start()
+    try:
+        return _launch(app, cli.args.camera)
+    finally:
+        if loop is not None:
+            loop.stop()
 
 
 def _launch(app: StoreServices, camera: str | None = None) -> int:
@@ -590,6 +787,15 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--name-en")
     si.add_argument("--timezone", default="Asia/Shanghai")
     add("check", cmd_store_check, "prove cached balances and stock equal their ledgers", store)
+    sn = add(
+        "connect",
+        cmd_store_connect,
+        "set head office's URL and this store's credentials (secret from "
+        "$LANTERN_STORE_SECRET or stdin)",
+        store,
+    )
+    sn.add_argument("--url", required=True, help="head office, e.g. https://ho.example.com")
+    sn.add_argument("--store-id", required=True, help="this store's id at head office")
 
     staff = sub.add_parser("staff", help="cashiers and managers").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -701,6 +907,14 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--pdf", help="write the PDF here")
     rd.add_argument("--csv", help="write the CSV here")
 
+    sy = add(
+        "sync",
+        cmd_sync,
+        "one sync round with head office now, with progress (exit 4 when unreachable); "
+        "`sync status` shows what waits",
+    )
+    sy.add_argument("action", nargs="?", choices=["status"], help="only show the sync state")
+
     dq = add("decode-qr", cmd_decode_qr, "print each image's name, a tab, and its QR text")
     dq.add_argument("images", nargs="+", metavar="IMAGE")
 
@@ -720,14 +934,26 @@ def build_parser() -> argparse.ArgumentParser:
     ho = sub.add_parser("headoffice", help="head-office administration").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    hk = add("key", cmd_ho_key, "issuing keys: create a new one or list the public halves", ho)
-    hk.add_argument("action", choices=["new", "list"])
+    hk = add(
+        "key",
+        cmd_ho_key,
+        "issuing keys: create one, list the public halves, or publish them to stores (--db)",
+        ho,
+    )
+    hk.add_argument("action", choices=["new", "list", "publish"])
     hk.add_argument("--keys", required=True, help="the head-office key file")
     hk.add_argument("--key-id", type=int)
-    hc = add("card", cmd_ho_card, "issue a member card code; --out writes a PNG or PDF card", ho)
-    hc.add_argument("--keys", required=True)
+    hc = add(
+        "card",
+        cmd_ho_card,
+        "sign a member card code (--out writes a PNG or PDF card); `card issue --db` bumps the "
+        "member's card serial first, `card revoke --db` revokes a serial",
+        ho,
+    )
+    hc.add_argument("op", nargs="?", choices=["issue", "revoke"])
+    hc.add_argument("--keys", help="the head-office key file (to sign)")
     hc.add_argument("--member", required=True)
-    hc.add_argument("--serial", default="1")
+    hc.add_argument("--serial", default="1", help="without `issue`: the serial to sign")
     hc.add_argument("--card-number")
     hc.add_argument("--name")
     hc.add_argument("--programme", default="灯笼会员 Lantern Rewards")
@@ -735,6 +961,9 @@ def build_parser() -> argparse.ArgumentParser:
     hp = add("phone-code", cmd_ho_phone, "enrol a test phone and print its current code", ho)
     hp.add_argument("--keys", required=True)
     hp.add_argument("--member", required=True)
+    from headoffice.commands import register as register_headoffice
+
+    register_headoffice(ho, add)
     return p
 
 

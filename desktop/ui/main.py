@@ -45,6 +45,9 @@ def run(app: StoreServices, camera: str | None = None) -> int:
     install_cjk_font(qapp)
     for printer in system_printers(app.ctx.setting("printers", [])):
         app.printing.add_backend(printer)
+    if camera is None:  # the manager's setting (Settings tab) when none is given here
+        index = app.ctx.setting("camera_index")
+        camera = str(index) if isinstance(index, int) and index >= 0 else None
     window = MainWindow(app, open_camera(camera) if camera else None)
     window.show()
     return int(qapp.exec())

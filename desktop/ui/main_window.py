@@ -1,204 +1,217 @@
-"""A minimal till window: the store, the business day, a scan field, the member panel and
-the catalogue with stock. The full till (basket, confirm, printing, manager functions)
-grows from here; every store call runs off the GUI thread through Background."""
+"""The till window: a stack of screens (log in, till, manager) under a status bar that always
+shows head office online/offline and the events waiting to sync, who is logged in, and the
+language. A keyboard-wedge scanner is read wherever focus is in the window."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from desktop.core.catalogue import Gift
-from desktop.core.members import Tier
-from desktop.core.money import yuan_text
 from desktop.services.app import StoreServices
-from desktop.services.day import DayState
-from desktop.services.till import MemberView
+from desktop.store.staff import Staff
+from desktop.ui.collector import GuiThreadCollector
+from desktop.ui.customer_display import CustomerDisplay
+from desktop.ui.dialogs.manager_pin import ManagerPinDialog
+from desktop.ui.i18n import LANGUAGES, Language, system_language
 from desktop.ui.qt import (
-    QFont,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
+    QEvent,
+    QKeySequence,
     QLabel,
-    QLineEdit,
     QMainWindow,
+    QPushButton,
+    QShortcut,
+    QStackedWidget,
     Qt,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
+    isValid,
 )
-from desktop.ui.scanner_input import KeyboardWedge, ascii_input
-from desktop.ui.worker import Background
+from desktop.ui.scanner_input import KeyboardWedge
+from desktop.ui.screens.login import LoginScreen
+from desktop.ui.screens.manager import ManagerScreen
+from desktop.ui.screens.till import TillScreen
+from desktop.ui.session import LinkStatus, TillSession
 
 if TYPE_CHECKING:
     from desktop.scanning.camera import FrameSource
-    from desktop.ui.camera_view import CameraView
 
-TIER_LABEL = {
-    Tier.REGULAR: "普通 Regular",
-    Tier.SILVER: "银卡 Silver",
-    Tier.GOLD: "金卡 Gold",
-    Tier.PLATINUM: "白金 Platinum",
-}
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    """`camera`: the till's camera, read on worker threads with a preview; None for none."""
-
-    def __init__(self, app: StoreServices, camera: FrameSource | None = None) -> None:
+    def __init__(
+        self,
+        app: StoreServices,
+        camera: FrameSource | None = None,
+        language: str | None = None,
+        session: TillSession | None = None,
+    ) -> None:
         super().__init__()
         self.app = app
-        self.background = Background()
-        name_zh = app.ctx.setting("store_name_zh", "")
-        name_en = app.ctx.setting("store_name_en", "")
-        self.setWindowTitle(f"Lantern 灯笼 — {name_zh} {name_en}")
-        self.resize(1100, 720)
+        self.session = session or TillSession(app)
+        self.background = self.session.background
+        self.language = Language()
+        self.resize(1180, 760)
 
-        root = QWidget()
-        layout = QVBoxLayout(root)
-        self.header = QLabel(f"{name_zh} · {name_en}")
-        self.header.setFont(QFont(self.header.font().family(), 16, QFont.Weight.Bold))
-        self.day_label = QLabel()
-        layout.addWidget(self.header)
-        layout.addWidget(self.day_label)
-
-        self.scan = QLineEdit()
-        self.scan.setObjectName("scan")
-        self.scan.setPlaceholderText(
-            "扫描会员码或输入卡号 · Scan the member code or type the card number"
+        self.login = LoginScreen(self.session)
+        self.till = TillScreen(self.session, camera)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.login)
+        self.stack.addWidget(self.till)
+        self.manager_screen = ManagerScreen(self.session)
+        self.manager_screen.back.connect(self.back_to_till)
+        self.stack.addWidget(self.manager_screen)
+        self.pin_dialog: ManagerPinDialog | None = None  # the manager PIN being asked, if any
+        self.setCentralWidget(self.stack)
+        # The customer-facing display: full screen on a second screen, if the till has one.
+        self.customer = CustomerDisplay(
+            app.ctx.setting("store_name_zh", ""), app.ctx.setting("store_name_en", ""), self
         )
-        self.scan.setMinimumHeight(48)
-        self.scan.returnPressed.connect(self.on_scan)
-        ascii_input(self.scan)
-        layout.addWidget(self.scan)
-        # A keyboard-wedge scanner is read wherever focus is in this window.
+        self.till.customer_changed.connect(self.customer.show_view)
+        self.till.override_needed.connect(self.request_override)
+        self.customer.show_on_second_screen()
+        # Python's cycle collector on the GUI thread only (a worker collecting Qt wrappers crashes).
+        self.collector = GuiThreadCollector(self)
+
+        bar = self.statusBar()
+        self.link_label = QLabel()
+        self.link_label.setObjectName("link_status")
+        self.staff_label = QLabel()
+        self.language_button = QPushButton()
+        self.language_button.setObjectName("language")
+        self.language_button.clicked.connect(self.toggle_language)
+        bar.addWidget(self.link_label, 1)
+        bar.addPermanentWidget(self.staff_label)
+        self.manager_button = QPushButton()
+        self.manager_button.setObjectName("open_manager")
+        self.manager_button.clicked.connect(self.open_manager)
+        self.lock_button = QPushButton()
+        self.lock_button.setObjectName("lock")
+        self.lock_button.clicked.connect(self.lock)
+        bar.addPermanentWidget(self.manager_button)
+        bar.addPermanentWidget(self.lock_button)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self).activated.connect(self.open_manager)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
+        bar.addPermanentWidget(self.language_button)
+
         self.wedge = KeyboardWedge(self)
-        self.wedge.scanned.connect(self.lookup)
+        self.wedge.scanned.connect(self.on_scanned)
+        self.session.staff_changed.connect(self.on_staff)
+        self.session.link_changed.connect(self.show_link)
+        self.language.set(language or self._default_language())
+        self._load_idle_lock()
+        self.on_staff(self.session.staff)
+        self.show_link(self.session.link)
 
-        panel = QFrame()
-        panel.setFrameShape(QFrame.Shape.StyledPanel)
-        grid = QGridLayout(panel)
-        self.member_name = QLabel("—")
-        self.member_name.setObjectName("member_name")
-        self.member_tier = QLabel("")
-        self.member_balance = QLabel("")
-        self.member_balance.setObjectName("member_balance")
-        self.member_expiring = QLabel("")
-        self.status = QLabel("")
-        self.status.setObjectName("status")
-        for row, (label, widget) in enumerate(
-            [
-                ("会员 Member", self.member_name),
-                ("等级 Tier", self.member_tier),
-                ("积分 Points", self.member_balance),
-                ("即将过期 Expiring soon", self.member_expiring),
-            ]
-        ):
-            grid.addWidget(QLabel(label), row, 0)
-            grid.addWidget(widget, row, 1)
-        self.camera_view: CameraView | None = None
-        if camera is None:
-            layout.addWidget(panel)
-        else:
-            # Imported here: a till without a camera needs neither OpenCV nor zxing-cpp.
-            from desktop.ui.camera_view import CameraView
-
-            self.camera_view = CameraView(camera)
-            self.camera_view.setFixedSize(320, 240)
-            self.camera_view.code_read.connect(self.lookup)
-            side_by_side = QHBoxLayout()
-            side_by_side.addWidget(panel, 1)
-            side_by_side.addWidget(self.camera_view)
-            layout.addLayout(side_by_side)
-            self.camera_view.start()
-        layout.addWidget(self.status)
-
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("catalogue")
-        self.table.setHorizontalHeaderLabels(
-            ["编号 Code", "礼品 Gift", "积分 Points", "库存 Stock", "限制 Restriction"]
+    # --- texts ----------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        name_zh = self.app.ctx.setting("store_name_zh", "")
+        name_en = self.app.ctx.setting("store_name_en", "")
+        store = name_zh if self.language.current == "zh_CN" else name_en
+        self.setWindowTitle(self.tr("Lantern — {store}").format(store=store))
+        other = "en" if self.language.current == "zh_CN" else "zh_CN"
+        self.language_button.setText(LANGUAGES[other])
+        staff = self.session.staff
+        self.staff_label.setText(
+            self.tr("Cashier: {name}").format(name=staff.name) if staff else self.tr("Locked")
         )
-        header = self.table.horizontalHeader()
-        for col in (0, 2, 3, 4):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table, 1)
-        self.setCentralWidget(root)
+        self.manager_button.setText(self.tr("Manager (F9)"))
+        self.lock_button.setText(self.tr("Lock (Ctrl+L)"))
+        self.show_link(self.session.link)
 
-        self.refresh()
-        self.scan.setFocus()
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
-    # --- loading -----------------------------------------------------------------------------
-    def refresh(self) -> None:
-        self.background.run(
-            lambda: (self.app.day.state(), self.app.stock.catalogue()),
-            self._show_store,
-            self._show_error,
+    def toggle_language(self) -> None:
+        self.language.set("en" if self.language.current == "zh_CN" else "zh_CN")
+
+    # --- state ----------------------------------------------------------------------------
+    def on_staff(self, staff: object) -> None:
+        if staff is None:  # locked: nothing of the last person's stays open
+            self.manager_screen.leave()
+            self._close_pin_dialog()
+        self.stack.setCurrentWidget(self.till if staff is not None else self.login)
+        self.manager_button.setVisible(staff is not None)
+        self.lock_button.setVisible(staff is not None)
+        self.retranslate()
+
+    def show_link(self, status: object) -> None:
+        assert isinstance(status, LinkStatus)
+        state = self.tr("Head office online") if status.online else self.tr("OFFLINE")
+        waiting = self.tr("{n} events waiting to sync").format(n=status.waiting)
+        self.link_label.setText(f"{state} · {waiting}")
+
+    def on_scanned(self, text: str) -> None:
+        if self.stack.currentWidget() is self.manager_screen:
+            self.manager_screen.scanned(text)
+            return
+        if self.session.staff is not None:
+            self.till.lookup(text)
+
+    # --- managers ---------------------------------------------------------------------------
+    def request_override(self, callback: Callable[[Staff], None], purpose: str = "") -> None:
+        """Ask for a manager's PIN (the till's offline-limit overrides); `callback(manager)`
+        once it is right. Cancelling calls nothing."""
+        self._ask_manager(purpose or self.tr("Approve going beyond the offline limits."), callback)
+
+    def open_manager(self) -> None:
+        """F9 / Manager: the manager screen, after a manager's PIN."""
+        if self.session.staff is None or self.stack.currentWidget() is self.manager_screen:
+            return
+
+        def enter(manager: Staff) -> None:
+            if self.session.staff is None:  # locked meanwhile
+                return
+            self.manager_screen.enter(manager)
+            self.stack.setCurrentWidget(self.manager_screen)
+            self.manager_screen.tabs.setFocus()  # so Esc (a shortcut of the screen) works
+
+        self._ask_manager(self.tr("Open the manager screen."), enter)
+
+    def back_to_till(self) -> None:
+        self.manager_screen.leave()
+        if self.session.staff is not None:
+            self.stack.setCurrentWidget(self.till)
+
+    def lock(self) -> None:
+        """Ctrl+L / Lock: back to the log-in screen for the next cashier."""
+        self.session.lock()
+
+    def _ask_manager(self, purpose: str, callback: Callable[[Staff], None]) -> None:
+        self._close_pin_dialog()
+
+        def done(manager: Staff) -> None:
+            self.pin_dialog = None
+            callback(manager)
+
+        self.pin_dialog = ManagerPinDialog.ask(self.session, self, done, purpose)
+
+    def _close_pin_dialog(self) -> None:
+        dialog, self.pin_dialog = self.pin_dialog, None
+        if dialog is not None and isValid(dialog) and dialog.isVisible():
+            dialog.reject()
+
+    def _default_language(self) -> str:
+        setting = self.app.ctx.setting("language")
+        return setting if setting in LANGUAGES else system_language()
+
+    def _load_idle_lock(self) -> None:
+        app = self.app
+
+        def apply(seconds: object) -> None:
+            if isinstance(seconds, int) and seconds > 0:
+                self.session.idle_lock_seconds = seconds
+
+        self.session.run(
+            lambda: app.ctx.setting("idle_lock_seconds"),
+            apply,
+            lambda e: log.warning("idle lock setting unreadable: %s", e),
         )
 
-    def _show_store(self, result: object) -> None:
-        state: DayState
-        catalogue: list[tuple[Gift, int]]
-        state, catalogue = result  # type: ignore[misc]
-        status = "营业中 open" if state.is_open else "未营业 not open"
-        self.day_label.setText(f"营业日 Business day {state.day}: {status}")
-        self.table.setRowCount(len(catalogue))
-        for row, (gift, stock) in enumerate(catalogue):
-            prices = " / ".join(
-                f"{p.points}" + (f" + ¥{yuan_text(p.cash_fen)}" if p.cash_fen else "")
-                for p in gift.prices
-            )
-            low = " ⚠" if gift.is_low(stock) else ""
-            restriction = "" if gift.min_tier is Tier.REGULAR else TIER_LABEL[gift.min_tier]
-            for col, text in enumerate(
-                [
-                    gift.gift_id,
-                    f"{gift.name_zh}  {gift.name_en}",
-                    prices,
-                    f"{stock}{low}",
-                    restriction,
-                ]
-            ):
-                item = QTableWidgetItem(text)
-                if col in (2, 3):
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(row, col, item)
-
-    # --- scanning ----------------------------------------------------------------------------
-    def on_scan(self) -> None:
-        text = self.scan.text()
-        self.scan.clear()
-        self.lookup(text)
-
-    def lookup(self, text: str) -> None:
-        """A member from a code or number: typed, from the wedge scanner or from the camera."""
-        self.status.setText("查找中… Looking up…")
-
-        def find() -> MemberView:
-            member, _ = self.app.till.identify(text)
-            return self.app.till.member_view(member.member_id)
-
-        self.background.run(find, self._show_member, self._show_error)
-
-    def _show_member(self, view: object) -> None:
-        assert isinstance(view, MemberView)
-        m = view.member
-        self.member_name.setText(m.masked_name)
-        self.member_tier.setText(TIER_LABEL[m.tier])
-        self.member_balance.setText(f"{view.balance:,}")
-        self.member_expiring.setText(
-            ", ".join(f"{points:,} @ {day}" for day, points in view.expiring) or "—"
-        )
-        self.status.setText("")
-
-    def _show_error(self, error: object) -> None:
-        self.status.setText(f"⚠ {error}")
-
-    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
-        if self.camera_view is not None:
-            self.camera_view.stop()
-        self.background.wait()
+    def closeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        self.customer.close()
+        self.collector.stop()
+        self.till.stop()
+        self.session.close()
         super().closeEvent(event)  # type: ignore[arg-type]

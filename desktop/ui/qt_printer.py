@@ -66,24 +66,28 @@ class QtSystemPrinter:
         return self.output_file is not None or bool(QPrinterInfo.availablePrinterNames())
 
     def print_job(self, job: PrintJob) -> None:
+        self.print_pdf(job.pdf, job.file_name)
+
+    def print_pdf(self, data: bytes, file_name: str) -> None:
+        """Any PDF (the daily reconciliation, too), page by page at its own size."""
         if QApplication.instance() is None:
             raise PrinterError(f"printer {self.name}: the system printer needs the till window")
         pdf, buffer = QPdfDocument(), QBuffer()
-        buffer.setData(QByteArray(job.pdf))
+        buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         try:
             pdf.load(buffer)
             if pdf.status() != QPdfDocument.Status.Ready or pdf.pageCount() < 1:
-                raise PrinterError(f"{job.file_name}: not a PDF the system printer can read")
-            self._print(pdf, self._printer(job))
+                raise PrinterError(f"{file_name}: not a PDF the system printer can read")
+            self._print(pdf, self._printer(file_name))
         finally:
             pdf.close()
             buffer.close()
-        log.info("%s sent to %s", job.file_name, self.name)
+        log.info("%s sent to %s", file_name, self.name)
 
-    def _printer(self, job: PrintJob) -> QPrinter:
+    def _printer(self, file_name: str) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(job.file_name.removesuffix(".pdf"))
+        printer.setDocName(file_name.removesuffix(".pdf"))
         printer.setFullPage(True)
         if self.output_file is not None:
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

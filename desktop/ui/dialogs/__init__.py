@@ -1,0 +1,1 @@
+"""Dialogs of the till window (each non-blocking: opened with `open()`, answered by callback)."""

@@ -1,0 +1,324 @@
+"""Business day: open it before the first redemption, close it after the last; write the
+daily reconciliation (PDF and CSV, with progress) and send the PDF to the system printer
+when the store has one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.services.app import StoreServices
+from desktop.services.day import DayState
+from desktop.ui.qt import (
+    QDate,
+    QDateEdit,
+    QDesktopServices,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QObject,
+    QProgressBar,
+    QPushButton,
+    Qt,
+    QUrl,
+    QVBoxLayout,
+    Signal,
+)
+from desktop.ui.qt_printer import QtSystemPrinter
+from desktop.ui.reads import staff_name
+from desktop.ui.tabs.base import ManagerTab, Notice
+
+if TYPE_CHECKING:
+    from desktop.ui.screens.manager import ManagerScreen
+
+
+def reports_folder(app: StoreServices) -> Path:
+    """Where reports go: the "reports_folder" setting, or `<store>-reports/` beside the store."""
+    default = app.db.path.parent / f"{app.db.path.stem}-reports"
+    return Path(app.ctx.setting("reports_folder") or default)
+
+
+@dataclass(frozen=True)
+class Written:
+    pdf: Path
+    csv: Path
+    printer: str | None  # the system printer it went to
+    print_error: str | None
+
+
+@dataclass(frozen=True)
+class DayView:
+    state: DayState
+    opened_by: str
+    closed_by: str
+
+
+class _Progress(QObject):
+    """Made on the GUI thread; the worker emits, the GUI thread receives (queued)."""
+
+    step = Signal(str, int, int)
+
+
+def write_and_print(app: StoreServices, day: date, progress: _Progress) -> Written:
+    """The reconciliation to PDF and CSV, then the PDF to the first system printer."""
+    folder = reports_folder(app)
+    stem = f"daily-{app.ctx.store_id}-{day.isoformat()}"
+    pdf, csv = folder / f"{stem}.pdf", folder / f"{stem}.csv"
+    app.reports.write_daily(day, pdf, csv, progress=progress.step.emit)
+    for backend in app.printing.backends:
+        if isinstance(backend, QtSystemPrinter):
+            try:
+                backend.print_pdf(pdf.read_bytes(), pdf.name)
+            except Exception as e:  # the files are written; printing can be done again
+                return Written(pdf, csv, backend.name, str(e))
+            return Written(pdf, csv, backend.name, None)
+    return Written(pdf, csv, None, None)
+
+
+def read_day(app: StoreServices) -> DayView:
+    state = app.day.state()
+    return DayView(state, staff_name(app, state.opened_by), staff_name(app, state.closed_by))
+
+
+class DayTab(ManagerTab):
+    def __init__(self, screen: ManagerScreen) -> None:
+        super().__init__(screen)
+        self.view: DayView | None = None
+        self.written: Written | None = None
+        self._progress: _Progress | None = None
+        layout = QVBoxLayout(self)
+
+        self.day_box = QGroupBox()
+        box = QVBoxLayout(self.day_box)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("day_state")
+        font = self.state_label.font()
+        font.setPointSize(max(font.pointSize(), 11) + 3)
+        self.state_label.setFont(font)
+        box.addWidget(self.state_label)
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton()
+        self.open_button.setObjectName("open_day")
+        self.close_button = QPushButton()
+        self.close_button.setObjectName("close_day")
+        for b in (self.open_button, self.close_button):
+            b.setMinimumHeight(48)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.open_button.clicked.connect(self.open_day)
+        self.close_button.clicked.connect(self.ask_close)
+        box.addLayout(buttons)
+        self.confirm = QFrame()
+        self.confirm.setObjectName("confirm_close")
+        self.confirm.setFrameShape(QFrame.Shape.StyledPanel)
+        confirm = QHBoxLayout(self.confirm)
+        self.confirm_text = QLabel()
+        self.confirm_text.setWordWrap(True)
+        confirm.addWidget(self.confirm_text, 1)
+        self.confirm_yes = QPushButton()
+        self.confirm_yes.setObjectName("confirm_close_day")
+        self.confirm_no = QPushButton()
+        for b in (self.confirm_yes, self.confirm_no):
+            b.setMinimumHeight(48)
+            confirm.addWidget(b)
+        self.confirm_yes.clicked.connect(self.close_day)
+        self.confirm_no.clicked.connect(lambda: self.confirm.setVisible(False))
+        self.confirm.setVisible(False)
+        box.addWidget(self.confirm)
+        self.day_notice = Notice("day_message")
+        box.addWidget(self.day_notice)
+        layout.addWidget(self.day_box)
+
+        self.report_box = QGroupBox()
+        box = QVBoxLayout(self.report_box)
+        row = QHBoxLayout()
+        self.report_day_label = QLabel()
+        row.addWidget(self.report_day_label)
+        self.report_day = QDateEdit()
+        self.report_day.setObjectName("report_day")
+        self.report_day.setCalendarPopup(True)
+        self.report_day.setDisplayFormat("yyyy-MM-dd")
+        self.report_day.setMinimumHeight(44)
+        row.addWidget(self.report_day)
+        self.report_button = QPushButton()
+        self.report_button.setObjectName("write_report")
+        self.report_button.setMinimumHeight(48)
+        self.report_button.clicked.connect(self.write_report)
+        row.addWidget(self.report_button)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("report_progress")
+        self.progress.setVisible(False)
+        box.addWidget(self.progress)
+        self.report_notice = Notice("report_message")
+        box.addWidget(self.report_notice)
+        self.paths = QLabel()
+        self.paths.setObjectName("report_paths")
+        self.paths.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.paths.setWordWrap(True)
+        box.addWidget(self.paths)
+        self.folder_button = QPushButton()
+        self.folder_button.setObjectName("open_reports_folder")
+        self.folder_button.setMinimumHeight(44)
+        self.folder_button.clicked.connect(self.open_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_button)
+        folder_row.addStretch(1)
+        box.addLayout(folder_row)
+        layout.addWidget(self.report_box)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.day_box.setTitle(self.tr("Business day"))
+        self.open_button.setText(self.tr("Open the business day"))
+        self.close_button.setText(self.tr("Close the business day…"))
+        self.confirm_yes.setText(self.tr("Close the day"))
+        self.confirm_no.setText(self.tr("Cancel"))
+        self.report_box.setTitle(self.tr("Daily reconciliation"))
+        self.report_day_label.setText(self.tr("Day"))
+        self.report_button.setText(self.tr("Write and print the reconciliation"))
+        self.folder_button.setText(self.tr("Open the reports folder"))
+        self._show()
+
+    # --- the day -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        app = self.app
+        self.run(lambda: read_day(app), self._loaded, self._day_failed)
+        today = app.ctx.today()
+        self.report_day.setMaximumDate(QDate(today.year, today.month, today.day))
+        if self.written is None:
+            self.report_day.setDate(QDate(today.year, today.month, today.day))
+
+    def _loaded(self, view: object) -> None:
+        assert isinstance(view, DayView)
+        self.view = view
+        self._show()
+
+    def _show(self) -> None:
+        v = self.view
+        if v is None:
+            self.state_label.setText("")
+            return
+        s = v.state
+        if s.opened_at is None:
+            text = self.tr("Business day {day} is not open yet.").format(day=s.day)
+        elif s.closed_at is None:
+            text = self.tr("Business day {day} is open (since {time}, {who}).").format(
+                day=s.day, time=s.opened_at[11:16], who=v.opened_by
+            )
+        else:
+            text = self.tr("Business day {day} is closed ({time}, {who}).").format(
+                day=s.day, time=s.closed_at[11:16], who=v.closed_by
+            )
+        self.state_label.setText(text)
+        self.open_button.setEnabled(s.opened_at is None)
+        self.close_button.setEnabled(s.is_open)
+        self.confirm_text.setText(
+            self.tr(
+                "Close business day {day}? No more redemptions or voids today; "
+                "it cannot be opened again."
+            ).format(day=s.day)
+        )
+        if not s.is_open:
+            self.confirm.setVisible(False)
+
+    def open_day(self) -> None:
+        app, manager = self.app, self.manager
+        self.run(
+            lambda: (app.day.open(manager), read_day(app))[1],
+            self._changed,
+            self._day_failed,
+            hold=[self.open_button, self.close_button],
+        )
+
+    def ask_close(self) -> None:
+        self.confirm.setVisible(True)
+        self.confirm_no.setFocus()
+
+    def close_day(self) -> None:
+        self.confirm.setVisible(False)
+        app, manager = self.app, self.manager
+        self.run(
+            lambda: (app.day.close(manager), read_day(app))[1],
+            self._changed,
+            self._day_failed,
+            hold=[self.open_button, self.close_button],
+        )
+
+    def _changed(self, view: object) -> None:
+        self._loaded(view)
+        assert isinstance(view, DayView)
+        if view.state.is_open:
+            self.day_notice.ok(self.tr("The business day is open."))
+        else:
+            self.day_notice.ok(self.tr("The business day is closed. Print the reconciliation."))
+        self.session.store_changed.emit()
+
+    def _day_failed(self, error: Exception) -> None:
+        self.day_notice.error(self.tr("Not done: {error}").format(error=error))
+        self.refresh()
+
+    # --- the reconciliation ------------------------------------------------------------------
+    def write_report(self) -> None:
+        d = self.report_day.date()
+        day = date(d.year(), d.month(), d.day())
+        progress = _Progress()
+        progress.step.connect(self._step)
+        self._progress = progress  # kept alive until the report is written
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.report_notice.info(self.tr("Writing the reconciliation for {day}…").format(day=day))
+        self.paths.clear()
+        app = self.app
+        self.run(
+            lambda: write_and_print(app, day, progress),
+            self._written,
+            self._report_failed,
+            hold=[self.report_button],
+        )
+
+    def _step(self, stage: str, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _written(self, written: object) -> None:
+        assert isinstance(written, Written)
+        self.written = written
+        self._progress = None
+        self.progress.setVisible(False)
+        self.paths.setText(f"PDF: {written.pdf}\nCSV: {written.csv}")
+        if written.printer is None:
+            self.report_notice.ok(
+                self.tr(
+                    "Reconciliation written. No system printer is set up: open the PDF to print it."
+                )
+            )
+        elif written.print_error is None:
+            self.report_notice.ok(
+                self.tr("Reconciliation written and sent to {printer}.").format(
+                    printer=written.printer
+                )
+            )
+        else:
+            self.report_notice.error(
+                self.tr("Reconciliation written, but printing failed: {error}").format(
+                    error=written.print_error
+                )
+            )
+
+    def _report_failed(self, error: Exception) -> None:
+        self._progress = None
+        self.progress.setVisible(False)
+        self.report_notice.error(
+            self.tr("The reconciliation was not written: {error}").format(error=error)
+        )
+
+    def open_folder(self) -> None:
+        folder = self.written.pdf.parent if self.written else reports_folder(self.app)
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -1,0 +1,317 @@
+"""Settings (managers only): offline limits, the idle lock, printers, the camera, the head-
+office address and the default language. Every field is checked before anything is saved;
+a bad value is named with what is expected, and nothing changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.offline import OfflineLimits
+from desktop.services.app import StoreServices
+from desktop.services.printing import configured_printers
+from desktop.store import settings
+from desktop.ui.i18n import LANGUAGES
+from desktop.ui.qt import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from desktop.ui.tabs.base import ManagerTab, Notice
+
+if TYPE_CHECKING:
+    from desktop.ui.screens.manager import ManagerScreen
+
+IDLE_RANGE = (15, 3600)
+NUMBER_WIDTH = 160
+LIMIT_FIELDS = tuple(f.name for f in fields(OfflineLimits))
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    offline_limits: dict[str, int]
+    idle_lock_seconds: int
+    printers: list[Any]
+    camera_index: int | None
+    language: str
+    headoffice_url: str | None  # None: not connected to a head office
+
+
+def read_settings(app: StoreServices, idle_default: int) -> StoreSettings:
+    limits = asdict(app.ctx.offline_limits())
+    connection = app.sync.connection()
+    return StoreSettings(
+        limits,
+        int(app.ctx.setting("idle_lock_seconds", idle_default)),
+        list(app.ctx.setting("printers", []) or []),
+        app.ctx.setting("camera_index"),
+        str(app.ctx.setting("language", "zh_CN")),
+        connection.url if connection else None,
+    )
+
+
+def save_settings(app: StoreServices, new: StoreSettings, old: StoreSettings) -> StoreSettings:
+    """Printers and the head-office address through their services (which check them
+    again), then the rest in one transaction."""
+    if new.printers != old.printers:
+        app.printing.set_printers(new.printers)
+    if new.headoffice_url is not None and new.headoffice_url != old.headoffice_url:
+        c = app.sync.connection()
+        if c is not None:
+            app.sync.connect(new.headoffice_url, c.store_id, c.secret)
+    with app.db.write() as conn:
+        settings.put(conn, "offline_limits", new.offline_limits)
+        settings.put(conn, "idle_lock_seconds", new.idle_lock_seconds)
+        settings.put(conn, "camera_index", new.camera_index)
+        settings.put(conn, "language", new.language)
+    return new
+
+
+def printer_lines(entries: list[Any]) -> str:
+    return "\n".join(
+        e if isinstance(e, str) else json.dumps(e, ensure_ascii=False) for e in entries
+    )
+
+
+class SettingsTab(ManagerTab):
+    def __init__(self, screen: ManagerScreen) -> None:
+        super().__init__(screen)
+        self.loaded: StoreSettings | None = None
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll, 1)
+        body = QWidget()
+        scroll.setWidget(body)
+        columns = QHBoxLayout(body)
+        columns.setSpacing(16)
+
+        self.limits_box = QGroupBox()
+        form = QFormLayout(self.limits_box)
+        form.setVerticalSpacing(10)
+        self.limits_note = QLabel()
+        self.limits_note.setWordWrap(True)
+        form.addRow(self.limits_note)
+        self.limit_fields: dict[str, QLineEdit] = {}
+        self.limit_labels: dict[str, QLabel] = {}
+        for name in LIMIT_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"limit_{name}")
+            edit.setMinimumHeight(36)
+            edit.setMaximumWidth(NUMBER_WIDTH)
+            label = QLabel()
+            label.setWordWrap(True)
+            self.limit_fields[name], self.limit_labels[name] = edit, label
+            form.addRow(label, edit)
+        columns.addWidget(self.limits_box, 1, Qt.AlignmentFlag.AlignTop)
+
+        self.till_box = QGroupBox()
+        form = QFormLayout(self.till_box)
+        form.setVerticalSpacing(10)
+        self.idle = QLineEdit()
+        self.idle.setObjectName("idle_lock_seconds")
+        self.idle.setMaximumWidth(NUMBER_WIDTH)
+        self.camera = QLineEdit()
+        self.camera.setObjectName("camera_index")
+        self.language = QComboBox()
+        self.language.setObjectName("default_language")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.headoffice = QLineEdit()
+        self.headoffice.setObjectName("headoffice_url")
+        self.printers = QPlainTextEdit()
+        self.printers.setObjectName("printers_setting")
+        self.printers.setMinimumHeight(96)
+        self.printers.setMaximumHeight(140)
+        self.printers_help = QLabel()
+        self.printers_help.setWordWrap(True)
+        self.printers_help.setStyleSheet("color: palette(mid);")
+        self.till_labels = [QLabel() for _ in range(5)]
+        for label, w in zip(
+            self.till_labels,
+            [self.idle, self.camera, self.language, self.headoffice, self.printers],
+            strict=True,
+        ):
+            w.setMinimumHeight(max(w.minimumHeight(), 36))
+            form.addRow(label, w)
+        form.addRow(self.printers_help)
+        columns.addWidget(self.till_box, 1, Qt.AlignmentFlag.AlignTop)
+
+        row = QHBoxLayout()
+        self.save_button = QPushButton()
+        self.save_button.setObjectName("save_settings")
+        self.save_button.setMinimumHeight(48)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton()
+        self.revert_button.setMinimumHeight(48)
+        self.revert_button.clicked.connect(self.refresh)
+        row.addWidget(self.save_button)
+        row.addWidget(self.revert_button)
+        row.addStretch(1)
+        outer.addLayout(row)
+        self.notice = Notice("settings_message")
+        outer.addWidget(self.notice)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.limits_box.setTitle(self.tr("Offline limits"))
+        self.limits_note.setText(
+            self.tr(
+                "While head office cannot be reached, redemptions stay within these limits; "
+                "beyond them a manager must approve. Head office may send new limits at the next sync."
+            )
+        )
+        names = {
+            "per_redemption_points": self.tr("Points per redemption"),
+            "per_member_day_static_points": self.tr("Points per member per day (printed card)"),
+            "per_member_day_rotating_points": self.tr("Points per member per day (phone code)"),
+            "members_served_offline": self.tr("Members served while offline"),
+            "store_exposure_points": self.tr("Store total while offline (points)"),
+            "max_hours_since_sync": self.tr(
+                "Hours without a sync before redemptions need a manager"
+            ),
+        }
+        for name in LIMIT_FIELDS:
+            self.limit_labels[name].setText(names.get(name, name))
+        self.till_box.setTitle(self.tr("This till"))
+        for label, text in zip(
+            self.till_labels,
+            [
+                self.tr("Lock after idle (seconds)"),
+                self.tr("Camera number"),
+                self.tr("Default language"),
+                self.tr("Head-office address"),
+                self.tr("Printers"),
+            ],
+            strict=True,
+        ):
+            label.setText(text)
+        self.camera.setPlaceholderText(self.tr("empty: no camera; 0 for the first camera"))
+        self.printers_help.setText(
+            self.tr(
+                "One printer per line: system (the default printer), system:NAME, "
+                "network:HOST[:PORT], usb:VID:PID, serial:DEVICE[:BAUD]. "
+                "New printers and the camera are used from the next start."
+            )
+        )
+        self.save_button.setText(self.tr("Save settings"))
+        self.revert_button.setText(self.tr("Undo changes"))
+
+    # --- loading -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        app, idle = self.app, self.session.idle_lock_seconds
+        self.run(lambda: read_settings(app, idle), self._loaded, self._load_failed)
+
+    def _loaded(self, values: object) -> None:
+        assert isinstance(values, StoreSettings)
+        self.loaded = values
+        for name in LIMIT_FIELDS:
+            self.limit_fields[name].setText(str(values.offline_limits.get(name, "")))
+        self.idle.setText(str(values.idle_lock_seconds))
+        self.camera.setText("" if values.camera_index is None else str(values.camera_index))
+        self.language.setCurrentIndex(max(self.language.findData(values.language), 0))
+        self.headoffice.setText(values.headoffice_url or "")
+        self.headoffice.setEnabled(values.headoffice_url is not None)
+        if values.headoffice_url is None:
+            self.headoffice.setPlaceholderText(
+                self.tr("not connected: use `lantern store connect` first")
+            )
+        self.printers.setPlainText(printer_lines(values.printers))
+        self.notice.clear()
+
+    def _load_failed(self, error: Exception) -> None:
+        self.notice.error(self.tr("The settings could not be read: {error}").format(error=error))
+
+    # --- checking and saving -----------------------------------------------------------------
+    def _whole(self, edit: QLineEdit, label: str, low: int, high: int, errors: list[str]) -> int:
+        text = edit.text().strip()
+        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+            errors.append(
+                self.tr("{field}: enter a whole number from {low} to {high}.").format(
+                    field=label, low=f"{low:,}", high=f"{high:,}"
+                )
+            )
+            return 0
+        return int(text)
+
+    def collect(self) -> tuple[StoreSettings | None, list[str]]:
+        """The settings as typed, or what is wrong with them."""
+        errors: list[str] = []
+        limits = {
+            name: self._whole(
+                self.limit_fields[name], self.limit_labels[name].text(), 0, 10_000_000, errors
+            )
+            for name in LIMIT_FIELDS
+        }
+        if (
+            not errors
+            and limits["per_member_day_static_points"] > limits["per_member_day_rotating_points"]
+        ):
+            errors.append(
+                self.tr(
+                    "A printed card can be photocopied: its daily limit must not be above the phone code's."
+                )
+            )
+        idle = self._whole(self.idle, self.till_labels[0].text(), *IDLE_RANGE, errors)
+        camera_text = self.camera.text().strip()
+        camera = None
+        if camera_text:
+            camera = self._whole(self.camera, self.till_labels[1].text(), 0, 99, errors)
+        url = self.headoffice.text().strip() if self.headoffice.isEnabled() else None
+        if url is not None and not url.startswith(("http://", "https://")):
+            errors.append(self.tr("Head-office address: it starts with http:// or https://."))
+        entries: list[Any] = []
+        for typed in self.printers.toPlainText().splitlines():
+            line = typed.strip()
+            if not line:
+                continue
+            if line.startswith("{"):
+                try:
+                    entries.append(json.loads(line))
+                except ValueError:
+                    errors.append(self.tr("Printers: {line} is not valid.").format(line=line))
+            else:
+                entries.append(line)
+        _, problems = configured_printers(entries)
+        errors.extend(self.tr("Printers: {problem}").format(problem=p) for p in problems)
+        if errors:
+            return None, errors
+        return StoreSettings(
+            limits, idle, entries, camera, str(self.language.currentData()), url
+        ), []
+
+    def save(self) -> None:
+        if self.loaded is None:
+            return
+        values, errors = self.collect()
+        if values is None:
+            self.notice.error(self.tr("Not saved. {problems}").format(problems=" ".join(errors)))
+            return
+        app, old = self.app, self.loaded
+        self.run(
+            lambda: save_settings(app, values, old),
+            self._saved,
+            self._save_failed,
+            hold=[self.save_button],
+        )
+
+    def _saved(self, values: object) -> None:
+        assert isinstance(values, StoreSettings)
+        self.loaded = values
+        self.session.idle_lock_seconds = values.idle_lock_seconds
+        self.notice.ok(self.tr("Settings saved."))
+        self.session.store_changed.emit()
+
+    def _save_failed(self, error: Exception) -> None:
+        self.notice.error(self.tr("Not saved: {error}").format(error=error))

@@ -1,0 +1,190 @@
+"""How the till words the core's values for a cashier: tiers, categories, prices, the verdict on a
+scanned code, a refused redemption. English source text through Qt's translation system
+(context "Wording"); the Chinese is in resources/translations/lantern_zh_CN.ts. The core and the
+services keep their own English for logs and the command line."""
+
+from __future__ import annotations
+
+from desktop.core.catalogue import Gift, Price
+from desktop.core.codes import CodeRefused, Verdict
+from desktop.core.errors import NotFound
+from desktop.core.members import Tier
+from desktop.core.money import yuan_text
+from desktop.core.offline import OfflineCheck
+from desktop.core.redemption import Refusal, RefusalReason
+from desktop.ui.qt import QCoreApplication
+
+translate = QCoreApplication.translate
+
+
+def points_text(points: int) -> str:
+    return f"{points:,}"
+
+
+def money_text(fen: int) -> str:
+    return f"¥{yuan_text(fen)}"
+
+
+def price_text(price: Price) -> str:
+    if not price.with_cash:
+        return translate("Wording", "{points} pts").format(points=points_text(price.points))
+    if not price.points:
+        return money_text(price.cash_fen)
+    return translate("Wording", "{points} pts + {cash}").format(
+        points=points_text(price.points), cash=money_text(price.cash_fen)
+    )
+
+
+def tier_name(tier: Tier) -> str:
+    return {
+        Tier.REGULAR: translate("Wording", "Regular"),
+        Tier.SILVER: translate("Wording", "Silver"),
+        Tier.GOLD: translate("Wording", "Gold"),
+        Tier.PLATINUM: translate("Wording", "Platinum"),
+    }[tier]
+
+
+def category_name(category: str) -> str:
+    names = {
+        "home": translate("Wording", "Home"),
+        "stationery": translate("Wording", "Stationery"),
+        "food": translate("Wording", "Food & drink"),
+        "festival": translate("Wording", "Festival"),
+        "toys": translate("Wording", "Toys"),
+        "vouchers": translate("Wording", "Vouchers"),
+        "personal": translate("Wording", "Personal care"),
+        "electronics": translate("Wording", "Electronics"),
+        "apparel": translate("Wording", "Apparel"),
+        "travel": translate("Wording", "Travel"),
+    }
+    return names.get(category, category)
+
+
+def gift_name(gift: Gift) -> str:
+    return f"{gift.name_zh} {gift.name_en}"
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """Why a scanned code was not accepted, and what to do."""
+    texts = {
+        Verdict.ACCEPTED: translate("Wording", "Code accepted."),
+        Verdict.NOT_LANTERN: translate(
+            "Wording", "Not a Lantern code: ask for the member's Lantern card or app code."
+        ),
+        Verdict.MALFORMED: translate(
+            "Wording", "Damaged or incomplete code: scan again, or type the card number."
+        ),
+        Verdict.FORGED: translate(
+            "Wording", "Forged code: the signature does not match. Do not redeem."
+        ),
+        Verdict.UNKNOWN_KEY: translate(
+            "Wording",
+            "Code signed with a key this till does not know: sync with head office. "
+            "If it persists, the code is forged.",
+        ),
+        Verdict.REVOKED: translate("Wording", "Card revoked: ask for the new card."),
+        Verdict.CARD_EXPIRED: translate(
+            "Wording", "Card expired: ask the member to get a new card at the service desk."
+        ),
+        Verdict.PHONE_EXPIRED: translate(
+            "Wording", "Phone code expired: ask the member to refresh it."
+        ),
+        Verdict.PHONE_CLOCK_AHEAD: translate(
+            "Wording", "Phone code from the future: ask the member to check the phone's clock."
+        ),
+        Verdict.CERT_EXPIRED: translate(
+            "Wording", "The member's app must sign in again (its certificate has expired)."
+        ),
+        Verdict.REPLAYED: translate(
+            "Wording", "Code already used: ask the member to refresh the code."
+        ),
+    }
+    return texts[verdict]
+
+
+def lookup_error_text(error: Exception) -> str:
+    """Why a scanned or typed code found no member."""
+    if isinstance(error, CodeRefused):
+        return verdict_text(error.result.verdict)
+    if isinstance(error, NotFound):
+        return translate("Wording", "Unknown member or card number: check it and scan again.")
+    return translate("Wording", "Not accepted: {detail}").format(detail=error)
+
+
+def offline_check_text(check: OfflineCheck | None) -> str:
+    texts = {
+        OfflineCheck.PER_REDEMPTION: translate(
+            "Wording", "more points than one offline redemption may take"
+        ),
+        OfflineCheck.PER_MEMBER_DAY: translate(
+            "Wording", "over this member's offline limit for today"
+        ),
+        OfflineCheck.MEMBERS_SERVED: translate("Wording", "too many members served while offline"),
+        OfflineCheck.STORE_EXPOSURE: translate("Wording", "over the store's total offline points"),
+        OfflineCheck.TOO_LONG_OFFLINE: translate("Wording", "the store has been offline too long"),
+        OfflineCheck.TYPED_NUMBER_OFFLINE: translate(
+            "Wording", "a typed card number needs head office online"
+        ),
+    }
+    return texts[check] if check is not None else "?"
+
+
+def refusal_text(refusal: Refusal, gifts: dict[str, Gift]) -> str:
+    """A refused redemption, worded for the cashier: what is wrong and what to do."""
+    gift = gifts.get(refusal.gift_id or "")
+    name = gift_name(gift) if gift else (refusal.gift_id or "")
+    r = RefusalReason
+    match refusal.reason:
+        case r.EMPTY_BASKET:
+            return translate("Wording", "The basket is empty: add a gift first.")
+        case r.INVALID_QUANTITY:
+            return translate("Wording", "{gift}: the quantity must be at least 1.").format(
+                gift=name
+            )
+        case r.MEMBER_BLOCKED:
+            return translate(
+                "Wording", "This member is blocked or closed: ask head office before redeeming."
+            )
+        case r.GIFT_NOT_ACTIVE:
+            return translate("Wording", "{gift} is not available today.").format(gift=name)
+        case r.TIER_NOT_ALLOWED:
+            tier = tier_name(refusal.required_tier or Tier.REGULAR)
+            return translate("Wording", "{gift} is for {tier} members and above.").format(
+                gift=name, tier=tier
+            )
+        case r.OUT_OF_STOCK:
+            return translate(
+                "Wording", "{gift} is out of stock: {left} left, {wanted} wanted."
+            ).format(gift=name, left=refusal.available, wanted=refusal.needed)
+        case r.INSUFFICIENT_POINTS:
+            return translate(
+                "Wording", "Not enough points: {available} available, {needed} needed."
+            ).format(available=points_text(refusal.available), needed=points_text(refusal.needed))
+        case r.OFFLINE_LIMIT_EXCEEDED:
+            return translate(
+                "Wording",
+                "Head office is offline and this redemption is beyond the offline limits "
+                "({check}): a manager override is needed.",
+            ).format(check=offline_check_text(refusal.offline_check))
+    raise AssertionError(refusal.reason)  # pragma: no cover
+
+
+def tile_reason(refusal: Refusal) -> str:
+    """Why a gift cannot be taken now, short enough for a catalogue tile."""
+    r = RefusalReason
+    match refusal.reason:
+        case r.MEMBER_BLOCKED:
+            return translate("Wording", "Member blocked")
+        case r.GIFT_NOT_ACTIVE:
+            return translate("Wording", "Not available now")
+        case r.TIER_NOT_ALLOWED:
+            tier = tier_name(refusal.required_tier or Tier.REGULAR)
+            return translate("Wording", "{tier} members and above").format(tier=tier)
+        case r.OUT_OF_STOCK:
+            return translate("Wording", "Out of stock")
+        case r.INSUFFICIENT_POINTS:
+            return translate("Wording", "Not enough points (needs {needed})").format(
+                needed=points_text(refusal.needed)
+            )
+        case _:
+            return translate("Wording", "Not available")
