@@ -145,23 +145,26 @@ class PointsAccount:
         policy: ExpiryPolicy,
         excess_lot_id: LotId,
     ) -> tuple[PointsAccount, PointLot | None]:
-        """Undo a spend (a void): give the points back to the lots they came from and
-        cancel the overdraft it recorded. If later earnings already paid part of that
-        overdraft, the paid part comes back as a new lot earned on `day`, so a void
-        always returns exactly what the spend took."""
-        by_id = {t.lot_id: t.points for t in takes}
-        missing = set(by_id) - {lot.lot_id for lot in self.lots}
-        if missing:
-            raise InvalidInput(f"cannot restore points to unknown lots: {sorted(missing)}")
+        """Undo a spend (a void): return exactly what the spend took. Points go back to the
+        lots they came from as far as each lot has room (head office may since have spent
+        that lot differently, or dropped it), the overdraft the spend recorded is
+        cancelled, and whatever cannot go back where it came from, including overdraft
+        that later earnings already paid, comes back as a new lot earned on `day`."""
+        room = {lot.lot_id: lot.original - lot.remaining for lot in self.lots}
+        back: dict[LotId, int] = {}
+        leftover = 0
+        for take in takes:
+            give = max(0, min(take.points, room.get(take.lot_id, 0) - back.get(take.lot_id, 0)))
+            if give:
+                back[take.lot_id] = back.get(take.lot_id, 0) + give
+            leftover += take.points - give
         lots = tuple(
-            replace(lot, remaining=lot.remaining + by_id[lot.lot_id])
-            if lot.lot_id in by_id
-            else lot
+            replace(lot, remaining=lot.remaining + back[lot.lot_id]) if lot.lot_id in back else lot
             for lot in self.lots
         )
         cancelled = min(self.debt, overdraft)
         account = PointsAccount(lots, self.debt - cancelled)
-        excess = overdraft - cancelled
+        excess = overdraft - cancelled + leftover
         if not excess:
             return account, None
         earned = account.earn(excess_lot_id, excess, day, policy)

@@ -101,27 +101,17 @@ def _give_back(
     policy: ExpiryPolicy,
     lot_id: str,
 ) -> PointsAccount:
-    """Restore `points` to the lots they were taken from where those lots still have room;
-    the rest cancels overdraft debt or comes back as a new lot (core `restore`)."""
-    lots = {lot.lot_id: lot for lot in account.lots}
-    back: dict[LotId, int] = {}
-    rest = 0
-    for t in takes:
-        lot = lots.get(t.lot_id)
-        room = 0 if lot is None else lot.original - lot.remaining - back.get(t.lot_id, 0)
-        give = max(0, min(t.points, room))
-        if give:
-            back[t.lot_id] = back.get(t.lot_id, 0) + give
-        rest += t.points - give
-    rest += overdraft
-    rest += max(0, points - sum(back.values()) - rest)
+    """Give back what a redemption took (core `restore`: to the lots it came from as far as
+    they have room, the rest as a new lot); `points` tops up takes this store never knew."""
+    lots = {lot.lot_id for lot in account.lots}
+    rest = overdraft + max(0, points - sum(t.points for t in takes) - overdraft)
     excess = LotId(lot_id)
     n = 1
     while excess in lots:
         n += 1
         excess = LotId(f"{lot_id}{n}")
     after, _ = account.restore(
-        tuple(LotTake(k, v) for k, v in back.items()),
+        takes,
         rest,
         day=day,
         policy=policy,

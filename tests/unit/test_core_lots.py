@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -237,16 +238,37 @@ def test_restore_after_earnings_paid_the_whole_overdraft() -> None:
     assert (extra.original, extra.remaining, extra.earned_on) == (100, 100, date(2025, 2, 3))
 
 
-def test_restore_to_an_unknown_lot_is_refused() -> None:
+def test_restore_to_an_unknown_lot_comes_back_as_a_new_lot() -> None:
+    # head office may have dropped the lot a store redemption took from
     acct = PointsAccount((lot("a", 100, date(2025, 1, 1), date(2026, 12, 31)),))
-    with pytest.raises(InvalidInput, match="unknown lots"):
-        acct.restore(
-            (LotTake(LotId("nope"), 10),),
-            0,
-            day=date(2025, 2, 1),
-            policy=POLICY,
-            excess_lot_id=LotId("X"),
-        )
+    after, new = acct.restore(
+        (LotTake(LotId("nope"), 10),),
+        0,
+        day=date(2025, 2, 1),
+        policy=POLICY,
+        excess_lot_id=LotId("X"),
+    )
+    assert after.balance == acct.balance + 10
+    assert new is not None and new.lot_id == "X" and new.remaining == 10
+
+
+def test_restore_never_overfills_a_lot() -> None:
+    # Given a lot that head office has since refilled by charging another store's spend
+    # elsewhere: 900 original, 600 remaining, and a void that wants to give back 500
+    acct = PointsAccount(
+        (replace(lot("a", 900, date(2025, 1, 1), date(2026, 12, 31)), remaining=600),)
+    )
+    after, new = acct.restore(
+        (LotTake(LotId("a"), 500),),
+        0,
+        day=date(2025, 2, 1),
+        policy=POLICY,
+        excess_lot_id=LotId("X"),
+    )
+    # Then the lot is filled to its original and the rest comes back as a new lot
+    assert after.lots[0].remaining == 900
+    assert new is not None and new.remaining == 200
+    assert after.balance == acct.balance + 500
 
 
 # --- expiry -------------------------------------------------------------------------------------
