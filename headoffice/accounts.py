@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 from desktop.core.errors import NotFound
-from desktop.core.lots import ExpiryPolicy, LotId, PointLot, PointsAccount
+from desktop.core.lots import ExpiryPolicy, LotId, PointLot, PointsAccount, movements
 from headoffice.db import Tx
 
 DEFAULT_EXPIRY_YEARS = 1
@@ -52,10 +52,9 @@ def apply_account(
     """Write the difference between two accounts: new lots, changed lots, one ledger row
     per lot movement, one lot-less row for a change of debt, the cached balance and debt.
     Stores pull the member's new state."""
-    old = {lot.lot_id: lot for lot in before.lots}
-    for lot in after.lots:
-        prev = old.get(lot.lot_id)
-        if prev is None:
+    for move in movements(before, after):
+        lot = move.lot
+        if lot is not None and move.new:
             tx.execute(
                 "INSERT INTO lots (lot_id, member_id, earned_on, expires_on, original, "
                 "remaining) VALUES (?, ?, ?, ?, ?, ?)",
@@ -68,17 +67,12 @@ def apply_account(
                     lot.remaining,
                 ),
             )
-            delta = lot.remaining
-        else:
-            delta = lot.remaining - prev.remaining
-            if delta:
-                tx.execute(
-                    "UPDATE lots SET remaining = ? WHERE lot_id = ?", (lot.remaining, lot.lot_id)
-                )
-        if delta:
-            _ledger(tx, member_id, lot.lot_id, delta, kind, ref, store_id, at)
-    if after.debt != before.debt:
-        _ledger(tx, member_id, None, before.debt - after.debt, kind, ref, store_id, at)
+        elif lot is not None:
+            tx.execute(
+                "UPDATE lots SET remaining = ? WHERE lot_id = ?", (lot.remaining, lot.lot_id)
+            )
+        if move.delta:
+            _ledger(tx, member_id, lot.lot_id if lot else None, move.delta, kind, ref, store_id, at)
     tx.execute(
         "UPDATE members SET balance = ?, debt = ?, updated_at = ? WHERE member_id = ?",
         (after.balance, after.debt, at, member_id),

@@ -71,6 +71,31 @@ class Earn:
 
 
 @dataclass(frozen=True, slots=True)
+class Movement:
+    """One ledger row's worth of change between two accounts: `delta` points moved in
+    `lot` (new when it did not exist before), or in the debt when `lot` is None."""
+
+    lot: PointLot | None
+    delta: int
+    new: bool = False
+
+
+def movements(before: PointsAccount, after: PointsAccount) -> list[Movement]:
+    """What turned `before` into `after`, lot by lot, then the debt: what a ledger writes."""
+    old = {lot.lot_id: lot for lot in before.lots}
+    out = []
+    for lot in after.lots:
+        prev = old.get(lot.lot_id)
+        if prev is None:
+            out.append(Movement(lot, lot.remaining, new=True))
+        elif lot.remaining != prev.remaining:
+            out.append(Movement(lot, lot.remaining - prev.remaining))
+    if after.debt != before.debt:
+        out.append(Movement(None, before.debt - after.debt))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class PointsAccount:
     lots: tuple[PointLot, ...] = field(default=())
     debt: int = 0

@@ -10,7 +10,7 @@ import sqlite3
 from datetime import date
 
 from desktop.core.errors import NotFound
-from desktop.core.lots import LotId, PointLot, PointsAccount
+from desktop.core.lots import LotId, PointLot, PointsAccount, movements
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
 
 
@@ -120,10 +120,9 @@ def apply_account(
     at: str,
 ) -> None:
     """Write the difference between two accounts as lot updates plus ledger rows."""
-    old = {lot.lot_id: lot for lot in before.lots}
-    for lot in after.lots:
-        prev = old.get(lot.lot_id)
-        if prev is None:
+    for move in movements(before, after):
+        lot = move.lot
+        if lot is not None and move.new:
             conn.execute(
                 "INSERT INTO point_lots (lot_id, member_id, earned_on, expires_on, original, "
                 "remaining) VALUES (?, ?, ?, ?, ?, ?)",
@@ -136,26 +135,16 @@ def apply_account(
                     lot.remaining,
                 ),
             )
-            delta = lot.remaining
-        else:
-            delta = lot.remaining - prev.remaining
-            if delta:
-                conn.execute(
-                    "UPDATE point_lots SET remaining = ? WHERE lot_id = ?",
-                    (lot.remaining, lot.lot_id),
-                )
-        if delta:
+        elif lot is not None:
+            conn.execute(
+                "UPDATE point_lots SET remaining = ? WHERE lot_id = ?", (lot.remaining, lot.lot_id)
+            )
+        if move.delta:
             conn.execute(
                 "INSERT INTO points_ledger (member_id, lot_id, delta, kind, ref, at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (member_id, lot.lot_id, delta, kind, ref, at),
+                (member_id, lot.lot_id if lot else None, move.delta, kind, ref, at),
             )
-    if after.debt != before.debt:
-        conn.execute(
-            "INSERT INTO points_ledger (member_id, lot_id, delta, kind, ref, at) "
-            "VALUES (?, NULL, ?, ?, ?, ?)",
-            (member_id, before.debt - after.debt, kind, ref, at),
-        )
     conn.execute(
         "UPDATE members SET balance = ?, debt = ? WHERE member_id = ?",
         (after.balance, after.debt, member_id),
