@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from desktop.core.cardnumber import make_card_number
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
+from desktop.core.names import member_name
 from desktop.resources import DEMO
 from headoffice.admin import Admin, Opening
 from headoffice.catalogue import load_catalogue
@@ -42,7 +43,7 @@ def demo_member(n: int, rng: random.Random) -> tuple[Member, int]:
     status = MemberStatus.BLOCKED if n % 97 == 0 else MemberStatus.ACTIVE
     member = Member(
         MemberId(demo_member_id(n)),
-        f"演示会员 Demo {n:04d}",
+        member_name(rng),
         tier,
         status,
         demo_card_number(n),
