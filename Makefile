@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo app test check lint typecheck imports bench clean
+.PHONY: install demo app test check lint typecheck imports bench reliability clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh
@@ -29,14 +29,20 @@ test: install check
 check: lint typecheck imports
 
 lint:
-	$(BIN)/ruff check desktop headoffice tests bench
-	$(BIN)/ruff format --check desktop headoffice tests bench
+	$(BIN)/ruff check desktop headoffice tests bench scripts
+	$(BIN)/ruff format --check desktop headoffice tests bench scripts
 
 typecheck:
 	$(BIN)/mypy
 
 imports:
 	$(BIN)/lint-imports
+
+## docs/reliability.md from the figures the reliability tests measure
+reliability: install
+	$(BIN)/python -c "import tests.reliability as r; r.clear()"
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -m reliability
+	$(BIN)/python scripts/reliability_report.py
 
 bench: install
 	$(BIN)/python bench/bench_redeem.py

@@ -23,6 +23,7 @@ from desktop.core.errors import InvalidInput, LanternError
 from desktop.core.members import Member, MemberId, Tier
 from desktop.core.money import parse_int, parse_points, parse_yuan, yuan_text
 from desktop.core.redemption import Refusal
+from desktop.paths import default_db, default_demo_db
 from desktop.services.app import StoreServices
 from desktop.services.printing import JobKind
 from desktop.services.setup import OpeningLot, init_store
@@ -32,20 +33,6 @@ from desktop.store.staff import Staff
 log = logging.getLogger("lantern")
 
 EXIT_ERROR, EXIT_USAGE, EXIT_REFUSED, EXIT_UNREACHABLE = 1, 2, 3, 4
-
-
-def data_dir() -> Path:
-    if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "Lantern"
-    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "lantern"
-
-
-def default_db() -> Path:
-    return Path(os.environ.get("LANTERN_DB") or data_dir() / "store.db")
-
-
-def default_demo_db() -> Path:
-    return data_dir() / "demo.db"
 
 
 def read_pin(env: str, prompt: str) -> str:
