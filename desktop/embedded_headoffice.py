@@ -1,6 +1,6 @@
 """The demo's embedded head office: the real head-office service (headoffice.app under
 uvicorn) on 127.0.0.1 with a free port, in a background thread of this process, over a
-SQLite file beside the demo store. Like desktop/cli.py, this module composes the store end
+SQLite file beside the demo store. Like desktop/cli/, this module composes the store end
 and head office; nothing in core, store, services, sync or ui imports it."""
 
 from __future__ import annotations

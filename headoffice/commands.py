@@ -1,6 +1,6 @@
 """`lantern headoffice …`: the head-office service and its administration as subcommands.
 
-desktop/cli.py builds the `lantern` parser and calls `register` for the head-office group;
+desktop/cli/ builds the `lantern` parser and calls `register` for the head-office group;
 each command opens the head-office database (`--db PATH_OR_URL`, or
 $LANTERN_HEADOFFICE_DB), does one thing, and closes it. Errors are LanternErrors, which the
 command line prints to stderr with a non-zero status, changing nothing."""

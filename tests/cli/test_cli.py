@@ -453,3 +453,27 @@ def test_every_command_is_documented_in_readme() -> None:
     sub = next(a for a in parser._actions if a.dest == "command")
     for name in sub.choices:  # type: ignore[union-attr]
         assert f"lantern {name}" in readme, f"`lantern {name}` is not in the README"
+
+
+@pytest.mark.parametrize("command", [["gift", "list"], ["sync", "status"]])
+def test_output_into_a_closed_pipe_ends_quietly(demo_path: Path, command: list[str]) -> None:
+    # Given a reader that has already gone away (`lantern gift list | head` after head exits)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LANTERN_")}
+    env["LANTERN_DB"] = str(demo_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    # When the command writes its output
+    p = subprocess.run(
+        [sys.executable, "-m", "desktop", *command],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    os.close(write_end)
+    # Then it stops without a traceback
+    assert "Traceback" not in p.stderr
+    assert "BrokenPipeError" not in p.stderr
+    assert p.returncode == 0

@@ -1,0 +1,72 @@
+"""What every command shares: the store it opens, PINs and secrets read safely, exit
+statuses, progress lines."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+from desktop.core.errors import InvalidInput
+from desktop.paths import default_db
+from desktop.services.app import StoreServices
+from desktop.store.staff import Staff
+
+log = logging.getLogger("lantern")
+
+EXIT_ERROR, EXIT_USAGE, EXIT_REFUSED, EXIT_UNREACHABLE = 1, 2, 3, 4
+
+Add = Callable[..., argparse.ArgumentParser]  # add(name, func, help, parent) -> subparser
+
+
+def read_pin(env: str, prompt: str) -> str:
+    """PINs never go on the command line (visible to `ps`): environment, terminal or stdin."""
+    if os.environ.get(env):
+        return os.environ[env]
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline().strip()
+    if not line:
+        raise InvalidInput(f"a PIN is needed: set {env} or type it on standard input")
+    return line
+
+
+def read_secret() -> str:
+    """The store secret: $LANTERN_STORE_SECRET, the terminal, or the first line of stdin
+    (never a command-line argument, which `ps` would show)."""
+    if os.environ.get("LANTERN_STORE_SECRET"):
+        return os.environ["LANTERN_STORE_SECRET"]
+    if sys.stdin.isatty():
+        return getpass.getpass("store secret (from head office): ")
+    line = sys.stdin.readline().strip()
+    if not line:
+        raise InvalidInput("a store secret is needed: set LANTERN_STORE_SECRET or type it on stdin")
+    return line
+
+
+class Cli:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._app: StoreServices | None = None
+
+    @property
+    def app(self) -> StoreServices:
+        if self._app is None:
+            self._app = StoreServices.open(self.args.db or default_db())
+        return self._app
+
+    def staff(self, staff_id: str, *, manager: bool = False) -> Staff:
+        env = "LANTERN_MANAGER_PIN" if manager else "LANTERN_PIN"
+        pin = read_pin(env, f"PIN for {staff_id}: ")
+        return self.app.login(staff_id, pin, manager=manager)
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+def progress_line(what: str, done: int, total: int) -> None:
+    print(f"  [{done}/{total}] {what}", file=sys.stderr)

@@ -1,0 +1,64 @@
+"""`lantern gift …`: the catalogue and its stock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.base import Add, Cli
+from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.members import Tier
+from desktop.core.money import parse_int, yuan_text
+
+
+def cmd_gift_list(cli: Cli) -> int:
+    rows = cli.app.stock.low_stock() if cli.args.low else cli.app.stock.catalogue()
+    for gift, stock in rows:
+        prices = " | ".join(
+            f"{p.points}" + (f"+¥{yuan_text(p.cash_fen)}" if p.cash_fen else "")
+            for p in gift.prices
+        )
+        flag = " LOW" if gift.is_low(stock) else ""
+        tier = f" [{gift.min_tier.value}+]" if gift.min_tier is not Tier.REGULAR else ""
+        print(f"{gift.gift_id}\t{gift.name_zh}\t{prices}\tstock {stock}{flag}{tier}")
+    return 0
+
+
+def cmd_catalogue_import(cli: Cli) -> int:
+    data = json.loads(Path(cli.args.file).read_text(encoding="utf-8"))
+    for g in data["gifts"]:
+        cli.app.setup.upsert_gift(_gift_from_json(g), int(g.get("stock", 0)))
+    print(f"{len(data['gifts'])} gift(s) imported")
+    return 0
+
+
+def _gift_from_json(g: dict[str, Any]) -> Gift:
+    from datetime import datetime
+
+    return Gift(
+        GiftId(g["gift_id"]),
+        g["name_zh"],
+        g["name_en"],
+        g["category"],
+        tuple(
+            Price(parse_int(p, "price points"), parse_int(c, "price cash")) for p, c in g["prices"]
+        ),
+        Tier.parse(g.get("min_tier", "regular")),
+        datetime.fromisoformat(g["active_from"]) if g.get("active_from") else None,
+        datetime.fromisoformat(g["active_until"]) if g.get("active_until") else None,
+        parse_int(g.get("low", 0), "low-stock threshold"),
+    )
+
+
+def register(sub: Any, add: Add) -> None:
+    """Add the gift group to the parser."""
+    gift = sub.add_parser("gift", help="the gift catalogue").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    gl = add("list", cmd_gift_list, "list gifts with prices and stock", gift)
+    gl.add_argument(
+        "--low", action="store_true", help="only gifts at or below their low-stock threshold"
+    )
+    gi = add("import", cmd_catalogue_import, "import gifts from a catalogue JSON file", gift)
+    gi.add_argument("file")

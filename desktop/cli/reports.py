@@ -1,0 +1,47 @@
+"""`lantern report …`: the daily reconciliation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.base import Add, Cli
+from desktop.core.money import yuan_text
+
+
+def cmd_report_daily(cli: Cli) -> int:
+    from datetime import date
+
+    a = cli.args
+    day = date.fromisoformat(a.day) if a.day else None
+    pdf, csv_path = (Path(a.pdf) if a.pdf else None), (Path(a.csv) if a.csv else None)
+    if pdf is None and csv_path is None:
+        folder = cli.app.db.path.parent / "reports"
+        stem = f"daily-{cli.app.ctx.store_id}-{(day or cli.app.ctx.today()).isoformat()}"
+        pdf, csv_path = folder / f"{stem}.pdf", folder / f"{stem}.csv"
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"  [{done}/{total}] {stage}", file=sys.stderr)
+
+    r = cli.app.reports.write_daily(day, pdf, csv_path, progress)
+    for path in (pdf, csv_path):
+        if path is not None:
+            print(path)
+    print(
+        f"{r.day}: {r.redemptions} redemptions, {r.points:,} points, cash {yuan_text(r.cash_fen)}, "
+        f"{r.voided_count} voided; head office: {r.headoffice_match}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def register(sub: Any, add: Add) -> None:
+    """Add the report group to the parser."""
+    report = sub.add_parser("report", help="reports").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    rd = add("daily", cmd_report_daily, "the daily reconciliation as PDF and/or CSV", report)
+    rd.add_argument("--day", help="business day YYYY-MM-DD (default: today)")
+    rd.add_argument("--pdf", help="write the PDF here")
+    rd.add_argument("--csv", help="write the CSV here")
