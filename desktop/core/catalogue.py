@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import NewType
 
 from desktop.core.errors import InvalidInput
+from desktop.core.limits import within_ceiling
 from desktop.core.members import Tier
 
 GiftId = NewType("GiftId", str)
@@ -23,6 +24,8 @@ class Price:
     cash_fen: int = 0
 
     def __post_init__(self) -> None:
+        within_ceiling(self.points, "a price's points")
+        within_ceiling(self.cash_fen, "a price's cash in fen")
         if self.points < 0 or self.cash_fen < 0 or (self.points == 0 and self.cash_fen == 0):
             raise InvalidInput(
                 f"a price needs positive points and/or cash, got {self.points} points "

@@ -11,6 +11,7 @@ import re
 from typing import NewType
 
 from desktop.core.errors import InvalidInput
+from desktop.core.limits import CEILING, within_ceiling
 
 Points = NewType("Points", int)
 Fen = NewType("Fen", int)
@@ -21,18 +22,20 @@ _YUAN_RE = re.compile(r"^(\d+)(?:\.(\d{1,2}))?$")
 
 
 def parse_int(text: str | int, what: str) -> int:
-    """An integer from text; "12.0", "1e3" and "" are refused, not rounded."""
+    """An integer from text; "12.0", "1e3" and "" are refused, not rounded, and nothing
+    beyond CEILING (desktop.core.limits) is accepted, however it is written."""
     if isinstance(text, bool):
         raise InvalidInput(f"{what} must be a whole number, not {text!r}")
     if isinstance(text, int):
-        return text
+        return within_ceiling(text, what)
     s = str(text).strip()
     if not _INT_RE.match(s):
         raise InvalidInput(f"{what} must be a whole number, got {text!r}")
-    try:
-        return int(s)
-    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        raise InvalidInput(f"{what} is too long a number: {len(s)} characters") from None
+    if len(s.lstrip("+-").lstrip("0")) > len(str(CEILING)):
+        raise InvalidInput(
+            f"{what} is too large a number ({len(s)} characters; at most {CEILING:,})"
+        )
+    return within_ceiling(int(s), what)
 
 
 def parse_points(text: str | int, what: str = "points") -> Points:
@@ -61,10 +64,9 @@ def parse_yuan(text: str) -> Fen:
             f"amount must be yuan with at most two decimals, e.g. 128.50; got {text!r}"
         )
     whole, frac = m.group(1), (m.group(2) or "").ljust(2, "0")
-    try:
-        return Fen(int(whole) * FEN_PER_YUAN + int(frac))
-    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        raise InvalidInput(f"amount is too long a number: {len(whole)} digits") from None
+    if len(whole.lstrip("0")) > len(str(CEILING)):
+        raise InvalidInput(f"amount is too large a number: {len(whole)} digits before the point")
+    return Fen(within_ceiling(int(whole) * FEN_PER_YUAN + int(frac), "amount in fen"))
 
 
 def yuan_text(fen: int) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.limits import Bounds
 from desktop.core.lots import PointsAccount, Spend
 from desktop.core.members import Member, MemberStatus, Tier
 from desktop.core.offline import CodeKind, OfflineCheck, OfflineLimits, OfflineUsage, check_offline
@@ -23,6 +24,7 @@ class RefusalReason(enum.Enum):
     OUT_OF_STOCK = "out_of_stock"
     INSUFFICIENT_POINTS = "insufficient_points"
     OFFLINE_LIMIT_EXCEEDED = "offline_limit_exceeded"
+    ABOVE_LIMIT = "above_limit"  # beyond one of the programme's Bounds (desktop.core.limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class Refusal:
     available: int = 0  # points (or units) available
     required_tier: Tier | None = None
     offline_check: OfflineCheck | None = None
+    limit: str | None = None  # the Bounds field for ABOVE_LIMIT (needed: asked, available: bound)
 
     def explain(self) -> str:
         """English text for logs and the command line; the UI translates the reason."""
@@ -88,6 +91,11 @@ class Refusal:
                     f"head office is unreachable and this redemption exceeds the offline limit "
                     f"({check}): a manager override is needed"
                 )
+            case r.ABOVE_LIMIT:
+                return (
+                    f"{g}: {self.needed:,} is more than the limit of {self.available:,} "
+                    f"({self.limit}); split the redemption or ask head office"
+                )
         raise AssertionError(self.reason)  # pragma: no cover
 
 
@@ -114,11 +122,16 @@ def decide(
     lines: tuple[BasketLine, ...],
     now: datetime,
     offline: OfflineContext | None = None,
+    bounds: Bounds | None = None,
 ) -> Decision:
     """Approve or refuse a whole basket. Checks run from the most basic to the most
-    situational, so the cashier hears the reason that matters first."""
+    situational, so the cashier hears the reason that matters first. `bounds` are the
+    programme's limits per redemption (defaults when None)."""
+    bounds = bounds or Bounds()
     if not lines:
         return Refusal(RefusalReason.EMPTY_BASKET)
+    if len(lines) > bounds.basket_lines:
+        return _above("basket_lines", len(lines), bounds)
     if member.status is not MemberStatus.ACTIVE:
         return Refusal(RefusalReason.MEMBER_BLOCKED)
     wanted: dict[GiftId, int] = {}
@@ -126,6 +139,8 @@ def decide(
         gid = line.gift.gift_id
         if line.quantity <= 0:
             return Refusal(RefusalReason.INVALID_QUANTITY, gid)
+        if line.quantity > bounds.line_quantity:
+            return _above("line_quantity", line.quantity, bounds, gid)
         if not line.gift.active_at(now):
             return Refusal(RefusalReason.GIFT_NOT_ACTIVE, gid)
         if not member.tier.at_least(line.gift.min_tier):
@@ -137,6 +152,10 @@ def decide(
             )
     points = sum(line.points for line in lines)
     cash = sum(line.cash_fen for line in lines)
+    if points > bounds.redemption_points:
+        return _above("redemption_points", points, bounds)
+    if cash > bounds.redemption_cash_fen:
+        return _above("redemption_cash_fen", cash, bounds)
     today = now.date()
     available = account.available(today)
     if points > available:
@@ -150,3 +169,13 @@ def decide(
             override_used = True
     spend = account.spend(points, today) if points else Spend(account, (), 0)
     return Approval(lines, points, cash, account.balance, spend, override_used)
+
+
+def _above(limit: str, asked: int, bounds: Bounds, gift_id: GiftId | None = None) -> Refusal:
+    return Refusal(
+        RefusalReason.ABOVE_LIMIT,
+        gift_id,
+        needed=asked,
+        available=int(getattr(bounds, limit)),
+        limit=limit,
+    )

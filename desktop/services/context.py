@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from desktop.core.errors import Conflict, NotAllowed
+from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy
 from desktop.core.offline import OfflineLimits
 from desktop.store import settings
@@ -62,6 +63,10 @@ class ServiceContext:
 
     def offline_limits(self) -> OfflineLimits:
         return OfflineLimits(**self.setting("offline_limits", {}))
+
+    def bounds(self) -> Bounds:
+        """The programme's limits per operation (head office's setting `bounds`)."""
+        return Bounds.from_mapping(self.setting("bounds"))
 
     def authenticate(self, staff_id: str, pin: str, *, manager: bool = False) -> Staff:
         """Check a PIN; the failed-attempt count commits even when the PIN is wrong."""

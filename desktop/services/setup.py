@@ -79,6 +79,9 @@ class SetupService:
 
     def add_member(self, member: Member, lots: tuple[OpeningLot, ...] = ()) -> None:
         """A member as head office issued them, with their opening point lots."""
+        bounds = self.ctx.bounds()
+        for lot in lots:
+            bounds.check("opening_points", lot.points, "opening points")
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
             if conn.execute(
@@ -106,6 +109,12 @@ class SetupService:
         )
 
     def upsert_gift(self, gift: Gift, opening_stock: int = 0) -> None:
+        bounds = self.ctx.bounds()
+        for price in gift.prices:
+            bounds.check("price_points", price.points, f"gift {gift.gift_id}'s price in points")
+            bounds.check("price_cash_fen", price.cash_fen, f"gift {gift.gift_id}'s cash in fen")
+        if opening_stock:
+            bounds.check("stock_quantity", opening_stock, f"gift {gift.gift_id}'s opening stock")
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
             new = (

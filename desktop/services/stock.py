@@ -41,7 +41,9 @@ class StockService:
     ) -> StockMove:
         """A delivery counted into the store by a manager."""
         require_manager(manager)
-        qty = parse_quantity(quantity)
+        qty = self.ctx.bounds().check(
+            "stock_quantity", parse_quantity(quantity), "quantity received"
+        )
         content = {"gift": gift_id, "delta": qty, "note": note}
         return self._move(manager, request_id, "receive", gift_id, content, lambda _: qty, note)
 
@@ -66,6 +68,7 @@ class StockService:
             n = parse_int(counted, "counted quantity")
             if n < 0:
                 raise InvalidInput(f"counted quantity cannot be negative, got {n}")
+            self.ctx.bounds().check("stock_quantity", n, "counted quantity")
 
             def change_from_count(stock: int) -> int:
                 if n == stock:
@@ -81,6 +84,7 @@ class StockService:
         change = parse_int(delta if delta is not None else 0, "stock change")
         if change == 0:
             raise InvalidInput("a stock change must not be zero")
+        self.ctx.bounds().check("stock_quantity", abs(change), "stock change")
         content = {"gift": gift_id, "delta": change, "note": reason}
         return self._move(manager, request_id, "adjust", gift_id, content, lambda _: change, reason)
 

@@ -40,7 +40,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import LanternError
+from desktop.core.errors import InvalidInput, LanternError
+from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
 from desktop.core.offline import OfflineLimits
 from desktop.printing.designs import DesignError, parse_design
@@ -216,7 +217,14 @@ def _apply_settings(
             settings.put(conn, "expiry_years_kept", years)
         else:
             problems.append(f"expiry_years_kept ignored (not a whole number of years): {years!r}")
-    for key in sorted(set(values) - {"offline_limits", "expiry_years_kept"}):
+    if "bounds" in values:
+        try:
+            bounds = Bounds.from_mapping(values["bounds"])
+        except (InvalidInput, TypeError, AttributeError) as e:
+            problems.append(f"bounds ignored ({e}): {values['bounds']!r}")
+        else:
+            settings.put(conn, "bounds", bounds.as_dict())
+    for key in sorted(set(values) - {"offline_limits", "expiry_years_kept", "bounds"}):
         log.info("head-office setting %r is not used by this store", key)
 
 

@@ -250,7 +250,7 @@ class TillService:
             account = members_repo.load_account(conn, member_id)
             basket = self._basket(conn, lines)
             offline = self._offline_context(conn, member_id, code_kind, False, now)
-        return decide(member, account, basket, now, offline)
+        return decide(member, account, basket, now, offline, self.ctx.bounds())
 
     def redeem(
         self,
@@ -274,6 +274,7 @@ class TillService:
         }
         now = self.ctx.now()
         at = now.isoformat()
+        bounds = self.ctx.bounds()
         with self.db.write() as conn:
             done = seen_request(conn, request_id, "redeem", content)
             if done is not None:
@@ -285,7 +286,7 @@ class TillService:
             offline = self._offline_context(
                 conn, member_id, code_kind, override_by is not None, now
             )
-            decision = decide(member, account, basket, now, offline)
+            decision = decide(member, account, basket, now, offline, bounds)
             if isinstance(decision, Refusal):
                 log.info("redemption refused for %s: %s", member_id, decision.explain())
                 return decision
@@ -547,6 +548,8 @@ class TillService:
             raise InvalidInput(
                 f"purchase amount must be a positive whole number of fen, got {amount_fen!r}"
             )
+        bounds = self.ctx.bounds()
+        bounds.check("earn_amount_fen", amount_fen, "purchase amount in fen")
         content = {"member": member_id, "amount_fen": amount_fen, "cashier": cashier.staff_id}
         now = self.ctx.now()
         at = now.isoformat()
@@ -557,6 +560,7 @@ class TillService:
             require_open_day(conn, now.date())
             member = members_repo.get_member(conn, member_id)
             q = points_for_purchase(amount_fen, member.tier, now, EarnRule(), self.campaigns(conn))
+            bounds.check("earn_points", q.points, "points for this purchase")
             earn_id = str(uuid.uuid4())
             if q.points:
                 before = members_repo.load_account(conn, member_id)

@@ -166,6 +166,16 @@ def refusal_text(refusal: Refusal, gifts: dict[str, Gift]) -> str:
                 "Head office is offline and this redemption is beyond the offline limits "
                 "({check}): a manager override is needed.",
             ).format(check=offline_check_text(refusal.offline_check))
+        case r.ABOVE_LIMIT:
+            return translate(
+                "Wording",
+                "{what}: {asked} is more than the programme allows ({limit}); split it or ask "
+                "head office.",
+            ).format(
+                what=name if refusal.gift_id else translate("Wording", "This redemption"),
+                asked=f"{refusal.needed:,}",
+                limit=f"{refusal.available:,}",
+            )
     raise AssertionError(refusal.reason)  # pragma: no cover
 
 

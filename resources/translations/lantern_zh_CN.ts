@@ -1527,32 +1527,42 @@
         <translation>总部离线，本次兑换超出离线限额（{check}）：需店长授权。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="177"/>
+        <location filename="../../desktop/ui/wording.py" line="170"/>
+        <source>{what}: {asked} is more than the programme allows ({limit}); split it or ask head office.</source>
+        <translation>{what}：{asked} 超过积分计划允许的上限（{limit}）；请拆分兑换或联系总部。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="175"/>
+        <source>This redemption</source>
+        <translation>本次兑换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="187"/>
         <source>Member blocked</source>
         <translation>会员已冻结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="179"/>
+        <location filename="../../desktop/ui/wording.py" line="189"/>
         <source>Not available now</source>
         <translation>当前不可兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="182"/>
+        <location filename="../../desktop/ui/wording.py" line="192"/>
         <source>{tier} members and above</source>
         <translation>限{tier}及以上会员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="184"/>
+        <location filename="../../desktop/ui/wording.py" line="194"/>
         <source>Out of stock</source>
         <translation>已兑完</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="186"/>
+        <location filename="../../desktop/ui/wording.py" line="196"/>
         <source>Not enough points (needs {needed})</source>
         <translation>积分不足（需 {needed}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="190"/>
+        <location filename="../../desktop/ui/wording.py" line="200"/>
         <source>Not available</source>
         <translation>不可兑换</translation>
     </message>

@@ -477,3 +477,31 @@ def test_output_into_a_closed_pipe_ends_quietly(demo_path: Path, command: list[s
     assert "Traceback" not in p.stderr
     assert "BrokenPipeError" not in p.stderr
     assert p.returncode == 0
+
+
+@pytest.mark.reliability
+@pytest.mark.parametrize(
+    "amount",
+    ["92233720368547758.07", "922337203685477580.07", "100000.01", "1" + "0" * 4400],
+)
+def test_earn_refuses_an_amount_beyond_the_bounds(demo_path: Path, amount: str) -> None:
+    # The reported case earned 92,233,720,368,547,758 points; one more digit was a traceback
+    before = snapshot(demo_path)
+    r = lantern(
+        "earn",
+        "--member",
+        "M00000005",
+        "--amount",
+        amount,
+        "--cashier",
+        "C01",
+        pin="1111",
+        db=demo_path,
+    )
+    assert r.returncode == 1, r.stdout
+    assert "Traceback" not in r.stderr
+    assert "lantern: error:" in r.stderr and ("limit" in r.stderr or "too large" in r.stderr)
+    assert snapshot(demo_path) == before
+    from tests.reliability import record
+
+    record("Bound-breaking values", "CLI: earn --amount", tried=1, accepted=0)

@@ -350,6 +350,9 @@ def test_every_refusal_reason_explains_itself_in_english() -> None:
         RefusalReason.OFFLINE_LIMIT_EXCEEDED: Refusal(
             RefusalReason.OFFLINE_LIMIT_EXCEEDED, offline_check=OfflineCheck.STORE_EXPOSURE
         ),
+        RefusalReason.ABOVE_LIMIT: Refusal(
+            RefusalReason.ABOVE_LIMIT, needed=1200, available=1000, limit="redemption_points"
+        ),
     }
     assert set(samples) == set(RefusalReason)
     texts = {reason: r.explain() for reason, r in samples.items()}
