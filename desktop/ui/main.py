@@ -38,13 +38,18 @@ def open_camera(spec: str) -> FrameSource:
     return OpenCVCamera(spec)
 
 
-def run(app: StoreServices, camera: str | None = None) -> int:
+def run(app: StoreServices, camera: str | None = None, sync_interval: float | None = None) -> int:
+    """The till window until it is closed. `sync_interval`: the window runs the background
+    sync loop (a round at once, then every so many seconds); None: sync only when asked."""
     qapp = application()
     for printer in system_printers(app.ctx.setting("printers", [])):
         app.printing.add_backend(printer)
     if camera is None:  # the manager's setting (Settings tab) when none is given here
         index = app.ctx.setting("camera_index")
         camera = str(index) if isinstance(index, int) and index >= 0 else None
-    window = MainWindow(app, open_camera(camera) if camera else None)
+    window = MainWindow(app, open_camera(camera) if camera else None, sync_interval=sync_interval)
     window.show()
-    return int(qapp.exec())
+    try:
+        return int(qapp.exec())
+    finally:
+        window.session.close()  # the sync loop stops with the window (closing twice is fine)
