@@ -6,7 +6,8 @@
   (its language's translator, its session) lingers into the next test. While a window is open
   its GuiThreadCollector keeps the collector off the worker thread (desktop/ui/collector.py).
 - The application's fonts are set up as the till's start-up does (desktop/ui/fonts.py: the
-  shipped CJK font), so the windows under test look as they do in a store."""
+  shipped CJK font), so the windows under test look as they do in a store.
+- Waits: `waits.WAIT_MS` (30 s) for every wait on state; no fixed sleeps."""
 
 from __future__ import annotations
 
