@@ -35,9 +35,9 @@ if mode == "qt":
     w = QMainWindow(); w.show(); qapp.processEvents()
     print("READY", flush=True); sys.exit(0)
 from desktop.services.app import StoreServices
-from desktop.ui.main import install_cjk_font
+from desktop.ui.fonts import install_fonts
 from desktop.ui.main_window import MainWindow
-install_cjk_font(qapp)
+install_fonts(qapp)
 app = StoreServices.open(db)
 w = MainWindow(app, language="zh_CN")
 w.show()

@@ -1,6 +1,6 @@
 """Regenerate the till screenshots in docs/screenshots/, in Simplified Chinese and English.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT_DIR]
 
 A demo store on a fixed day with a head-office key, the real MainWindow rendered offscreen
 (widget.grab): the log-in screen, the till after a member's card was scanned and two gifts
@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop.services.app import StoreServices
 from desktop.services.demo import build_demo
-from desktop.ui.main import install_cjk_font
+from desktop.ui.main import application
 from desktop.ui.main_window import MainWindow
 from desktop.ui.qt import QApplication
 from headoffice.issuing import KeyFile, issue_card
@@ -44,10 +44,9 @@ def wait(qapp: QApplication, until: Callable[[], bool], timeout: float = 10) -> 
 
 
 def main() -> int:
-    qapp = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(qapp, QApplication)
-    install_cjk_font(qapp)
-    OUT.mkdir(parents=True, exist_ok=True)
+    qapp = application()  # as the till starts: the shipped CJK font, whatever the system has
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.db"
         build_demo(path, members=60, clock=lambda: NOW).close()
@@ -72,7 +71,7 @@ def main() -> int:
             w.show()
             suffix = language
             wait(qapp, lambda w=w: w.login.staff_list.count() > 0)
-            w.grab().save(str(OUT / f"login-{suffix}.png"))
+            w.grab().save(str(out / f"login-{suffix}.png"))
             w.session.logged_in(app.login("C01", "1111"))
             wait(qapp, lambda w=w: len(w.till.catalogue.tiles) > 0)
             w.on_scanned(code)
@@ -84,14 +83,14 @@ def main() -> int:
                     qapp.processEvents()
             w.till.search.clear()
             wait(qapp, lambda: True)
-            w.grab().save(str(OUT / f"till-{suffix}.png"))
+            w.grab().save(str(out / f"till-{suffix}.png"))
             w.customer.resize(1024, 600)
-            w.customer.grab().save(str(OUT / f"customer-display-{suffix}.png"))
+            w.customer.grab().save(str(out / f"customer-display-{suffix}.png"))
             w.close()
             app.close()
             for _ in range(20):
                 qapp.processEvents()
-    for p in sorted(OUT.glob("*.png")):
+    for p in sorted(out.glob("*.png")):
         print(p)
     return 0
 

@@ -1,4 +1,5 @@
-"""`lantern demo` and `lantern app`: the till window, with the background sync loop."""
+"""`lantern demo` and `lantern app`: the till window, with the background sync loop (the
+window's session owns it: it starts and stops with the window)."""
 
 from __future__ import annotations
 
@@ -43,16 +44,9 @@ def cmd_demo(cli: Cli) -> int:
         if office is not None:
             office.stop()
         return 0
-    from desktop.services.sync_loop import SyncLoop
-
-    loop = SyncLoop(app.sync, SYNC_SECONDS) if office is not None else None
-    if loop is not None:
-        loop.start()
-    try:
-        return _launch(app, cli.args.camera)
+    try:  # the window's sync loop has stopped when it returns: then head office may go
+        return _launch(app, cli.args.camera, SYNC_SECONDS if office is not None else None)
     finally:
-        if loop is not None:
-            loop.stop()
         if office is not None:
             office.stop()
 
@@ -138,26 +132,19 @@ def _demo_head_office(app: StoreServices, path: Path) -> None:
 
 
 def cmd_app(cli: Cli) -> int:
-    """The till; with a head office connected, the background sync loop runs with it."""
-    from desktop.services.sync_loop import SyncLoop
-
+    """The till; with a head office connected, the window runs the background sync loop."""
     app = cli.app
-    loop = SyncLoop(app.sync, SYNC_SECONDS) if app.sync.connection() else None
-    if loop is not None:
-        loop.start()
-    try:
-        return _launch(app, cli.args.camera)
-    finally:
-        if loop is not None:
-            loop.stop()
+    return _launch(app, cli.args.camera, SYNC_SECONDS if app.sync.connection() else None)
 
 
-def _launch(app: StoreServices, camera: str | None = None) -> int:
+def _launch(
+    app: StoreServices, camera: str | None = None, sync_seconds: float | None = None
+) -> int:
     try:
         from desktop.ui.main import run
     except ImportError as e:  # pragma: no cover - depends on the machine
         raise LanternError(f"cannot start the window: {e}; is PySide6 installed?") from e
-    return run(app, camera)
+    return run(app, camera, sync_seconds)
 
 
 def register(sub: Any, add: Add) -> None:

@@ -4,8 +4,8 @@ An intent gets its request id when the cashier first confirms a basket and keeps
 (after an error or a lost answer) and for a manager's override of the offline limits, so the
 store deducts once however often the same confirm is sent. A different basket is a new intent
 (`drop`). While a redemption runs, a second confirm does nothing. After the redemption has
-returned, the receipt and card are printed, also off the GUI thread; a printer problem is
-reported and the redemption stands.
+returned, the receipt and card are printed on the I/O lane (never in front of the next
+scan's look-up); a printer problem is reported and the redemption stands.
 
 No text here: the till screen words what the signals carry."""
 
@@ -92,7 +92,7 @@ class Checkout(QObject):
         self.override_offered = False
         self.running.emit(True)
         log.info("redeeming for %s (request %s)", order.member_id, request_id)
-        self.session.run(
+        self.session.run_db(
             lambda: app.till.redeem(
                 cashier, request_id, order.member_id, order.lines, order.kind, override_by
             ),
@@ -130,4 +130,5 @@ class Checkout(QObject):
             log.warning("printing %s failed: %s", receipt_no, error)
             self.print_failed.emit(receipt_no, str(error))
 
-        self.session.run(lambda: app.printing.print_redemption(receipt_no), done, failed)
+        # on the I/O lane: a printer that does not answer holds up no scan
+        self.session.run_io(lambda: app.printing.print_redemption(receipt_no), done, failed)

@@ -46,7 +46,7 @@ class Lookup(QObject):
             if generation == self.generation:
                 self.refused.emit(error)
 
-        self.session.run(find, done, failed)
+        self.session.run_db(find, done, failed)
 
     def shelf(self, member_id: str | None, kind: CodeKind) -> None:
         """The shelf again (stock, the member's balance and what they can take)."""
@@ -59,4 +59,4 @@ class Lookup(QObject):
         def failed(error: Exception) -> None:
             log.warning("catalogue not refreshed: %s", error)
 
-        self.session.run(lambda: load_shelf(app, member_id, kind), done, failed)
+        self.session.run_db(lambda: load_shelf(app, member_id, kind), done, failed)

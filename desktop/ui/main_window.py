@@ -44,11 +44,13 @@ class MainWindow(QMainWindow):
         camera: FrameSource | None = None,
         language: str | None = None,
         session: TillSession | None = None,
+        sync_interval: float | None = None,
     ) -> None:
+        """`sync_interval`: the window's session runs the background sync loop (see
+        TillSession); ignored when a `session` is given."""
         super().__init__()
         self.app = app
-        self.session = session or TillSession(app)
-        self.background = self.session.background
+        self.session = session or TillSession(app, sync_interval=sync_interval)
         self.language = Language()
         self.resize(1180, 760)
 
@@ -203,7 +205,7 @@ class MainWindow(QMainWindow):
             if isinstance(seconds, int) and seconds > 0:
                 self.session.idle_lock_seconds = seconds
 
-        self.session.run(
+        self.session.run_db(
             lambda: app.ctx.setting("idle_lock_seconds"),
             apply,
             lambda e: log.warning("idle lock setting unreadable: %s", e),

@@ -4,8 +4,10 @@ behind the same interface as the other printer backends (desktop/printing/backen
 Each page of the job's PDF is rendered by QPdfDocument (PDFium) at the printer's
 resolution, up to 300 dpi, and painted full-page; the page's text, as QPdfDocument reads
 it, is laid over it invisibly at the same places, so a job printed to a PDF file stays
-searchable. It runs on the worker thread (desktop/ui/worker.py): Qt supports painting on a
-QPrinter outside the GUI thread, and no widget is touched.
+searchable. The text layer is set in the shipped CJK font (desktop/ui/fonts.py), so no
+Chinese character is lost on a computer without a CJK font of its own. It runs on the I/O
+lane (desktop/ui/worker.py): Qt supports painting on a QPrinter outside the GUI thread,
+and no widget is touched.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.printing.backends import JobKind, PrinterError, PrintJob
+from desktop.ui.fonts import cjk_family
 from desktop.ui.qt import (
     QApplication,
     QBuffer,
@@ -54,6 +57,7 @@ class QtSystemPrinter:
         self.printer_name = printer_name
         self.output_file = Path(output_file) if output_file is not None else None
         self.kinds = kinds
+        self.font_family = cjk_family()  # made on the GUI thread: register the font here
 
     @property
     def name(self) -> str:
@@ -119,7 +123,7 @@ class QtSystemPrinter:
                 if page:
                     printer.setPageLayout(_layout(pdf, page))
                     printer.newPage()
-                _paint_page(painter, printer, pdf, page)
+                _paint_page(painter, printer, pdf, page, self.font_family)
         finally:
             finished = painter.end()
         if not finished or printer.printerState() == QPrinter.PrinterState.Error:
@@ -159,7 +163,9 @@ def _layout(pdf: QPdfDocument, page: int) -> QPageLayout:
     return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point)
 
 
-def _paint_page(painter: QPainter, printer: QPrinter, pdf: QPdfDocument, page: int) -> None:
+def _paint_page(
+    painter: QPainter, printer: QPrinter, pdf: QPdfDocument, page: int, family: str | None
+) -> None:
     points = pdf.pagePointSize(page)
     target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
     dpi = min(printer.resolution(), MAX_DPI)
@@ -170,6 +176,8 @@ def _paint_page(painter: QPainter, printer: QPrinter, pdf: QPdfDocument, page: i
     scale = target.width() / points.width()
     painter.setPen(QColor(0, 0, 0, 0))
     font = QFont()
+    if family is not None:  # the shipped CJK font first, whatever the system has
+        font.setFamilies([family, *font.families()])
     text = pdf.getAllText(page).text()
     start = 0
     for line in text.splitlines(keepends=True):

@@ -1,9 +1,9 @@
 """What the till screen shows, as plain values: the shelf (each gift with its stock and, for the
 member at the till, why they cannot take it), the basket, and the customer's view of both.
 
-`load_shelf` runs on the background worker: it asks the redemption core (through
-`TillService.quote`, one one-line basket per gift at its cheapest price) which gifts the
-member can take. The GUI thread only lays the answer out."""
+`load_shelf` runs on the database lane (desktop/ui/worker.py): it asks the redemption core
+(through `TillService.quote`, one one-line basket per gift at its cheapest price) which gifts
+the member can take. The GUI thread only lays the answer out."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from test_login import approve, log_in, tap_pin
+from waits import WAIT_MS
 
 from desktop.services.app import StoreServices
 from desktop.services.till import LineRequest, Receipt
@@ -40,11 +41,11 @@ def open_window(qtbot, app: StoreServices) -> MainWindow:
     w = MainWindow(app, language="en")
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: len(w.login.staff) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(w.login.staff) == 3, timeout=WAIT_MS)
     log_in(qtbot, w, "C01", "1111")
     qtbot.mouseClick(w.manager_button, CLICK)
     approve(qtbot, w.pin_dialog, "M01", "9999")
-    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.manager_screen, timeout=5000)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.manager_screen, timeout=WAIT_MS)
     return w
 
 
@@ -70,7 +71,7 @@ def test_void_needs_a_manager_pin_and_gives_the_points_back(qtbot, app: StoreSer
     try:
         tab = w.manager_screen.void_tab
         w.manager_screen.show_tab(tab)
-        qtbot.waitUntil(lambda: tab.select_receipt(receipt.receipt_no), timeout=5000)
+        qtbot.waitUntil(lambda: tab.select_receipt(receipt.receipt_no), timeout=WAIT_MS)
         # When the void is asked without a reason, it is refused before any PIN
         qtbot.mouseClick(tab.void_button, CLICK)
         assert "reason" in tab.notice.text()
@@ -82,11 +83,11 @@ def test_void_needs_a_manager_pin_and_gives_the_points_back(qtbot, app: StoreSer
         assert dialog is not None and receipt.receipt_no in dialog.purpose_label.text()
         # A cashier's PIN is refused, and nothing is voided
         approve(qtbot, dialog, "C02", "2222")
-        qtbot.waitUntil(lambda: "not a manager" in dialog.message.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "not a manager" in dialog.message.text(), timeout=WAIT_MS)
         assert app.db.scalar("SELECT COUNT(*) FROM voids") == 0
         # The manager's PIN voids it: the points are back, the gift back in stock
         approve(qtbot, dialog, "M01", "9999")
-        qtbot.waitUntil(lambda: "voided" in tab.notice.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "voided" in tab.notice.text(), timeout=WAIT_MS)
         assert "100 points returned" in tab.notice.text()
         row = app.db.one("SELECT manager_id, cashier_id, reason FROM voids")
         assert tuple(row) == ("M01", "C01", "Customer changed their mind")
@@ -94,7 +95,7 @@ def test_void_needs_a_manager_pin_and_gives_the_points_back(qtbot, app: StoreSer
         assert balance == receipt.balance_before
         assert stock_of(app, "G101") == stock_before + 1
         # And the list shows it voided, with no second void possible
-        qtbot.waitUntil(lambda: tab.rows and tab.rows[0].voided_by == "M01", timeout=5000)
+        qtbot.waitUntil(lambda: tab.rows and tab.rows[0].voided_by == "M01", timeout=WAIT_MS)
         tab.select_receipt(receipt.receipt_no)
         assert not tab.void_button.isEnabled()
     finally:
@@ -104,7 +105,7 @@ def test_void_needs_a_manager_pin_and_gives_the_points_back(qtbot, app: StoreSer
 def test_receive_and_adjust_stock(qtbot, app: StoreServices, screen: ManagerScreen) -> None:
     tab = screen.stock_tab
     screen.show_tab(tab)
-    qtbot.waitUntil(lambda: tab.select_gift("G105"), timeout=5000)
+    qtbot.waitUntil(lambda: tab.select_gift("G105"), timeout=WAIT_MS)
     before = stock_of(app, "G105")
     # The low-stock list names G105 (9 left, alert at 10)
     lows = [tab.low.item(i).text() for i in range(tab.low.count())]
@@ -113,10 +114,12 @@ def test_receive_and_adjust_stock(qtbot, app: StoreServices, screen: ManagerScre
     tab.receive_qty.setValue(12)
     tab.receive_note.setText("DN-2041")
     qtbot.mouseClick(tab.receive_button, CLICK)
-    qtbot.waitUntil(lambda: "Received 12" in tab.notice.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Received 12" in tab.notice.text(), timeout=WAIT_MS)
     assert stock_of(app, "G105") == before + 12
     # An adjustment without a reason is refused, and nothing changes
-    qtbot.waitUntil(lambda: tab.select_gift("G105") and tab.adjust_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: tab.select_gift("G105") and tab.adjust_button.isEnabled(), timeout=WAIT_MS
+    )
     tab.adjust_qty.setValue(15)
     qtbot.mouseClick(tab.adjust_button, CLICK)
     assert "reason" in tab.notice.text()
@@ -124,7 +127,7 @@ def test_receive_and_adjust_stock(qtbot, app: StoreServices, screen: ManagerScre
     # A count of 15 on the shelf with a reason sets the stock to 15
     tab.adjust_reason.setEditText("Stock count")
     qtbot.mouseClick(tab.adjust_button, CLICK)
-    qtbot.waitUntil(lambda: "15 on hand now" in tab.notice.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "15 on hand now" in tab.notice.text(), timeout=WAIT_MS)
     assert stock_of(app, "G105") == 15
     row = app.db.one(
         "SELECT delta, reason, staff_id FROM stock_ledger WHERE gift_id = 'G105' "
@@ -141,11 +144,11 @@ def test_open_and_close_the_business_day(qtbot, demo_path: Path) -> None:
     try:
         tab = w.manager_screen.day_tab
         w.manager_screen.show_tab(tab)
-        qtbot.waitUntil(lambda: "not open yet" in tab.state_label.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "not open yet" in tab.state_label.text(), timeout=WAIT_MS)
         day = app.ctx.today().isoformat()
         # Open
         qtbot.mouseClick(tab.open_button, CLICK)
-        qtbot.waitUntil(lambda: "is open" in tab.state_label.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "is open" in tab.state_label.text(), timeout=WAIT_MS)
         assert app.db.scalar("SELECT opened_by FROM business_days WHERE day = ?", (day,)) == "M01"
         # Close asks first; Cancel changes nothing
         qtbot.mouseClick(tab.close_button, CLICK)
@@ -154,7 +157,7 @@ def test_open_and_close_the_business_day(qtbot, demo_path: Path) -> None:
         assert not tab.confirm.isVisible()
         qtbot.mouseClick(tab.close_button, CLICK)
         qtbot.mouseClick(tab.confirm_yes, CLICK)
-        qtbot.waitUntil(lambda: "is closed" in tab.state_label.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "is closed" in tab.state_label.text(), timeout=WAIT_MS)
         assert app.db.scalar("SELECT closed_by FROM business_days WHERE day = ?", (day,)) == "M01"
         assert not tab.open_button.isEnabled() and not tab.close_button.isEnabled()
     finally:
@@ -167,7 +170,7 @@ def test_daily_reconciliation_is_written(qtbot, app: StoreServices, screen: Mana
     screen.show_tab(tab)
     day = app.ctx.today().isoformat()
     qtbot.mouseClick(tab.report_button, CLICK)
-    qtbot.waitUntil(lambda: tab.written is not None, timeout=15000)
+    qtbot.waitUntil(lambda: tab.written is not None, timeout=WAIT_MS)
     written = tab.written
     assert written.pdf.exists() and written.csv.exists()
     assert str(written.pdf) in tab.paths.text() and str(written.csv) in tab.paths.text()
@@ -186,7 +189,7 @@ def test_settings_saved_and_a_bad_value_refused(
     screen = window.manager_screen
     tab = screen.settings_tab
     screen.show_tab(tab)
-    qtbot.waitUntil(lambda: tab.loaded is not None, timeout=5000)
+    qtbot.waitUntil(lambda: tab.loaded is not None, timeout=WAIT_MS)
     # A bad idle time and a bad printer are refused, each named, and nothing is saved
     tab.idle.setText("5")
     tab.printers.setPlainText("bogus:printer")
@@ -207,7 +210,7 @@ def test_settings_saved_and_a_bad_value_refused(
     tab.printers.setPlainText("network:10.0.0.9:9100")
     tab.language.setCurrentIndex(tab.language.findData("en"))
     qtbot.mouseClick(tab.save_button, CLICK)
-    qtbot.waitUntil(lambda: tab.notice.text() == "Settings saved.", timeout=5000)
+    qtbot.waitUntil(lambda: tab.notice.text() == "Settings saved.", timeout=WAIT_MS)
     assert app.ctx.setting("idle_lock_seconds") == 300
     assert window.session.idle_lock_seconds == 300
     assert app.ctx.setting("offline_limits")["per_member_day_static_points"] == 1500
@@ -228,11 +231,11 @@ def test_reprint_a_receipt_by_number(qtbot, app: StoreServices) -> None:
         # An unknown number says so
         tab.receipt_no.setText("SH001-19990101-00001")
         qtbot.mouseClick(tab.reprint_button, CLICK)
-        qtbot.waitUntil(lambda: "Not printed" in tab.notice.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "Not printed" in tab.notice.text(), timeout=WAIT_MS)
         # The receipt's number reprints it into the archive, marked as a reprint
         tab.receipt_no.setText(receipt.receipt_no)
         qtbot.mouseClick(tab.reprint_button, CLICK)
-        qtbot.waitUntil(lambda: "Printed: 1" in tab.notice.text(), timeout=10000)
+        qtbot.waitUntil(lambda: "Printed: 1" in tab.notice.text(), timeout=WAIT_MS)
         copies = app.db.scalar(
             "SELECT COUNT(*) FROM print_jobs WHERE receipt_no = ? AND copy = 1 AND status = 'printed'",
             (receipt.receipt_no,),
@@ -244,11 +247,11 @@ def test_reprint_a_receipt_by_number(qtbot, app: StoreServices) -> None:
 
 def test_idle_lock_leaves_the_manager_screen(qtbot, window: MainWindow) -> None:
     window.session.idle_lock_seconds = 1
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login, timeout=5000)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login, timeout=WAIT_MS)
     assert window.manager_screen.manager is None
     # logging in again goes to the till, not back into the manager screen
     tap_pin(qtbot, window.login.pad, "1111")
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.till, timeout=5000)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.till, timeout=WAIT_MS)
 
 
 def test_sync_now_reports_an_unreachable_head_office(qtbot, app: StoreServices) -> None:
@@ -261,23 +264,23 @@ def test_sync_now_reports_an_unreachable_head_office(qtbot, app: StoreServices) 
     try:
         tab = w.manager_screen.sync_tab
         w.manager_screen.show_tab(tab)
-        qtbot.waitUntil(lambda: tab.status is not None, timeout=5000)
+        qtbot.waitUntil(lambda: tab.status is not None, timeout=WAIT_MS)
         assert f"127.0.0.1:{port}" in tab.head_office.text()
         assert tab.sync_button.isEnabled()
         # When the manager syncs now, the failure is shown and recorded, and the till goes on
         qtbot.mouseClick(tab.sync_button, CLICK)
-        qtbot.waitUntil(lambda: "Sync failed" in tab.notice.text(), timeout=15000)
-        qtbot.waitUntil(lambda: tab.last_error.text() != "—", timeout=5000)
+        qtbot.waitUntil(lambda: "Sync failed" in tab.notice.text(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: tab.last_error.text() != "—", timeout=WAIT_MS)
         assert tab.state.text() == "OFFLINE"
         assert int(tab.waiting.text()) == app.sync.status().waiting
         # The head-office address can be changed in the settings (the credentials stay)
         settings_tab = w.manager_screen.settings_tab
         w.manager_screen.show_tab(settings_tab)
-        qtbot.waitUntil(lambda: settings_tab.loaded is not None, timeout=5000)
+        qtbot.waitUntil(lambda: settings_tab.loaded is not None, timeout=WAIT_MS)
         assert settings_tab.headoffice.isEnabled()
         settings_tab.headoffice.setText("https://ho.example.cn")
         qtbot.mouseClick(settings_tab.save_button, CLICK)
-        qtbot.waitUntil(lambda: settings_tab.notice.text() == "Settings saved.", timeout=5000)
+        qtbot.waitUntil(lambda: settings_tab.notice.text() == "Settings saved.", timeout=WAIT_MS)
         connection = app.sync.connection()
         assert connection is not None
         assert (connection.url, connection.store_id) == ("https://ho.example.cn", "SH001")

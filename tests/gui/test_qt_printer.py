@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from waits import WAIT_MS
 
 from desktop.printing.backends import JobKind, PrinterError, PrintJob
 from desktop.printing.designs import load_designs
@@ -21,7 +22,7 @@ from desktop.printing.receipt import receipt_pdf
 from desktop.services.app import StoreServices
 from desktop.services.till import LineRequest, Receipt
 from desktop.ui.qt_printer import QtSystemPrinter, system_printers
-from desktop.ui.worker import Background
+from desktop.ui.worker import Lane
 
 pytestmark = pytest.mark.gui
 
@@ -46,16 +47,17 @@ def receipt_job(doc: ReceiptDoc = DOC) -> PrintJob:
 
 
 def in_background(qtbot: Any, fn: Any) -> tuple[object, int]:
-    """Run fn on the till's worker thread; its result (or exception) and its thread."""
-    worker, out = Background(), {}
+    """Run fn on a lane of the till's (an I/O lane, as printing runs); its result (or
+    exception) and its thread."""
+    worker, out = Lane("io"), {}
 
     def job() -> object:
         out["thread"] = threading.get_ident()
         return fn()
 
     worker.run(job, lambda r: out.setdefault("result", r), lambda e: out.setdefault("result", e))
-    qtbot.waitUntil(lambda: "result" in out, timeout=10_000)
-    worker.wait()
+    qtbot.waitUntil(lambda: "result" in out, timeout=WAIT_MS)
+    worker.wait(WAIT_MS)
     return out["result"], out["thread"]
 
 

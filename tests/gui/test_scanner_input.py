@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from waits import WAIT_MS
 
 from desktop.core import codes
 from desktop.scanning.camera import ImageFolderCamera
@@ -106,7 +107,7 @@ def till(qtbot, clock: Clock) -> Iterator[Till]:
     window = Till(clock)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(window, timeout=WAIT_MS)
     window.activateWindow()
     window.notes.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.notes)
@@ -153,7 +154,7 @@ def test_keys_held_back_reach_the_field_when_no_enter_follows(
     Keyboard(till, clock).type("QuickTypist", gap_ms=20)
     assert till.notes.text() == ""
     # Then once no key came within the gap they are handed over, in order
-    qtbot.waitUntil(lambda: till.notes.text() == "QuickTypist", timeout=1000)
+    qtbot.waitUntil(lambda: till.notes.text() == "QuickTypist", timeout=WAIT_MS)
     assert till.scans == []
 
 
@@ -241,7 +242,7 @@ def test_the_camera_view_previews_flashes_and_emits_the_code(qtbot, tmp_path: Pa
     qtbot.addWidget(view)
     view.resize(320, 240)
     view.show()
-    with qtbot.waitSignal(view.code_read, timeout=5000) as read:
+    with qtbot.waitSignal(view.code_read, timeout=WAIT_MS) as read:
         view.start()
     # Then the code comes out once, the picture is shown, and the view flashes green
     assert read.args == [CODE]
@@ -251,7 +252,7 @@ def test_the_camera_view_previews_flashes_and_emits_the_code(qtbot, tmp_path: Pa
     assert border.green() > 150 and border.red() < 120
     assert picture.pixelColor(160, 120).lightness() > 0  # the camera's picture, not black
     # and when the camera stops sending pictures the view says so
-    qtbot.waitUntil(lambda: failures != [], timeout=5000)
+    qtbot.waitUntil(lambda: failures != [], timeout=WAIT_MS)
     assert "camera stopped" in failures[0]
     assert "camera stopped" in view.status
     assert view.grab().toImage().pixelColor(10, 10).lightness() < 30  # no stale picture
@@ -277,7 +278,7 @@ def open_window(qtbot, app: StoreServices, **kw) -> MainWindow:
     window = MainWindow(app, language="en", **kw)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(window, timeout=WAIT_MS)
     window.activateWindow()
     window.session.logged_in(app.login("C01", "1111"))
     return window
@@ -287,7 +288,7 @@ def test_a_wedge_scan_with_focus_in_the_catalogue_shows_the_member(qtbot, store)
     app, card = store
     window = open_window(qtbot, app)
     till = window.till
-    qtbot.waitUntil(lambda: "G101" in till.catalogue.tiles, timeout=5000)
+    qtbot.waitUntil(lambda: "G101" in till.catalogue.tiles, timeout=WAIT_MS)
     # Given focus on a gift tile in the catalogue, not the scan field
     tile = till.catalogue.tiles["G101"]
     tile.setFocus()
@@ -299,7 +300,7 @@ def test_a_wedge_scan_with_focus_in_the_catalogue_shows_the_member(qtbot, store)
     keyboard.enter(gap_ms=2)
     # Then the member is looked up and shown; no keystroke reached a field or pressed the tile
     expected = app.till.member_view("M00000001")
-    qtbot.waitUntil(lambda: till.member_name.text() == expected.member.masked_name, timeout=5000)
+    qtbot.waitUntil(lambda: till.member_name.text() == expected.member.masked_name, timeout=WAIT_MS)
     assert till.member_balance.text() == f"{expected.balance:,}"
     assert till.scan.text() == ""
     assert till.search.text() == ""
@@ -313,7 +314,7 @@ def test_the_camera_in_the_window_shows_the_member(qtbot, store, tmp_path: Path)
     assert window.till.camera_view is not None
     expected = app.till.member_view("M00000001")
     qtbot.waitUntil(
-        lambda: window.till.member_name.text() == expected.member.masked_name, timeout=5000
+        lambda: window.till.member_name.text() == expected.member.masked_name, timeout=WAIT_MS
     )
     window.close()
     assert not window.till.camera_view.scanner.running

@@ -18,6 +18,7 @@ from till_support import (
     shown,
     type_keys,
 )
+from waits import WAIT_MS
 
 from desktop.core.redemption import Refusal
 from desktop.printing.backends import PrinterError
@@ -53,7 +54,7 @@ def test_scan_pick_confirm_prints_the_receipt(qtbot, store: Store, window: MainW
     assert till.basket_view.points_after.text() == f"{member.balance - 500:,}"
     press(qtbot, till.search)
     # Then the redemption is committed: one row, 500 points, the receipt number on screen
-    qtbot.waitUntil(lambda: till.receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: till.receipt is not None, timeout=WAIT_MS)
     rows = store.rows("SELECT * FROM redemptions")
     assert len(rows) == 1 and rows[0]["points"] == 500
     assert rows[0]["member_id"] == member.member.member_id
@@ -62,14 +63,14 @@ def test_scan_pick_confirm_prints_the_receipt(qtbot, store: Store, window: MainW
     assert f"{member.balance - 500:,}" in till.status.text()
     # and the receipt and greeting card are printed to the PDF archive, after the commit
     archive = store.app.printing.archive
-    qtbot.waitUntil(lambda: archive.path_for("receipt", receipt_no).exists(), timeout=10000)
-    qtbot.waitUntil(lambda: "Printed" in till.member_panel.notice.text(), timeout=10000)
+    qtbot.waitUntil(lambda: archive.path_for("receipt", receipt_no).exists(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Printed" in till.member_panel.notice.text(), timeout=WAIT_MS)
     assert archive.path_for("card", receipt_no).exists()
     # and the catalogue shows the stock that is left
-    qtbot.waitUntil(lambda: till.catalogue.tiles["G501"].offer.stock == 34, timeout=5000)
+    qtbot.waitUntil(lambda: till.catalogue.tiles["G501"].offer.stock == 34, timeout=WAIT_MS)
     assert till.catalogue.tiles["G501"].stock.text() == "Stock 34"
     # Then after a moment the till is ready for the next customer
-    qtbot.waitUntil(lambda: till.view is None, timeout=5000)
+    qtbot.waitUntil(lambda: till.view is None, timeout=WAIT_MS)
     assert till.basket.items == []
     assert "next customer" in till.status.text()
 
@@ -91,7 +92,7 @@ def test_touch_a_tile_and_pay_with_points_and_cash(qtbot, store: Store, window) 
     assert till.basket_view.points_after.text() == f"{member.balance - 800:,}"
     # and F12 confirms it as such
     press(qtbot, till.search, Qt.Key.Key_F12)
-    qtbot.waitUntil(lambda: till.receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: till.receipt is not None, timeout=WAIT_MS)
     (line,) = store.rows("SELECT * FROM redemption_lines")
     assert (line["gift_id"], line["quantity"], line["points_each"], line["cash_fen_each"]) == (
         "G503",
@@ -116,7 +117,7 @@ def test_a_double_enter_deducts_once(qtbot, store: Store, window: MainWindow) ->
     press(qtbot, till.search)
     assert not till.confirm_button.isEnabled()  # disabled while the redemption runs
     press(qtbot, till.search)
-    qtbot.waitUntil(lambda: till.receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: till.receipt is not None, timeout=WAIT_MS)
     press(qtbot, till.search)
     store.app.printing.process()  # let printing finish before counting
     # Then there is one redemption, one request, and 100 points left the balance once
@@ -148,11 +149,11 @@ def test_a_retry_after_a_lost_answer_deducts_once(
     press(qtbot, till.search)
     press(qtbot, till.search)
     # Given the redemption committed but its answer never came back
-    qtbot.waitUntil(lambda: "try again" in till.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "try again" in till.status.text(), timeout=WAIT_MS)
     assert till.state == "serving"
     # When the cashier presses Enter again
     press(qtbot, till.search)
-    qtbot.waitUntil(lambda: till.receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: till.receipt is not None, timeout=WAIT_MS)
     # Then the retry carried the same request id and was answered with the same receipt
     assert calls[0] == calls[1]
     assert till.receipt.replayed
@@ -180,7 +181,7 @@ def test_insufficient_points(qtbot, store: Store, window: MainWindow) -> None:
     press(qtbot, till.search, Qt.Key.Key_F12)
     # Then the refusal says why, in numbers, and nothing was written
     expected = f"Not enough points: {member.available:,} available, {wanted * 100:,} needed."
-    qtbot.waitUntil(lambda: till.status.text() == expected, timeout=5000)
+    qtbot.waitUntil(lambda: till.status.text() == expected, timeout=WAIT_MS)
     assert till.member_panel.message_kind() == "error"
     assert store.rows("SELECT * FROM redemptions") == []
     assert till.confirm_button.isEnabled()  # fix the basket and confirm again
@@ -240,7 +241,7 @@ def test_out_of_stock_at_confirm(qtbot, store: Store, window: MainWindow) -> Non
     assert not isinstance(done, Refusal)
     press(qtbot, till.search, Qt.Key.Key_F12)
     # Then the refusal names the gift and the stock left
-    qtbot.waitUntil(lambda: "out of stock" in till.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "out of stock" in till.status.text(), timeout=WAIT_MS)
     assert till.status.text() == "月饼礼盒 Mooncake gift box is out of stock: 1 left, 2 wanted."
     assert len(store.rows("SELECT * FROM redemptions")) == 1
 
@@ -270,7 +271,7 @@ def test_refused_codes_are_worded_for_the_cashier(
         code = "M99999999"
         expected = "Unknown member or card number: check it and scan again."
     scan(qtbot, window, code)
-    qtbot.waitUntil(lambda: till.status.text() == expected, timeout=5000)
+    qtbot.waitUntil(lambda: till.status.text() == expected, timeout=WAIT_MS)
     assert till.member_panel.message_kind() == "error"
     assert till.view is None
     assert till.member_name.text() == "Scan the member's card or phone code"
@@ -290,7 +291,7 @@ def test_switching_language_changes_the_till_to_chinese(
     qtbot.mouseClick(window.language_button, Qt.MouseButton.LeftButton)
     # Then the till's labels, buttons, tiles and the tier badge are in Chinese
     assert window.language.current == "zh_CN"
-    qtbot.waitUntil(lambda: till.confirm_button.text().startswith("确认兑换"), timeout=3000)
+    qtbot.waitUntil(lambda: till.confirm_button.text().startswith("确认兑换"), timeout=WAIT_MS)
     assert till.basket_view.title.text() == "兑换清单"
     assert till.member_panel.tier.text() == "金卡"
     assert till.member_panel.balance_caption.text() == "积分余额"
@@ -300,7 +301,7 @@ def test_switching_language_changes_the_till_to_chinese(
     assert "积分" in till.basket_view.rows[0].total.text()
     # and back
     qtbot.mouseClick(window.language_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: till.confirm_button.text().startswith("Confirm"), timeout=3000)
+    qtbot.waitUntil(lambda: till.confirm_button.text().startswith("Confirm"), timeout=WAIT_MS)
 
 
 def test_the_customer_display_follows_the_till(qtbot, store: Store, window: MainWindow) -> None:
@@ -351,9 +352,9 @@ def test_a_printer_fault_is_a_warning_and_the_redemption_stands(
     type_keys(qtbot, till.search, "G101")
     press(qtbot, till.search)
     press(qtbot, till.search)
-    qtbot.waitUntil(lambda: till.receipt is not None, timeout=5000)
+    qtbot.waitUntil(lambda: till.receipt is not None, timeout=WAIT_MS)
     # Then the printer's fault is shown as a warning, and the redemption is kept
-    qtbot.waitUntil(lambda: till.member_panel.message_kind("notice") == "warn", timeout=10000)
+    qtbot.waitUntil(lambda: till.member_panel.message_kind("notice") == "warn", timeout=WAIT_MS)
     assert "cover open" in till.member_panel.notice.text()
     assert "The redemption stands" in till.member_panel.notice.text()
     assert len(store.rows("SELECT * FROM redemptions")) == 1

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from waits import WAIT_MS
 
 from desktop.services.app import StoreServices
 from desktop.ui.main_window import MainWindow
@@ -29,7 +30,7 @@ def window(qtbot, demo_path: Path) -> Iterator[MainWindow]:
 def test_window_shows_store_and_catalogue(qtbot, window: MainWindow) -> None:
     # Given the demo store, when the window opens, the catalogue loads off the GUI thread
     till = window.till
-    qtbot.waitUntil(lambda: len(till.catalogue.tiles) == 30, timeout=5000)
+    qtbot.waitUntil(lambda: len(till.catalogue.tiles) == 30, timeout=WAIT_MS)
     assert window.stack.currentWidget() is till
     assert "上海南京东路店" in till.header.text()
     assert "open" in till.day_label.text()
@@ -50,7 +51,7 @@ def test_scanner_keystrokes_show_member(qtbot, window: MainWindow) -> None:
     qtbot.keyClick(till.scan, Qt.Key.Key_Return)
     # Then the member panel shows the masked name and the balance from the store
     expected = window.app.till.member_view("M00000001")
-    qtbot.waitUntil(lambda: till.member_name.text() == expected.member.masked_name, timeout=5000)
+    qtbot.waitUntil(lambda: till.member_name.text() == expected.member.masked_name, timeout=WAIT_MS)
     assert till.member_balance.text() == f"{expected.balance:,}"
     assert till.scan.text() == ""
 
@@ -59,6 +60,6 @@ def test_unknown_member_shows_clear_error(qtbot, window: MainWindow) -> None:
     till = window.till
     qtbot.keyClicks(till.scan, "M99999999")
     qtbot.keyClick(till.scan, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Unknown member" in till.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Unknown member" in till.status.text(), timeout=WAIT_MS)
     assert till.view is None
     assert till.member_name.text() == "Scan the member's card or phone code"

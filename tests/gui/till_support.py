@@ -4,7 +4,10 @@ keyboard-wedge scanner typing into it."""
 
 from __future__ import annotations
 
+import select
+import socket
 import sqlite3
+import struct
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -18,6 +21,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
+from waits import WAIT_MS
 
 from desktop.services.app import StoreServices
 from desktop.services.context import LinkState
@@ -112,10 +116,10 @@ def window(qtbot, store: Store) -> Iterator[MainWindow]:
     qtbot.addWidget(w)
     w.wedge.clock = SlowClock()
     w.show()
-    qtbot.waitExposed(w)
+    qtbot.waitExposed(w, timeout=WAIT_MS)
     w.activateWindow()
     w.session.logged_in(store.app.login("C01", "1111"))
-    qtbot.waitUntil(lambda: len(w.till.catalogue.tiles) == 30, timeout=5000)
+    qtbot.waitUntil(lambda: len(w.till.catalogue.tiles) == 30, timeout=WAIT_MS)
     yield w
     w.close()
 
@@ -147,16 +151,56 @@ def scan(qtbot, window: MainWindow, code: str) -> None:
 def shown(qtbot, window: MainWindow, view: MemberView) -> None:
     """Wait until the till shows the member, ready to pick gifts."""
     till = window.till
-    qtbot.waitUntil(lambda: till.member_name.text() == view.member.masked_name, timeout=5000)
-    qtbot.waitUntil(lambda: till.state == "serving", timeout=5000)
+    qtbot.waitUntil(lambda: till.member_name.text() == view.member.masked_name, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: till.state == "serving", timeout=WAIT_MS)
 
 
 def type_keys(qtbot, widget: Any, text: str) -> None:
     """A person typing into `widget` (held keys reach it once the wedge lets them go)."""
     before = widget.text()
     qtbot.keyClicks(widget, text)
-    qtbot.waitUntil(lambda: widget.text() == before + text, timeout=2000)
+    qtbot.waitUntil(lambda: widget.text() == before + text, timeout=WAIT_MS)
 
 
 def press(qtbot, widget: Any, key: Qt.Key = Qt.Key.Key_Return) -> None:
     qtbot.keyClick(widget, key)
+
+
+def settled(qtbot, window: MainWindow) -> None:
+    """Wait until every store job asked for so far has run and its answer reached the window:
+    the database lane runs its jobs in order, so a marker queued now answers after them."""
+    answered: list[object] = []
+    window.session.run_db(lambda: None, answered.append, answered.append)
+    qtbot.waitUntil(lambda: answered != [], timeout=WAIT_MS)
+
+
+class Blackhole:
+    """A TCP port that takes connections and never answers (the kernel completes the
+    handshake; nothing reads or writes): a printer or head office gone silent, so the client
+    waits its whole timeout. `release()` resets whatever connected and closes the port, so
+    the client's wait ends at once, with an error."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=16)
+        self.port = self.sock.getsockname()[1]
+
+    def waiting(self) -> bool:
+        """True once a client has connected and is waiting for an answer."""
+        if self.sock.fileno() < 0:
+            return False
+        readable, _, _ = select.select([self.sock], [], [], 0)
+        return bool(readable)
+
+    def release(self) -> None:
+        if self.sock.fileno() < 0:
+            return
+        self.sock.setblocking(False)
+        try:
+            while True:
+                conn, _ = self.sock.accept()
+                # linger 0: close with a reset, so a client blocked reading fails now
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
+        except BlockingIOError:
+            pass
+        self.sock.close()

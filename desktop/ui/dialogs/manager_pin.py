@@ -100,7 +100,9 @@ class ManagerPinDialog(QDialog):
         self.setMinimumWidth(380)
         self.retranslate()
         app = session.app
-        session.run(lambda: active_staff(app, managers_only=True), self._managers, lambda e: None)
+        session.run_db(
+            lambda: active_staff(app, managers_only=True), self._managers, lambda e: None
+        )
 
     @classmethod
     def ask(
@@ -166,7 +168,7 @@ class ManagerPinDialog(QDialog):
         app = self.session.app
         self.message.setText(self.tr("Checking…"))
         self.pad.set_busy(True)
-        self.session.run(
+        self.session.run_db(
             lambda: try_pin(app, staff_id, pin, manager=True),
             self._checked,
             self._failed,

@@ -159,7 +159,7 @@ class LoginScreen(QWidget):
     def reload(self) -> None:
         """Load the active staff off the GUI thread."""
         app = self.session.app
-        self.session.run(lambda: active_staff(app), self._loaded, self._load_failed)
+        self.session.run_db(lambda: active_staff(app), self._loaded, self._load_failed)
 
     def _loaded(self, staff: object) -> None:
         assert isinstance(staff, list)
@@ -240,7 +240,7 @@ class LoginScreen(QWidget):
         self.message.setText(self.tr("Checking…"))
         self.pad.set_busy(True)
         self.staff_list.setEnabled(False)
-        self.session.run(
+        self.session.run_db(
             lambda: try_pin(app, staff.staff_id, pin),
             lambda result: self._done(staff, result),
             self._failed,

@@ -3,7 +3,8 @@
     scan (anywhere: the keyboard wedge, the camera, or the scan field) → the member panel fills
     and focus goes to the gift search → type → Enter adds the first match → Enter confirms.
 
-Every store call runs off the GUI thread through `TillSession.run`. A confirm is one intent
+Every store call runs off the GUI thread on the session's database lane (`run_db`); printing
+runs on its I/O lane (`run_io`), so a printer that does not answer holds up no scan. A confirm is one intent
 with one request id (made when the confirm starts, kept for a retry or a manager override,
 dropped when the basket changes), so a double click, a double Enter or a retry deducts once.
 Printing is queued after the redemption returned; a printer problem is a warning and the
@@ -417,8 +418,7 @@ class TillScreen(QWidget):
         # Printing only now, after the redemption has committed; then stock and the link.
         self.member_panel.show_printing(receipt.receipt_no)
         self.checkout.print_receipt(receipt.receipt_no)
-        self.session.store_changed.emit()
-        self.session.refresh_link()
+        self.session.store_changed.emit()  # the session reads the link (events waiting) again
         self.next_timer.start(self.next_customer_ms)
 
     def stop(self) -> None:

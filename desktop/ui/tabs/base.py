@@ -1,5 +1,6 @@
 """What every manager tab shares: the screen's session and manager, a notice line, and
-running a store call off the GUI thread with its buttons held until it answers."""
+running a call off the GUI thread (store work on the database lane, printing on the I/O
+lane) with its buttons held until it answers."""
 
 from __future__ import annotations
 
@@ -103,7 +104,28 @@ class ManagerTab(QWidget):
         on_error: Callable[[Exception], None],
         hold: Sequence[QWidget] = (),
     ) -> None:
-        """`fn` off the GUI thread; the widgets in `hold` are disabled until it answers."""
+        """Store work (`fn`) on the database lane; the widgets in `hold` are disabled until it
+        answers. Work that waits on a printer or head office goes through `run_io`."""
+        self._run(self.session.run_db, fn, on_done, on_error, hold)
+
+    def run_io(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        hold: Sequence[QWidget] = (),
+    ) -> None:
+        """`fn` on the I/O lane (printing, a device, the network), holding `hold` as `run`."""
+        self._run(self.session.run_io, fn, on_done, on_error, hold)
+
+    def _run(
+        self,
+        lane: Callable[..., None],
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        hold: Sequence[QWidget],
+    ) -> None:
         for w in hold:
             w.setEnabled(False)
 
@@ -122,7 +144,7 @@ class ManagerTab(QWidget):
             if release():
                 on_error(error)
 
-        self.session.run(fn, done, failed)
+        lane(fn, done, failed)
 
     def refresh(self) -> None:
         """Reload what the tab shows (when it is shown, and after a change)."""

@@ -275,7 +275,7 @@ class DayTab(ManagerTab):
         self.report_notice.info(self.tr("Writing the reconciliation for {day}…").format(day=day))
         self.paths.clear()
         app = self.app
-        self.run(
+        self.run_io(  # it ends at the system printer
             lambda: write_and_print(app, day, progress),
             self._written,
             self._report_failed,

@@ -170,7 +170,7 @@ class PrintingTab(ManagerTab):
             return
         printing = self.app.printing
         self.notice.info(self.tr("Printing…"))
-        self.run(
+        self.run_io(
             lambda: printing.retry(job_id),
             self._printed,
             self._failed,
@@ -192,7 +192,9 @@ class PrintingTab(ManagerTab):
             jobs = printing.reprint(manager, receipt_no, kind)
             return printing.process(only=jobs)
 
-        self.run(work, self._printed, self._failed, hold=[self.retry_button, self.reprint_button])
+        self.run_io(
+            work, self._printed, self._failed, hold=[self.retry_button, self.reprint_button]
+        )
 
     def _printed(self, result: object) -> None:
         assert isinstance(result, ProcessResult)

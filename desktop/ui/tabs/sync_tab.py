@@ -1,19 +1,24 @@
 """Sync: whether head office is reachable, the events waiting, the last successful sync, the
-last error, and events head office parked with their errors; "Sync now"."""
+last error, and events head office parked with their errors; "Sync now".
+
+The tab polls nothing: it reads the status when shown and again whenever a sync round ends
+(the session's `sync_changed`, from the window's sync loop). "Sync now" wakes that loop
+(or, with none running, has the session run one round on the I/O lane) and reports the
+first round that starts after the press."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from desktop.services.sync import SyncReport, SyncStatus
+from desktop.services.sync import SyncStatus
+from desktop.services.sync_loop import LoopStatus
 from desktop.ui.qt import (
     QFont,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTimer,
     QVBoxLayout,
 )
 from desktop.ui.tabs.base import ManagerTab, Notice, cell, table
@@ -21,14 +26,13 @@ from desktop.ui.tabs.base import ManagerTab, Notice, cell, table
 if TYPE_CHECKING:
     from desktop.ui.screens.manager import ManagerScreen
 
-POLL_MS = 5000
-
 
 class SyncTab(ManagerTab):
     def __init__(self, screen: ManagerScreen) -> None:
         super().__init__(screen)
         self.status: SyncStatus | None = None
-        self.syncing = False
+        # "Sync now" pressed: "start" until a round starts after the press, then "end"
+        self.awaiting: str | None = None
         layout = QVBoxLayout(self)
         self.state = QLabel()
         self.state.setObjectName("sync_state")
@@ -66,9 +70,7 @@ class SyncTab(ManagerTab):
         layout.addWidget(self.parked_title)
         self.parked = table("parked_events", 4, 3)
         layout.addWidget(self.parked, 1)
-        self.poll = QTimer(self)
-        self.poll.setInterval(POLL_MS)
-        self.poll.timeout.connect(self.refresh)
+        self.session.sync_changed.connect(self._sync_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -95,13 +97,9 @@ class SyncTab(ManagerTab):
         )
         self._show()
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        self.poll.start()
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        self.poll.stop()
-        super().hideEvent(event)
+    @property
+    def syncing(self) -> bool:
+        return self.awaiting is not None
 
     # --- status ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -156,22 +154,32 @@ class SyncTab(ManagerTab):
 
     # --- sync now ----------------------------------------------------------------------------
     def sync_now(self) -> None:
-        loop = getattr(self.session, "sync_loop", None)
-        if loop is not None:  # the till's own sync thread: wake it, and watch the status
-            loop.sync_now()
-            self.notice.info(self.tr("Syncing…"))
-            QTimer.singleShot(1500, self.refresh)
+        if self.awaiting is not None:
             return
-        # TODO(sync): once the window owns the SyncLoop (session.sync_loop), this branch goes;
-        # until then a manual round runs on the store worker, bounded by the client's timeouts.
-        sync = self.app.sync
+        self.awaiting = "start"
+        self.sync_button.setEnabled(False)
         self.notice.info(self.tr("Syncing…"))
-        self.syncing = True
-        self.run(sync.sync_once, self._synced, self._sync_failed, hold=[self.sync_button])
+        self.session.sync_now()
 
-    def _synced(self, report: object) -> None:
-        assert isinstance(report, SyncReport)
-        self.syncing = False
+    def _sync_changed(self, status: object) -> None:
+        assert isinstance(status, LoopStatus)
+        if status.syncing:
+            if self.awaiting == "start":
+                self.awaiting = "end"
+            return
+        if self.awaiting == "end":  # the round asked for has ended
+            self.awaiting = None
+            self._report(status)
+        if self.isVisible():
+            self.refresh()
+
+    def _report(self, status: LoopStatus) -> None:
+        report = status.report
+        if status.last_error is not None or report is None:
+            self.notice.error(
+                self.tr("Sync failed: {error}").format(error=status.last_error or "?")
+            )
+            return
         self.notice.ok(
             self.tr(
                 "Synced: {pushed} events sent, {parked} parked; {pulled} changes received; "
@@ -183,11 +191,3 @@ class SyncTab(ManagerTab):
                 waiting=report.waiting,
             )
         )
-        self.session.refresh_link()
-        self.refresh()
-
-    def _sync_failed(self, error: Exception) -> None:
-        self.syncing = False
-        self.notice.error(self.tr("Sync failed: {error}").format(error=error))
-        self.session.refresh_link()
-        self.refresh()
