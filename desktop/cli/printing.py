@@ -51,7 +51,9 @@ def cmd_print_printers(cli: Cli) -> int:
     for b in printing.backends:
         kinds = ", ".join(k.value for k in JobKind if b.accepts(k))
         usable = "" if b.is_usable() else "\tcannot be used on this machine"
-        print(f"{b.name}\t{kinds}{usable}")
+        drawer = getattr(b, "drawer", None)
+        extra = f"\tcash drawer: {drawer}" if drawer is not None else ""
+        print(f"{b.name}\t{kinds}{usable}{extra}")
     return 0
 
 
@@ -82,7 +84,9 @@ def register(sub: Any, add: Add) -> None:
         "--set",
         nargs="+",
         metavar="SPEC",
-        help="usb:VID:PID, network:HOST[:PORT], serial:DEVICE[:BAUD] or dummy",
+        help="usb:VID:PID, network:HOST[:PORT], serial:DEVICE[:BAUD] or dummy, with options "
+        "after commas: paper=58|80, qr=native|image, drawer=pin2|pin5 (a cash drawer on the "
+        "printer's kick connector), pulse=ON/OFF (drawer pulse in ms, default 50/500)",
     )
     group.add_argument("--clear", action="store_true", help="no thermal printers")
     rp = add("reprint", cmd_reprint, "print a receipt (marked REPRINT) or greeting card again")

@@ -191,3 +191,35 @@ def test_bad_printer_setting_is_refused(demo_path: Path) -> None:
     assert r.returncode == 1 and "usb:VID:PID" in r.stderr
     r = lantern("print", "printers", db=demo_path)
     assert r.stdout.splitlines() == ["archive\treceipt, card"]
+
+
+def test_cash_opens_the_drawer_on_a_network_printer_and_a_reprint_does_not(
+    demo_path: Path,
+) -> None:
+    # Given a network receipt printer with a cash drawer on pin 2, 100 ms pulse
+    port = free_port()
+    spec = f"network:127.0.0.1:{port}"
+    r = lantern("print", "printers", "--set", f"{spec},drawer=pin2,pulse=100/500", db=demo_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[1] == f"{spec}\treceipt\tcash drawer: drawer=pin2,pulse=100/500"
+    with NetworkPrinter(port) as printer:
+        # When the cashier redeems a flask for 300 points + ¥15.00
+        r = lantern("redeem", "--member", "M00000001", "--gift", "G501:1:1", "--cashier", "C01",
+                    pin="1111", db=demo_path)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        receipt_no = r.stdout.strip()
+        sale = bytes(printer.received)
+        # and a manager reprints the receipt
+        r = lantern("reprint", "receipt", receipt_no, "--manager", "M01", db=demo_path)
+        assert r.returncode == 0, r.stderr
+    reprint = bytes(printer.received)[len(sale) :]
+    # Then the sale's receipt opened the drawer (ESC p 0 50 250) before its text
+    assert sale.count(b"\x1bp") == 1
+    assert sale.index(b"\x1b\x70\x00\x32\xfa") < sale.index("积分兑换凭证".encode("gb18030"))
+    # and the reprint printed without opening it
+    assert "重印 REPRINT".encode("gb18030") in reprint
+    assert b"\x1bp" not in reprint
+    # and a bad drawer option is refused, leaving the printer as it was
+    r = lantern("print", "printers", "--set", f"{spec},drawer=pin7", db=demo_path)
+    assert r.returncode == 1 and "pin2 or pin5" in r.stderr
+    assert "cash drawer" in lantern("print", "printers", db=demo_path).stdout
