@@ -223,3 +223,26 @@ def test_cash_opens_the_drawer_on_a_network_printer_and_a_reprint_does_not(
     r = lantern("print", "printers", "--set", f"{spec},drawer=pin7", db=demo_path)
     assert r.returncode == 1 and "pin2 or pin5" in r.stderr
     assert "cash drawer" in lantern("print", "printers", db=demo_path).stdout
+
+
+def test_pole_display_set_and_test_over_tcp(demo_path: Path) -> None:
+    # Given a pole display on the network (a TCP server recording what it is sent)
+    port = free_port()
+    with NetworkPrinter(port) as pole:
+        # When the manager sets it and tests it
+        r = lantern("print", "display", "--set", f"network:127.0.0.1:{port}", "--test",
+                    db=demo_path)  # fmt: skip
+    # Then it is saved, and the sample reached the display: DM-D init, Chinese, two lines
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == f"network:127.0.0.1:{port}"
+    data = bytes(pole.received)
+    assert data.startswith(b"\x1b\x40\x1f\x01\x0c\x1c\x26\x1f\x24\x01\x01")
+    assert "合计".encode("gb18030") in data and b"\x1f\x24\x01\x02" in data
+    assert lantern("print", "display", db=demo_path).stdout.strip() == f"network:127.0.0.1:{port}"
+    # and with the display switched off the test says so (exit 1); a bad spec changes nothing
+    r = lantern("print", "display", "--test", db=demo_path)
+    assert r.returncode == 1 and "pole display" in r.stderr
+    r = lantern("print", "display", "--set", "usb:1:2", db=demo_path)
+    assert r.returncode == 1 and "serial:DEVICE" in r.stderr
+    r = lantern("print", "display", "--clear", db=demo_path)
+    assert r.stdout.strip() == "no pole display"
