@@ -319,7 +319,7 @@ class PoleDisplay:
         with self._wake:
             self._stopping = True
             self._wake.notify_all()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=2)  # a write hung on a dead port is cut off by close()
         self.transport.close()
 
     def _run(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from desktop.core.errors import InvalidInput
-from desktop.printing.pole import PoleDisplay, PoleSpec, open_pole
+from desktop.printing.pole import PoleDisplay, PoleSpec, PoleState, open_pole
 from desktop.services.context import ServiceContext
 from desktop.store import settings
 
@@ -15,7 +15,14 @@ log = logging.getLogger(__name__)
 
 SETTING = "pole_display"
 
-__all__ = ["SETTING", "PoleDisplay", "configured_pole", "pole_display", "set_pole_display"]
+__all__ = [
+    "SETTING",
+    "PoleDisplay",
+    "PoleState",
+    "configured_pole",
+    "pole_display",
+    "set_pole_display",
+]
 
 
 def configured_pole(ctx: ServiceContext) -> PoleSpec | None:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from desktop.printing.pole import PoleState
-from desktop.services.display import PoleDisplay
+from desktop.services.display import PoleDisplay, PoleState
 from desktop.ui.i18n import compiled
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
