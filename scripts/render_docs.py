@@ -1,8 +1,8 @@
 """Render the printouts shown in docs/printing/ as PNG, from the real layouts.
 
 Each entry of RENDERS returns (name, PDF bytes) pairs; main() writes each PDF to a temporary
-folder and converts it with poppler's `pdftoppm -r 100 -png -singlefile` into
-docs/printing/<name>.png. To add a printout, write one more render function and list it.
+folder and converts it with poppler's `pdftoppm -r 100 -png` into docs/printing/<name>.png
+(and <name>-2.png, … for the further pages of a longer printout). To add a printout, write one more render function and list it.
 
     python scripts/render_docs.py              # the PNGs in docs/printing/
     python scripts/render_docs.py --all-cards  # also every occasion's card (design review)
@@ -17,6 +17,8 @@ import tempfile
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from desktop.core.occasions import Occasion, occasion_for
 from desktop.printing.designs import load_designs
@@ -108,44 +110,53 @@ def receipts() -> list[tuple[str, bytes]]:
 
 
 def reconciliation() -> list[tuple[str, bytes]]:
-    """A demo day on a fixed clock: redemptions by two cashiers, two voids, an offline
-    hour, a delivery and a count."""
+    """A demo day on a fixed clock (the store set up the evening before): redemptions by
+    two cashiers, points + cash, two voids, an offline hour with two redemptions a manager
+    approved beyond the offline cap, a delivery, a count and a head-office delivery."""
     from zoneinfo import ZoneInfo
 
     from desktop.printing.report import daily_pdf
     from desktop.services.context import LinkState
     from desktop.services.demo import build_demo
     from desktop.services.till import LineRequest, Receipt
+    from desktop.store import settings
     from desktop.store.reports import record_link
+    from desktop.store.sync_state import receive_delivery
 
     sh = ZoneInfo("Asia/Shanghai")
-    clock = [datetime(2026, 11, 26, 9, 0, tzinfo=sh)]
+    clock = [datetime(2026, 11, 25, 20, 0, tzinfo=sh)]
     with tempfile.TemporaryDirectory() as tmp:
         app = build_demo(Path(tmp) / "store.db", members=120, clock=lambda: clock[0])
         c1, c2 = app.login("C01", "1111"), app.login("C02", "2222")
         mgr = app.login("M01", "9999", manager=True)
+        clock[0] = datetime(2026, 11, 26, 9, 0, tzinfo=sh)
+        app.day.open(mgr)
         made: list[Receipt] = []
         for n in range(24):
             clock[0] = clock[0] + timedelta(minutes=13)
             if n == 10:
                 with app.db.write() as conn:
                     record_link(conn, False, clock[0].isoformat(), "timeout")
+                    settings.put(conn, "offline_limits", {"per_redemption_points": 150})
                 app.ctx.link = lambda: LinkState(False, datetime(2026, 11, 26, 11, 0, tzinfo=sh))
             if n == 14:
                 with app.db.write() as conn:
                     record_link(conn, True, clock[0].isoformat(), "ok")
+                    settings.put(conn, "offline_limits", {})
                 app.ctx.link = LinkState
             gift = ("G101", "G104", "G501", "G503")[n % 4]
-            r = app.till.redeem(
-                c1 if n % 3 else c2,
-                f"r{n}",
-                f"M{n + 10:08d}",
-                (LineRequest(gift, 1, (n // 4) % 2 if gift != "G101" else 0),),
-            )
+            cashier = c1 if n % 3 else c2
+            lines = (LineRequest(gift, 1, (n // 4) % 2 if gift != "G101" else 0),)
+            r = app.till.redeem(cashier, f"r{n}", f"M{n + 10:08d}", lines)
+            if not isinstance(r, Receipt):  # beyond the offline cap: the manager approves
+                r = app.till.redeem(cashier, f"r{n}", f"M{n + 10:08d}", lines, override_by=mgr)
             if isinstance(r, Receipt):
                 made.append(r)
         app.stock.receive(mgr, "recv", "G105", 24, "delivery DN-2291")
         app.stock.adjust(mgr, "adj", "G504", counted=3, reason="1 box damaged")
+        with app.db.write() as conn:
+            at = clock[0].isoformat()
+            receive_delivery(conn, "DLV-0077", "G106", 50, "春节备货 Spring Festival stock", at)
         app.till.void(c1, mgr, "v1", made[2].receipt_no, "顾客改变主意 customer changed mind")
         app.till.void(c2, mgr, "v2", made[7].receipt_no, "扫错会员 wrong member scanned")
         clock[0] = datetime(2026, 11, 26, 21, 30, tzinfo=sh)
@@ -170,19 +181,26 @@ def main(argv: list[str] | None = None) -> int:
             for name, pdf in render():
                 source = Path(tmp) / f"{name}.pdf"
                 source.write_bytes(pdf)
-                subprocess.run(
-                    [
-                        "pdftoppm",
-                        "-r",
-                        "100",
-                        "-png",
-                        "-singlefile",
-                        str(source),
-                        str(args.out / name),
-                    ],
-                    check=True,
-                )
-                print(args.out / f"{name}.png")
+                # page 1 is <name>.png; a longer printout adds <name>-2.png, …
+                for page in range(1, len(PdfReader(source).pages) + 1):
+                    target = args.out / (name if page == 1 else f"{name}-{page}")
+                    subprocess.run(
+                        [
+                            "pdftoppm",
+                            "-r",
+                            "100",
+                            "-png",
+                            "-f",
+                            str(page),
+                            "-l",
+                            str(page),
+                            "-singlefile",
+                            str(source),
+                            str(target),
+                        ],
+                        check=True,
+                    )
+                    print(f"{target}.png")
     return 0
 
 

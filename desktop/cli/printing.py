@@ -51,7 +51,37 @@ def cmd_print_printers(cli: Cli) -> int:
     for b in printing.backends:
         kinds = ", ".join(k.value for k in JobKind if b.accepts(k))
         usable = "" if b.is_usable() else "\tcannot be used on this machine"
-        print(f"{b.name}\t{kinds}{usable}")
+        drawer = getattr(b, "drawer", None)
+        extra = f"\tcash drawer: {drawer}" if drawer is not None else ""
+        print(f"{b.name}\t{kinds}{usable}{extra}")
+    return 0
+
+
+def cmd_print_display(cli: Cli) -> int:
+    """The pole customer display: show, set or clear it; --test puts a sample on it."""
+    from desktop.printing.pole import PoleState, open_pole
+    from desktop.services.display import configured_pole, set_pole_display
+
+    a = cli.args
+    ctx = cli.app.ctx
+    spec = set_pole_display(ctx, None if a.clear else a.set) if a.set or a.clear else None
+    spec = spec or configured_pole(ctx)
+    print(spec if spec is not None else "no pole display")
+    if not a.test:
+        return 0
+    if spec is None:
+        print("lantern: no pole display to test: set one with --set", file=sys.stderr)
+        return EXIT_ERROR
+    display = open_pole(str(spec))
+    try:
+        display.show(PoleState("张*明", 12_345, 1, 300, 1500, 12_045))
+        shown = display.flush(timeout=10)
+    finally:
+        display.close()
+    if not shown:
+        print(f"lantern: pole display {spec}: {display.last_error}", file=sys.stderr)
+        return EXIT_ERROR
+    print("a sample basket is on the display", file=sys.stderr)
     return 0
 
 
@@ -82,9 +112,21 @@ def register(sub: Any, add: Add) -> None:
         "--set",
         nargs="+",
         metavar="SPEC",
-        help="usb:VID:PID, network:HOST[:PORT], serial:DEVICE[:BAUD] or dummy",
+        help="usb:VID:PID, network:HOST[:PORT], serial:DEVICE[:BAUD] or dummy, with options "
+        "after commas: paper=58|80, qr=native|image, drawer=pin2|pin5 (a cash drawer on the "
+        "printer's kick connector), pulse=ON/OFF (drawer pulse in ms, default 50/500)",
     )
     group.add_argument("--clear", action="store_true", help="no thermal printers")
+    pd = add("display", cmd_print_display, "show, set or test the pole customer display", prints)
+    group = pd.add_mutually_exclusive_group()
+    group.add_argument(
+        "--set",
+        metavar="SPEC",
+        help="serial:DEVICE[:BAUD] or network:HOST[:PORT] (or dummy), then ,charset=ascii for "
+        "displays without Chinese (default charset=gb18030)",
+    )
+    group.add_argument("--clear", action="store_true", help="no pole display")
+    pd.add_argument("--test", action="store_true", help="put a sample basket on the display")
     rp = add("reprint", cmd_reprint, "print a receipt (marked REPRINT) or greeting card again")
     rp.add_argument("kind", choices=["receipt", "card"])
     rp.add_argument("receipt", metavar="RECEIPT_NO")

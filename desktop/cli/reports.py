@@ -8,6 +8,7 @@ from typing import Any
 
 from desktop.cli.base import Add, Cli
 from desktop.core.money import yuan_text
+from desktop.services.reports import daily_file_names
 
 
 def cmd_report_daily(cli: Cli) -> int:
@@ -15,17 +16,18 @@ def cmd_report_daily(cli: Cli) -> int:
 
     a = cli.args
     day = date.fromisoformat(a.day) if a.day else None
-    pdf, csv_path = (Path(a.pdf) if a.pdf else None), (Path(a.csv) if a.csv else None)
-    if pdf is None and csv_path is None:
+    pdf, csv_path, lines = (Path(p) if p else None for p in (a.pdf, a.csv, a.redemptions_csv))
+    if pdf is None and csv_path is None and lines is None:
         folder = cli.app.db.path.parent / "reports"
-        stem = f"daily-{cli.app.ctx.store_id}-{(day or cli.app.ctx.today()).isoformat()}"
-        pdf, csv_path = folder / f"{stem}.pdf", folder / f"{stem}.csv"
+        pdf, csv_path, lines = daily_file_names(
+            cli.app.ctx.store_id, day or cli.app.ctx.today(), folder
+        )
 
     def progress(stage: str, done: int, total: int) -> None:
         print(f"  [{done}/{total}] {stage}", file=sys.stderr)
 
-    r = cli.app.reports.write_daily(day, pdf, csv_path, progress)
-    for path in (pdf, csv_path):
+    r = cli.app.reports.write_daily(day, pdf, csv_path, progress, redemptions=lines)
+    for path in (pdf, csv_path, lines):
         if path is not None:
             print(path)
     print(
@@ -41,7 +43,17 @@ def register(sub: Any, add: Add) -> None:
     report = sub.add_parser("report", help="reports").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    rd = add("daily", cmd_report_daily, "the daily reconciliation as PDF and/or CSV", report)
+    rd = add(
+        "daily",
+        cmd_report_daily,
+        "the daily reconciliation as PDF and CSVs (default: all three into reports/ beside "
+        "the store: daily-STORE-DAY.pdf, .csv and -redemptions.csv)",
+        report,
+    )
     rd.add_argument("--day", help="business day YYYY-MM-DD (default: today)")
     rd.add_argument("--pdf", help="write the PDF here")
-    rd.add_argument("--csv", help="write the CSV here")
+    rd.add_argument("--csv", help="write the figures CSV (section, item, field, value) here")
+    rd.add_argument(
+        "--redemptions-csv",
+        help="write the cash office's CSV (one row per redemption line, in columns) here",
+    )

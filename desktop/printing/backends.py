@@ -6,7 +6,9 @@ desktop/ui/qt_printer.py).
 - `EscPosPrinter`: a thermal receipt printer through python-escpos over USB, the network or
   a serial port (or "dummy" for tests and demos). It asks the printer for its status first
   where the transport can answer, so an empty roll or an open cover is reported as such
-  instead of the receipt vanishing into the printer's buffer.
+  instead of the receipt vanishing into the printer's buffer. A printer with a cash drawer
+  on its kick connector opens it (ESC p) before printing a receipt whose job says cash was
+  taken; reprints never open it.
 
 A backend raises `PrinterError` with a message a cashier can act on ("out of paper: load a
 new roll"); the print queue records it and tries again later.
@@ -27,7 +29,8 @@ from escpos.exceptions import Error as EscposError
 
 from desktop.core.errors import InvalidInput, LanternError
 from desktop.printing.documents import CardDoc, ReceiptDoc
-from desktop.printing.escpos_out import COLUMNS, print_receipt
+from desktop.printing.drawer import DrawerKick
+from desktop.printing.escpos_out import COLUMNS, ESC_INIT, print_receipt
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,7 @@ class PrintJob:
     pdf: bytes  # the rendered page(s), as archived
     document: ReceiptDoc | CardDoc = field(repr=False)  # text printers print from this
     copy: int = 0  # 0 for the original printout, N for the Nth reprint
+    open_drawer: bool = False  # cash was taken: a printer with a drawer opens it first
 
     @property
     def file_name(self) -> str:
@@ -211,21 +215,29 @@ def usable(spec: EscPosSpec) -> bool:
 
 class EscPosPrinter:
     """A thermal receipt printer. Receipts only: greeting cards go to the archive and the
-    system printer."""
+    system printer. `drawer`: the cash drawer on its kick connector, if one hangs there."""
 
     def __init__(
         self,
-        connection_spec: str,
+        connection_spec: str | EscPosSpec,
         paper_mm: int = 80,
         *,
         qr_native: bool = True,
+        drawer: DrawerKick | None = None,
         opener: Opener | None = None,
     ) -> None:
         if paper_mm not in COLUMNS:
             raise InvalidInput(f"receipt paper is 58 or 80 mm wide, not {paper_mm}")
-        self.spec = EscPosSpec.parse(connection_spec)
+        self.spec = (
+            connection_spec
+            if isinstance(connection_spec, EscPosSpec)
+            else EscPosSpec.parse(connection_spec)
+        )
         self.paper_mm = paper_mm
         self.qr_native = qr_native
+        self.drawer = drawer
+        # jobs whose kick was sent: a retry after a fault mid-receipt does not open it again
+        self._kicked: set[str] = set()
         self._open: Opener = opener or (lambda: open_escpos(self.spec))
 
     @property
@@ -245,7 +257,12 @@ class EscPosPrinter:
         printer = self._connect()
         try:
             self._check_status(printer)
-            print_receipt(printer, job.document, self.paper_mm, self.qr_native)
+            kick = self._kick_for(job)
+            if kick is not None:  # as tills do: the drawer opens, then the receipt prints
+                printer._raw(ESC_INIT + kick.command)
+                self._kicked.add(job.job_id)
+                log.info("%s: cash drawer opened for %s", self.name, job.receipt_no)
+            print_receipt(printer, job.document, self.paper_mm, self.qr_native, init=kick is None)
         except (OSError, EscposError) as e:  # pyusb's and pyserial's errors are OSErrors
             raise PrinterError(
                 f"printer {self.name} stopped answering: {_one_line(e)}; check it is switched "
@@ -253,6 +270,11 @@ class EscPosPrinter:
             ) from e
         finally:
             _close(printer)
+
+    def _kick_for(self, job: PrintJob) -> DrawerKick | None:
+        if self.drawer is None or not job.open_drawer or job.copy:
+            return None
+        return None if job.job_id in self._kicked else self.drawer
 
     def _connect(self) -> Any:
         if not self.is_usable():

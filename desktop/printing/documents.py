@@ -84,6 +84,58 @@ class StockRow:
 
 
 @dataclass(frozen=True)
+class OverrideRow:
+    """A redemption a manager approved beyond the offline limits (redemptions.override_by)."""
+
+    receipt_no: str
+    at: datetime
+    cashier: str
+    approver: str
+    member_id: str
+    points: int
+    cash_fen: int
+    voided: bool
+
+
+@dataclass(frozen=True)
+class StockNoteRow:
+    """A delivery or a count of the day, with the reason written in the stock ledger."""
+
+    at: datetime
+    gift_id: str
+    name_zh: str
+    kind: str  # receive | adjust | delivery (head office's, by sync) | opening (set-up)
+    delta: int
+    by: str  # "李经理 (M01)", or "" for a head-office delivery
+    reason: str
+    ref: str  # the stock movement's id (a head-office delivery's id)
+
+
+@dataclass(frozen=True)
+class RedemptionLineRow:
+    """One gift line of one redemption, for the cash office's columnar CSV."""
+
+    receipt_no: str
+    at: datetime
+    cashier: str
+    member_id: str
+    member_masked: str  # never the member's full name
+    gift_id: str
+    gift_name: str
+    quantity: int
+    points: int  # the line's points (quantity × points each)
+    cash_fen: int  # the line's cash
+    offline: bool
+    voided_at: datetime | None
+    void_approver: str  # "" when not voided
+    override_by: str  # "" when no manager override
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+@dataclass(frozen=True)
 class DailyReport:
     store_id: str
     store_name_zh: str
@@ -106,3 +158,6 @@ class DailyReport:
     unconfirmed_events: int  # this day's events head office has not yet acknowledged
     headoffice_match: str  # "matches", "differs: …", or "not yet confirmed"
     overdrafts: tuple[str, ...] = field(default=())
+    overrides: tuple[OverrideRow, ...] = ()
+    stock_notes: tuple[StockNoteRow, ...] = ()
+    lines: tuple[RedemptionLineRow, ...] = ()  # every redemption line of the day, voided too

@@ -204,13 +204,20 @@ def receipt_text(doc: ReceiptDoc, paper_mm: int = 80) -> list[str]:
 
 
 def print_receipt(
-    printer: Any, doc: ReceiptDoc, paper_mm: int = 80, qr_native: bool = True
+    printer: Any,
+    doc: ReceiptDoc,
+    paper_mm: int = 80,
+    qr_native: bool = True,
+    *,
+    init: bool = True,
 ) -> None:
     """Send a receipt to a python-escpos printer object (anything with `_raw`, `set`, `qr`,
     `cut`): initialise, Chinese mode, GB18030 lines, the receipt number as a QR code
     (printed natively by the printer, or as a raster image for printers without QR
-    support), cut."""
-    printer._raw(ESC_INIT)
+    support), cut. `init=False` when the caller has just initialised the printer (and
+    kicked the drawer: a second ESC @ must not cut its pulse short)."""
+    if init:
+        printer._raw(ESC_INIT)
     printer._raw(FS_CHINESE_ON)
     bold = tall = False
     for block in receipt_blocks(doc, paper_mm):

@@ -1,11 +1,10 @@
-"""The daily reconciliation: an A4 PDF with signature lines, and a CSV of the same figures
-(section, item, field, value), both from one DailyReport value."""
+"""The daily reconciliation: an A4 PDF with signature lines, from one DailyReport value
+(its CSVs, from the same value, are in report_csv.py)."""
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -16,6 +15,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from desktop.core.money import yuan_text
 from desktop.printing.documents import DailyReport
 from desktop.printing.fonts import cjk_font
+from desktop.printing.receipt import mask_member_id
+from desktop.printing.report_csv import daily_csv
+
+__all__ = ["daily_csv", "daily_pdf"]
 
 
 def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
@@ -28,7 +31,7 @@ def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     return title, head, body
 
 
-def _table(rows: list[list[str]], widths: list[float], numeric_from: int = 1) -> Table:
+def _table(rows: Sequence[Sequence[object]], widths: list[float], numeric_from: int = 1) -> Table:
     font = cjk_font()
     t = Table(rows, colWidths=widths, repeatRows=1)
     t.setStyle(
@@ -69,6 +72,93 @@ def _signatures(width: float) -> Table:
 
 def _money(fen: int) -> str:
     return f"¥{yuan_text(fen)}"
+
+
+KIND_TEXT = {
+    "receive": "入库 Received",
+    "adjust": "盘点调整 Count",
+    "delivery": "总部配送 HO delivery",
+}
+
+
+def _overrides(r: DailyReport, w: float, body: ParagraphStyle) -> Table | Paragraph:
+    """Who approved which receipt beyond the offline limits."""
+    if not r.overrides:
+        return Paragraph("无 None", body)
+    return _table(
+        [
+            [
+                "单号 Receipt",
+                "时间 Time",
+                "收银员 Cashier",
+                "批准 Approver",
+                "会员 Member",
+                "积分",
+                "现金",
+            ]
+        ]
+        + [
+            [
+                Paragraph(f"{o.receipt_no}<br/>【已作废 VOIDED】", body)
+                if o.voided
+                else o.receipt_no,
+                f"{o.at:%H:%M}",
+                o.cashier,
+                o.approver,
+                mask_member_id(o.member_id),
+                f"{o.points:,}",
+                _money(o.cash_fen),
+            ]
+            for o in r.overrides
+        ],
+        [w * 0.24, w * 0.08, w * 0.15, w * 0.15, w * 0.14, w * 0.12, w * 0.12],
+        numeric_from=5,
+    )
+
+
+def _stock_notes(r: DailyReport, w: float, body: ParagraphStyle) -> Table | Paragraph:
+    """Every delivery and count of the day with the reason given (the stock ledger's)."""
+    if not r.stock_notes:
+        return Paragraph("无 None", body)
+    rows: list[list[object]] = [
+        [
+            f"{n.at:%H:%M}",
+            Paragraph(f"{n.gift_id} {n.name_zh}", body),
+            KIND_TEXT.get(n.kind, n.kind),
+            f"{n.delta:+,}",
+            n.by or "总部 Head office",
+            Paragraph(n.reason + (f" ({n.ref})" if n.kind == "delivery" else ""), body),
+        ]
+        for n in r.stock_notes
+        if n.kind != "opening"
+    ]
+    opening = [n for n in r.stock_notes if n.kind == "opening"]
+    if opening:  # the store's set-up: one line here (each gift's row is in the CSV)
+        rows.append(
+            [
+                f"{opening[0].at:%H:%M}",
+                Paragraph(f"{len(opening)} 种礼品 gifts", body),
+                "期初建档 Set-up",
+                f"{sum(n.delta for n in opening):+,}",
+                "",
+                Paragraph("opening stock", body),
+            ]
+        )
+    header = [
+        "时间 Time",
+        "礼品 Gift",
+        "类别 Kind",
+        "数量 Qty",
+        "经办 By",
+        "原因 / 说明 Reason / note",
+    ]
+    t = _table(
+        [header, *rows],
+        [w * 0.08, w * 0.22, w * 0.15, w * 0.09, w * 0.15, w * 0.31],
+        numeric_from=3,
+    )
+    t.setStyle(TableStyle([("ALIGN", (4, 1), (-1, -1), "LEFT")]))
+    return t
 
 
 def daily_pdf(r: DailyReport) -> bytes:
@@ -163,6 +253,8 @@ def daily_pdf(r: DailyReport) -> bytes:
         )
     else:
         story.append(Paragraph("无 None", body))
+    story.append(Paragraph("越权批准 Manager overrides of the offline limits", head))
+    story.append(_overrides(r, w, body))
     story += [
         Paragraph("礼品库存 Stock per gift", head),
         _table(
@@ -191,6 +283,8 @@ def daily_pdf(r: DailyReport) -> bytes:
             ],
             [w * 0.34] + [w * 0.11] * 6,
         ),
+        Paragraph("入库与盘点说明 Deliveries and stock counts, with reasons", head),
+        _stock_notes(r, w, body),
         Paragraph("低库存 Low stock", head),
         Paragraph(
             "、".join(f"{s.gift_id} {s.name_zh} ({s.closing})" for s in r.stock if s.low)
@@ -222,69 +316,4 @@ def daily_pdf(r: DailyReport) -> bytes:
         _signatures(w),
     ]
     doc.build(story)
-    return buf.getvalue()
-
-
-def _rows(r: DailyReport) -> Iterator[list[str]]:
-    yield ["section", "item", "field", "value"]
-    meta = {
-        "store_id": r.store_id,
-        "day": r.day.isoformat(),
-        "generated_at": r.generated_at.isoformat(),
-        "opened": r.opened,
-        "closed": r.closed,
-    }
-    for k, v in meta.items():
-        yield ["meta", "", k, v]
-    totals = {
-        "redemptions": r.redemptions,
-        "points": r.points,
-        "cash_fen": r.cash_fen,
-        "voided_count": r.voided_count,
-        "voided_points": r.voided_points,
-        "voided_cash_fen": r.voided_cash_fen,
-        "offline_redemptions": r.offline_redemptions,
-        "unconfirmed_events": r.unconfirmed_events,
-    }
-    for k, n in totals.items():
-        yield ["totals", "", k, str(n)]
-    yield ["totals", "", "headoffice_match", r.headoffice_match]
-    for c in r.per_cashier:
-        for k, n in (
-            ("redemptions", c.redemptions),
-            ("points", c.points),
-            ("cash_fen", c.cash_fen),
-            ("voids", c.voids),
-        ):
-            yield ["cashier", c.cashier, k, str(n)]
-    for void in r.voids:
-        for k, val in (
-            ("at", void.at.isoformat()),
-            ("cashier", void.cashier),
-            ("approver", void.approver),
-            ("reason", void.reason),
-            ("points", str(void.points)),
-            ("cash_fen", str(void.cash_fen)),
-        ):
-            yield ["void", void.receipt_no, k, val]
-    for s in r.stock:
-        for k, n in (
-            ("opening", s.opening),
-            ("received", s.received),
-            ("redeemed", s.redeemed),
-            ("voided_back", s.voided_back),
-            ("adjusted", s.adjusted),
-            ("closing", s.closing),
-            ("low", int(s.low)),
-        ):
-            yield ["stock", s.gift_id, k, str(n)]
-    for start, end in r.offline_periods:
-        yield ["offline", start.isoformat(), "until", end.isoformat() if end else ""]
-    for o in r.overdrafts:
-        yield ["overdraft", o, "", ""]
-
-
-def daily_csv(r: DailyReport) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(_rows(r))
     return buf.getvalue()

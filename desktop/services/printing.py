@@ -35,6 +35,7 @@ from desktop.printing.backends import (
 from desktop.printing.designs import SHIPPED, CardDesign, load_designs
 from desktop.printing.documents import CardDoc, ReceiptDoc, ReceiptLineDoc
 from desktop.printing.greeting import card_pdf
+from desktop.printing.printer_config import is_system, parse_entry
 from desktop.printing.receipt import receipt_pdf
 from desktop.services.context import ServiceContext, require_manager
 from desktop.services.till import TillService
@@ -88,27 +89,24 @@ class _Tally:
 
 
 def configured_printers(entries: Any, default_paper_mm: int = 80) -> tuple[list[Any], list[str]]:
-    """ESC/POS printers from the store setting "printers": a list of connection specs
-    ("network:10.0.0.9:9100") or objects ({"printer": spec, "paper_mm": 58, "qr": "image"}).
+    """ESC/POS printers from the store setting "printers": connection specs with options
+    ("network:10.0.0.9:9100,drawer=pin2") or objects ({"printer": spec, "paper_mm": 58,
+    "qr": "image", "drawer": {...}}), as desktop/printing/printer_config.py reads them.
     "system[:NAME]" entries are the window's to add (Qt); they are skipped here. Returns the
     printers and a problem per entry that cannot be used."""
     printers: list[Any] = []
     problems: list[str] = []
     for entry in [entries] if isinstance(entries, str) else entries or []:
-        spec, options = (entry, {}) if isinstance(entry, str) else (None, entry)
-        if isinstance(options, dict) and spec is None:
-            spec = options.get("printer")
-        if not isinstance(spec, str) or not isinstance(options, dict):
-            problems.append(f"printer setting {entry!r} is neither a spec nor an object")
-            continue
-        if spec.split(":", 1)[0].lower() == "system":
+        if is_system(entry):
             continue
         try:
+            config = parse_entry(entry)
             printers.append(
                 EscPosPrinter(
-                    spec,
-                    int(options.get("paper_mm", default_paper_mm)),
-                    qr_native=options.get("qr", "native") != "image",
+                    config.spec,
+                    config.paper_mm or int(default_paper_mm),
+                    qr_native=config.qr_native,
+                    drawer=config.drawer,
                 )
             )
         except (InvalidInput, ValueError) as e:
@@ -300,7 +298,13 @@ class PrintService:
             if isinstance(work, LanternError):
                 raise work
             print_job = PrintJob(
-                job.job_id, work.kind, work.receipt_no, work.pdf, work.document, work.copy
+                job.job_id,
+                work.kind,
+                work.receipt_no,
+                work.pdf,
+                work.document,
+                work.copy,
+                work.open_drawer,
             )
             self.archive.print_job(print_job)  # the archive first, whatever else fails
             backend = self._backends.get(job.backend)
@@ -351,9 +355,10 @@ class PrintService:
             receipt = self.receipt_doc(job.receipt_no, reprint=job.copy > 0)
             if kind is JobKind.RECEIPT:
                 roll = int(self.ctx.setting("receipt_paper_mm", 80))
-                return PrintJob(
-                    job.job_id, kind, job.receipt_no, receipt_pdf(receipt, roll), receipt, job.copy
-                )
+                # cash was taken: the drawer opens with the original receipt, never a reprint
+                drawer = job.copy == 0 and receipt.cash_fen > 0 and not receipt.voided
+                pdf = receipt_pdf(receipt, roll)
+                return PrintJob(job.job_id, kind, job.receipt_no, pdf, receipt, job.copy, drawer)
             card, design = self.card_doc(job.receipt_no)
             return PrintJob(
                 job.job_id, kind, job.receipt_no, card_pdf(card, design), card, job.copy

@@ -10,8 +10,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from desktop.core.errors import InvalidInput
-from desktop.printing.documents import CashierTotals, DailyReport, StockRow, VoidRow
-from desktop.printing.report import daily_csv, daily_pdf
+from desktop.core.members import mask_name
+from desktop.printing.documents import (
+    CashierTotals,
+    DailyReport,
+    OverrideRow,
+    RedemptionLineRow,
+    StockNoteRow,
+    StockRow,
+    VoidRow,
+)
+from desktop.printing.report import daily_pdf
+from desktop.printing.report_csv import BOM, daily_csv, redemptions_csv
 from desktop.services.context import ServiceContext
 from desktop.store import reports as q
 from desktop.store import settings
@@ -27,6 +37,72 @@ def _who(at: str | None, name: str | None, staff_id: str | None) -> str:
     return f"{at[11:16]} {name or ''} ({staff_id})"
 
 
+def _staff(name: str | None, staff_id: str | None) -> str:
+    return f"{name or ''} ({staff_id})" if staff_id else ""
+
+
+def daily_file_names(store_id: str, day: date, folder: Path) -> tuple[Path, Path, Path]:
+    """Where a day's reconciliation goes in a folder: `daily-SH001-2026-09-24.pdf`, the
+    figures `daily-SH001-2026-09-24.csv`, and the cash office's one row per redemption
+    line `daily-SH001-2026-09-24-redemptions.csv`."""
+    stem = f"daily-{store_id}-{day.isoformat()}"
+    return folder / f"{stem}.pdf", folder / f"{stem}.csv", folder / f"{stem}-redemptions.csv"
+
+
+def _overrides(rows: Sequence[sqlite3.Row]) -> tuple[OverrideRow, ...]:
+    return tuple(
+        OverrideRow(
+            r["receipt_no"],
+            datetime.fromisoformat(r["created_at"]),
+            _staff(r["cashier_name"], r["cashier_id"]),
+            _staff(r["manager_name"], r["override_by"]),
+            r["member_id"],
+            r["points"],
+            r["cash_fen"],
+            bool(r["voided"]),
+        )
+        for r in rows
+    )
+
+
+def _stock_notes(rows: Sequence[sqlite3.Row]) -> tuple[StockNoteRow, ...]:
+    return tuple(
+        StockNoteRow(
+            datetime.fromisoformat(r["at"]),
+            r["gift_id"],
+            r["name_zh"],
+            "delivery" if r["headoffice"] else "opening" if r["ref"] == "opening" else r["kind"],
+            r["delta"],
+            _staff(r["staff_name"], r["staff_id"]),
+            r["reason"] or "",
+            r["ref"],
+        )
+        for r in rows
+    )
+
+
+def _lines(rows: Sequence[sqlite3.Row]) -> tuple[RedemptionLineRow, ...]:
+    return tuple(
+        RedemptionLineRow(
+            r["receipt_no"],
+            datetime.fromisoformat(r["created_at"]),
+            _staff(r["cashier_name"], r["cashier_id"]),
+            r["member_id"],
+            mask_name(r["member_name"]),
+            r["gift_id"],
+            r["name_zh"],
+            r["quantity"],
+            r["points"],
+            r["cash_fen"],
+            bool(r["offline"]),
+            datetime.fromisoformat(r["voided_at"]) if r["voided_at"] else None,
+            _staff(r["void_manager_name"], r["void_manager_id"]),
+            _staff(r["override_name"], r["override_by"]),
+        )
+        for r in rows
+    )
+
+
 class ReportService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -37,7 +113,17 @@ class ReportService:
         Read in one snapshot (a read transaction), so the figures agree with each other."""
         day = day or self.ctx.today()
         d = day.isoformat()
-        steps = ["totals", "cashiers", "voids", "stock", "link", "events"]
+        steps = [
+            "totals",
+            "cashiers",
+            "voids",
+            "overrides",
+            "stock",
+            "stock notes",
+            "redemption lines",
+            "link",
+            "events",
+        ]
 
         def step(i: int) -> None:
             if progress:
@@ -74,6 +160,8 @@ class ReportService:
                     for r in q.voids(conn, d)
                 )
                 step(2)
+                overrides = _overrides(q.overrides(conn, d))
+                step(3)
                 stock = tuple(
                     StockRow(
                         r["gift_id"],
@@ -88,9 +176,13 @@ class ReportService:
                     )
                     for r in q.stock_movements(conn, d)
                 )
-                step(3)
-                periods = self._offline_periods(q.link_changes(conn, d), d)
                 step(4)
+                notes = _stock_notes(q.stock_notes(conn, d))
+                step(5)
+                lines = _lines(q.redemption_lines(conn, d))
+                step(6)
+                periods = self._offline_periods(q.link_changes(conn, d), d)
+                step(7)
                 acked = int(settings.get(conn, "outbox_acked_seq", 0))
                 unconfirmed = q.unconfirmed_events(conn, d, acked)
                 ho_totals = settings.get(conn, f"headoffice_totals:{d}")
@@ -98,7 +190,7 @@ class ReportService:
                     f"{o['member_id']}: balance {o['balance']:,} (overdraft {o['debt']:,})"
                     for o in q.overdrawn_members(conn, d)
                 )
-                step(5)
+                step(8)
             finally:
                 conn.execute("COMMIT")
         if ho_totals is None:
@@ -143,6 +235,9 @@ class ReportService:
             unconfirmed_events=unconfirmed,
             headoffice_match=match,
             overdrafts=overdrafts,
+            overrides=overrides,
+            stock_notes=notes,
+            lines=lines,
         )
 
     @staticmethod
@@ -170,15 +265,25 @@ class ReportService:
         pdf: Path | None = None,
         csv: Path | None = None,
         progress: Progress | None = None,
+        redemptions: Path | None = None,
     ) -> DailyReport:
-        if pdf is None and csv is None:
+        """The reconciliation as a PDF, its figures as a CSV, and/or one CSV row per
+        redemption line (`redemptions`). The CSVs are UTF-8 with a byte-order mark, which
+        is how Excel (Chinese Windows included) knows they are UTF-8."""
+        if pdf is None and csv is None and redemptions is None:
             raise InvalidInput("say where to write the report: a PDF path, a CSV path, or both")
         report = self.daily(day, progress)
         if pdf is not None:
             _atomic_write(pdf, daily_pdf(report))
         if csv is not None:
-            _atomic_write(csv, daily_csv(report).encode("utf-8"))
-        log.info("daily reconciliation for %s written (%s, %s)", report.day, pdf, csv)
+            _atomic_write(csv, BOM + daily_csv(report).encode("utf-8"))
+        if redemptions is not None:
+            _atomic_write(redemptions, BOM + redemptions_csv(report).encode("utf-8"))
+        log.info(
+            "daily reconciliation for %s written (%s)",
+            report.day,
+            ", ".join(str(p) for p in (pdf, csv, redemptions) if p is not None),
+        )
         return report
 
 

@@ -77,6 +77,56 @@ def stock_movements(conn: sqlite3.Connection, day: str) -> list[sqlite3.Row]:
     ).fetchall()
 
 
+def overrides(conn: sqlite3.Connection, day: str) -> list[sqlite3.Row]:
+    """Redemptions a manager approved beyond the offline limits, with whether voided."""
+    return conn.execute(
+        "SELECT r.receipt_no, r.created_at, r.cashier_id, c.name AS cashier_name, "
+        "r.override_by, m.name AS manager_name, r.member_id, r.points, r.cash_fen, "
+        "v.void_id IS NOT NULL AS voided "
+        "FROM redemptions r JOIN staff c ON c.staff_id = r.cashier_id "
+        "JOIN staff m ON m.staff_id = r.override_by "
+        "LEFT JOIN voids v ON v.redemption_id = r.redemption_id "
+        "WHERE r.business_day = ? AND r.override_by IS NOT NULL ORDER BY r.created_at",
+        (day,),
+    ).fetchall()
+
+
+def stock_notes(conn: sqlite3.Connection, day: str) -> list[sqlite3.Row]:
+    """The day's deliveries and counts with their reasons (stock_ledger receive/adjust
+    rows); a head-office delivery is marked by its row in received_deliveries."""
+    return conn.execute(
+        "SELECT s.entry_id, s.at, s.gift_id, g.name_zh, s.kind, s.delta, s.staff_id, "
+        "st.name AS staff_name, s.reason, s.ref, d.delivery_id IS NOT NULL AS headoffice "
+        "FROM stock_ledger s JOIN gifts g ON g.gift_id = s.gift_id "
+        "LEFT JOIN staff st ON st.staff_id = s.staff_id "
+        "LEFT JOIN received_deliveries d ON d.delivery_id = s.ref AND s.kind = 'receive' "
+        "WHERE substr(s.at, 1, 10) = ? AND s.kind IN ('receive', 'adjust') "
+        "ORDER BY s.at, s.entry_id",
+        (day,),
+    ).fetchall()
+
+
+def redemption_lines(conn: sqlite3.Connection, day: str) -> list[sqlite3.Row]:
+    """Every line of every redemption of the business day, voided ones included (marked),
+    in receipt order: what the cash office's CSV lists."""
+    return conn.execute(
+        "SELECT r.receipt_no, r.created_at, r.cashier_id, c.name AS cashier_name, "
+        "r.member_id, mb.name AS member_name, l.gift_id, g.name_zh, l.quantity, "
+        "l.quantity * l.points_each AS points, l.quantity * l.cash_fen_each AS cash_fen, "
+        "r.offline, r.override_by, o.name AS override_name, v.created_at AS voided_at, "
+        "v.manager_id AS void_manager_id, vm.name AS void_manager_name "
+        "FROM redemptions r JOIN redemption_lines l ON l.redemption_id = r.redemption_id "
+        "JOIN staff c ON c.staff_id = r.cashier_id "
+        "JOIN members mb ON mb.member_id = r.member_id "
+        "JOIN gifts g ON g.gift_id = l.gift_id "
+        "LEFT JOIN staff o ON o.staff_id = r.override_by "
+        "LEFT JOIN voids v ON v.redemption_id = r.redemption_id "
+        "LEFT JOIN staff vm ON vm.staff_id = v.manager_id "
+        "WHERE r.business_day = ? ORDER BY r.receipt_no, l.line_no",
+        (day,),
+    ).fetchall()
+
+
 def business_day(conn: sqlite3.Connection, day: str) -> sqlite3.Row | None:
     row: sqlite3.Row | None = conn.execute(
         "SELECT d.*, o.name AS opened_name, c.name AS closed_name FROM business_days d "

@@ -1,7 +1,9 @@
 """The customer-facing display: a second window, full screen on the till's second screen when
 there is one. Large text in Chinese and English at once, whatever language the cashier uses:
 the member's masked name and balance, the basket with points, the points after, and the thanks
-once redeemed. It only follows the till screen's `customer_changed` signal.
+once redeemed. It only follows the till screen's `customer_changed` signal, and passes each
+view on to the pole display if the store has one (desktop/printing/pole.py: its `show`
+returns at once, a thread of its own writes to the hardware).
 
 The English text is marked for translation (context "CustomerDisplay"); the Chinese comes from
 the same lantern_zh_CN.ts through a translator of its own that is never installed on the
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from desktop.services.display import PoleDisplay, PoleState
 from desktop.ui.i18n import compiled
 from desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -61,6 +64,18 @@ def chinese() -> QTranslator | None:
     return translator
 
 
+def pole_state(view: CustomerView) -> PoleState:
+    return PoleState(
+        view.masked_name,
+        view.balance,
+        len(view.lines),
+        view.points,
+        view.cash_fen,
+        view.points_after,
+        bool(view.receipt_no),
+    )
+
+
 def _font(label: QLabel, size: int, bold: bool = False) -> QLabel:
     font = QFont(label.font())
     font.setPointSize(size)
@@ -72,7 +87,11 @@ def _font(label: QLabel, size: int, bold: bool = False) -> QLabel:
 
 class CustomerDisplay(QWidget):
     def __init__(
-        self, store_zh: str = "", store_en: str = "", parent: QWidget | None = None
+        self,
+        store_zh: str = "",
+        store_en: str = "",
+        parent: QWidget | None = None,
+        pole: PoleDisplay | None = None,
     ) -> None:
         # A window of its own, owned by the till window (deleted with it, on the GUI thread).
         super().__init__(parent, Qt.WindowType.Window)
@@ -83,6 +102,7 @@ class CustomerDisplay(QWidget):
         self.resize(1024, 640)
         self._zh = chinese()
         self.view = CustomerView()
+        self.pole = pole
 
         self.store = _font(QLabel(f"{store_zh}  {store_en}"), 16)
         self.store.setObjectName("store")
@@ -136,6 +156,8 @@ class CustomerDisplay(QWidget):
     def show_view(self, view: object) -> None:
         assert isinstance(view, CustomerView)
         self.view = view
+        if self.pole is not None:
+            self.pole.show(pole_state(view))  # never blocks: the display has its own thread
         while self.lines.count():
             item = self.lines.takeAt(0)
             widget = item.widget() if item is not None else None

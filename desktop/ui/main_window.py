@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desktop.services.app import StoreServices
+from desktop.services.display import pole_display
 from desktop.store.staff import Staff
 from desktop.ui.collector import GuiThreadCollector
 from desktop.ui.customer_display import CustomerDisplay
@@ -65,8 +66,12 @@ class MainWindow(QMainWindow):
         self.pin_dialog: ManagerPinDialog | None = None  # the manager PIN being asked, if any
         self.setCentralWidget(self.stack)
         # The customer-facing display: full screen on a second screen, if the till has one.
+        # and the pole display beside the till, if the store has one
         self.customer = CustomerDisplay(
-            app.ctx.setting("store_name_zh", ""), app.ctx.setting("store_name_en", ""), self
+            app.ctx.setting("store_name_zh", ""),
+            app.ctx.setting("store_name_en", ""),
+            self,
+            pole_display(app.ctx),
         )
         self.till.customer_changed.connect(self.customer.show_view)
         self.till.override_needed.connect(self.request_override)
@@ -213,6 +218,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         self.customer.close()
+        if self.customer.pole is not None:
+            self.customer.pole.close()
         self.collector.stop()
         self.till.stop()
         self.session.close()

@@ -777,8 +777,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/tabs/settings_tab.py" line="203"/>
-        <source>One printer per line: system (the default printer), system:NAME, network:HOST[:PORT], usb:VID:PID, serial:DEVICE[:BAUD]. New printers and the camera are used from the next start.</source>
-        <translation>每行一台打印机：system（默认打印机）、system:名称、network:主机[:端口]、usb:VID:PID、serial:设备[:波特率]。新打印机和摄像头在下次启动后生效。</translation>
+        <source>One printer per line: system (the default printer), system:NAME, network:HOST[:PORT], usb:VID:PID, serial:DEVICE[:BAUD]; for a cash drawer on a receipt printer add ,drawer=pin2 (or pin5) and, if needed, ,pulse=50/500 (ms). New printers and the camera are used from the next start.</source>
+        <translation>每行一台打印机：system（默认打印机）、system:名称、network:主机[:端口]、usb:VID:PID、serial:设备[:波特率]；钱箱接在小票打印机上时，加上 ,drawer=pin2（或 pin5），需要时再加 ,pulse=50/500（毫秒）。新打印机和摄像头在下次启动后生效。</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/tabs/settings_tab.py" line="208"/>

@@ -191,3 +191,58 @@ def test_bad_printer_setting_is_refused(demo_path: Path) -> None:
     assert r.returncode == 1 and "usb:VID:PID" in r.stderr
     r = lantern("print", "printers", db=demo_path)
     assert r.stdout.splitlines() == ["archive\treceipt, card"]
+
+
+def test_cash_opens_the_drawer_on_a_network_printer_and_a_reprint_does_not(
+    demo_path: Path,
+) -> None:
+    # Given a network receipt printer with a cash drawer on pin 2, 100 ms pulse
+    port = free_port()
+    spec = f"network:127.0.0.1:{port}"
+    r = lantern("print", "printers", "--set", f"{spec},drawer=pin2,pulse=100/500", db=demo_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[1] == f"{spec}\treceipt\tcash drawer: drawer=pin2,pulse=100/500"
+    with NetworkPrinter(port) as printer:
+        # When the cashier redeems a flask for 300 points + ¥15.00
+        r = lantern("redeem", "--member", "M00000001", "--gift", "G501:1:1", "--cashier", "C01",
+                    pin="1111", db=demo_path)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        receipt_no = r.stdout.strip()
+        sale = bytes(printer.received)
+        # and a manager reprints the receipt
+        r = lantern("reprint", "receipt", receipt_no, "--manager", "M01", db=demo_path)
+        assert r.returncode == 0, r.stderr
+    reprint = bytes(printer.received)[len(sale) :]
+    # Then the sale's receipt opened the drawer (ESC p 0 50 250) before its text
+    assert sale.count(b"\x1bp") == 1
+    assert sale.index(b"\x1b\x70\x00\x32\xfa") < sale.index("积分兑换凭证".encode("gb18030"))
+    # and the reprint printed without opening it
+    assert "重印 REPRINT".encode("gb18030") in reprint
+    assert b"\x1bp" not in reprint
+    # and a bad drawer option is refused, leaving the printer as it was
+    r = lantern("print", "printers", "--set", f"{spec},drawer=pin7", db=demo_path)
+    assert r.returncode == 1 and "pin2 or pin5" in r.stderr
+    assert "cash drawer" in lantern("print", "printers", db=demo_path).stdout
+
+
+def test_pole_display_set_and_test_over_tcp(demo_path: Path) -> None:
+    # Given a pole display on the network (a TCP server recording what it is sent)
+    port = free_port()
+    with NetworkPrinter(port) as pole:
+        # When the manager sets it and tests it
+        r = lantern("print", "display", "--set", f"network:127.0.0.1:{port}", "--test",
+                    db=demo_path)  # fmt: skip
+    # Then it is saved, and the sample reached the display: DM-D init, Chinese, two lines
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == f"network:127.0.0.1:{port}"
+    data = bytes(pole.received)
+    assert data.startswith(b"\x1b\x40\x1f\x01\x0c\x1c\x26\x1f\x24\x01\x01")
+    assert "合计".encode("gb18030") in data and b"\x1f\x24\x01\x02" in data
+    assert lantern("print", "display", db=demo_path).stdout.strip() == f"network:127.0.0.1:{port}"
+    # and with the display switched off the test says so (exit 1); a bad spec changes nothing
+    r = lantern("print", "display", "--test", db=demo_path)
+    assert r.returncode == 1 and "pole display" in r.stderr
+    r = lantern("print", "display", "--set", "usb:1:2", db=demo_path)
+    assert r.returncode == 1 and "serial:DEVICE" in r.stderr
+    r = lantern("print", "display", "--clear", db=demo_path)
+    assert r.stdout.strip() == "no pole display"

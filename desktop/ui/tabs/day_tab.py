@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from desktop.services.app import StoreServices
 from desktop.services.day import DayState
+from desktop.services.reports import daily_file_names
 from desktop.ui.qt import (
     QDate,
     QDateEdit,
@@ -64,10 +65,8 @@ class _Progress(QObject):
 
 def write_and_print(app: StoreServices, day: date, progress: _Progress) -> Written:
     """The reconciliation to PDF and CSV, then the PDF to the first system printer."""
-    folder = reports_folder(app)
-    stem = f"daily-{app.ctx.store_id}-{day.isoformat()}"
-    pdf, csv = folder / f"{stem}.pdf", folder / f"{stem}.csv"
-    app.reports.write_daily(day, pdf, csv, progress=progress.step.emit)
+    pdf, csv, lines = daily_file_names(app.ctx.store_id, day, reports_folder(app))
+    app.reports.write_daily(day, pdf, csv, progress=progress.step.emit, redemptions=lines)
     for backend in app.printing.backends:
         if isinstance(backend, QtSystemPrinter):
             try:

@@ -201,8 +201,9 @@ class SettingsTab(ManagerTab):
         self.printers_help.setText(
             self.tr(
                 "One printer per line: system (the default printer), system:NAME, "
-                "network:HOST[:PORT], usb:VID:PID, serial:DEVICE[:BAUD]. "
-                "New printers and the camera are used from the next start."
+                "network:HOST[:PORT], usb:VID:PID, serial:DEVICE[:BAUD]; for a cash drawer "
+                "on a receipt printer add ,drawer=pin2 (or pin5) and, if needed, "
+                ",pulse=50/500 (ms). New printers and the camera are used from the next start."
             )
         )
         self.save_button.setText(self.tr("Save settings"))
