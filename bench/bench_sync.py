@@ -322,7 +322,7 @@ def build_store_template(path: Path, members: int) -> None:
     app = new_store(path, "TEMPLATE")
     try:
         for g in catalogue():
-            app.setup.upsert_gift(g, opening_stock=1_000_000)
+            app.setup.upsert_gift(g, opening_stock=100_000)  # the default stock_quantity bound
         at = datetime.now(UTC).isoformat(timespec="seconds")
         earned = date.today().replace(month=1, day=1)
         expires = date(earned.year + 1, 12, 31).isoformat()
