@@ -24,11 +24,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.core.errors import LanternError
+from desktop.resources import package_dir
 
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern store file
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "store"
+MIGRATIONS_DIR = package_dir("desktop.store.migrations")  # db/store/ in the source tree
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
