@@ -239,6 +239,99 @@
     </message>
 </context>
 <context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="94"/>
+        <source>Lantern — set up this till</source>
+        <translation>灯笼 — 设置本收银台</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="95"/>
+        <source>Set up this till</source>
+        <translation>设置本收银台</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="98"/>
+        <source>No store is set up on this computer yet. Enter what head office gave this store, and its first manager; or try the demo store first.</source>
+        <translation>这台电脑上还没有设置门店。请填写总部为本门店提供的信息和第一位店长；也可以先试用演示门店。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="103"/>
+        <source>Store id (e.g. SH001)</source>
+        <translation>门店编号（例如 SH001）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="104"/>
+        <source>Store name (Chinese)</source>
+        <translation>门店名称（中文）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="105"/>
+        <source>Store name (English, optional)</source>
+        <translation>门店名称（英文，可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="106"/>
+        <source>Head-office address</source>
+        <translation>总部地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="107"/>
+        <source>Store secret</source>
+        <translation>门店密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="108"/>
+        <source>First manager&apos;s id (e.g. M01)</source>
+        <translation>第一位店长的工号（例如 M01）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="109"/>
+        <source>Manager&apos;s name</source>
+        <translation>店长姓名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="110"/>
+        <source>Manager&apos;s PIN (4–8 digits)</source>
+        <translation>店长密码（4–8 位数字）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="111"/>
+        <source>PIN again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="116"/>
+        <source>Try the demo store</source>
+        <translation>试用演示门店</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="117"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="118"/>
+        <source>Set up this store</source>
+        <translation>设置本门店</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="139"/>
+        <source>The two PINs differ: type the manager&apos;s PIN again.</source>
+        <translation>两次输入的密码不一致：请重新输入店长密码。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="144"/>
+        <source>Setting up the store and syncing with head office…</source>
+        <translation>正在设置门店并与总部同步……</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="156"/>
+        <source>Not set up: {error}</source>
+        <translation>未能设置：{error}</translation>
+    </message>
+</context>
+<context>
     <name>GiftTile</name>
     <message>
         <location filename="../../desktop/ui/widgets/catalogue.py" line="80"/>

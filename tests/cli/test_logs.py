@@ -95,7 +95,9 @@ def test_the_log_has_the_story_but_no_names_pins_or_secrets(
     assert "sync ended with status 4" in log
     assert f"store database {demo_path}" in log
     for line in log.splitlines():  # time, level, process and thread, the logger
-        assert line[:4].isdigit() and " [" in line and "MainThread]" in line or line.startswith(" ")
+        assert (line[:4].isdigit() and " [" in line and "MainThread]" in line) or line.startswith(
+            " "
+        )
     # and holds no member name, no PIN, no secret
     assert name not in log and name[1:] not in log
     assert PIN not in log and WRONG_PIN not in log
