@@ -4,13 +4,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo app test check lint typecheck imports bench reliability clean
+.PHONY: install demo app test check lint typecheck imports bench reliability lock bundle clean
 
-$(STAMP): pyproject.toml
+# everything the whole test suite needs, at the versions in constraints.txt
+$(STAMP): pyproject.toml constraints.txt
 	bash scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -44,8 +45,16 @@ reliability: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -m reliability
 	$(BIN)/python scripts/reliability_report.py
 
+## constraints.txt afresh from pyproject.toml (then `make test` and commit it)
+lock:
+	PYTHON=$(PYTHON) bash scripts/lock.sh
+
+## the till as one folder, dist/lantern/ (installer/README.md)
+bundle: install
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller installer/lantern.spec
+
 bench: install
 	$(BIN)/python bench/bench_redeem.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

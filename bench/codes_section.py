@@ -102,7 +102,7 @@ def run(data: Path) -> None:
     print(header + "".join(f"{d:>16}" for d in ("easy", "medium", "hard")) + "  misreads")
     for name, text in (("static", static), ("phone", phone)):
         for level, ecc in LEVELS:
-            modules = qr_modules(text, ecc)
+            modules = np.array(qr_modules(text, ecc), dtype=bool)
             version = (modules.shape[0] - 8 - 17) // 4
             rng = np.random.default_rng(7)
             reads: dict[str, list[int]] = {"easy": [0, 0], "medium": [0, 0], "hard": [0, 0]}

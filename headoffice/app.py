@@ -4,6 +4,10 @@
     GET  /v1/sync/changes   ?since=<cursor>&limit=<n>: a page of snapshots
     GET  /v1/health         the service and its database answer
 
+`create_app(db)` builds the app over a database; `app_from_env()` is the factory for
+`uvicorn --factory headoffice.app:app_from_env` and for `lantern headoffice serve
+--workers N`: the database comes from $LANTERN_HEADOFFICE_DB.
+
 Every sync request carries `Authorization: Lantern-Store <store_id>:<secret>`; a missing,
 wrong, unknown or revoked credential is `401 {"error": "unauthorized"}` and nothing else.
 A malformed body or query is `400 {"error": "…"}`. The database work runs on worker
@@ -145,6 +149,28 @@ async def _log_requests(
         (time.perf_counter() - start) * 1000,
     )
     return response
+
+
+DB_ENV = "LANTERN_HEADOFFICE_DB"
+
+
+def app_from_env() -> Starlette:
+    """The app over $LANTERN_HEADOFFICE_DB, for a process uvicorn started (a worker):
+    logging to stderr (INFO for head office's request lines) unless already set up."""
+    import os
+    import sys
+
+    target = os.environ.get(DB_ENV)
+    if not target:
+        raise LanternError(f"set {DB_ENV} to the head-office database (a postgresql:// URL)")
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.WARNING,
+            format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        logging.getLogger("headoffice").setLevel(logging.INFO)
+    return create_app(target)
 
 
 def create_app(db: str | Path | Database, *, clock: Clock = utc_now) -> Starlette:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
 import qrcode
+from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -21,12 +20,12 @@ CARD_W, CARD_H = 85.6 * mm, 54.0 * mm  # ISO/IEC 7810 ID-1 (CR80)
 FONT = "WQYMicroHei"
 
 
-def qr_modules(text: str, ecc: int = ERROR_CORRECT_M, border: int = 4) -> np.ndarray:
-    """The QR symbol as a boolean matrix (True = dark), quiet zone included."""
+def qr_modules(text: str, ecc: int = ERROR_CORRECT_M, border: int = 4) -> list[list[bool]]:
+    """The QR symbol as rows of modules (True = dark), quiet zone included."""
     qr = qrcode.QRCode(error_correction=ecc, border=border)
     qr.add_data(text)
     qr.make(fit=True)
-    return np.array(qr.get_matrix(), dtype=bool)
+    return [[bool(m) for m in row] for row in qr.get_matrix()]
 
 
 def qr_version(text: str, ecc: int = ERROR_CORRECT_M) -> int:
@@ -40,28 +39,32 @@ def spaced(card_number: str) -> str:
     return " ".join(card_number[i : i + 4] for i in range(0, len(card_number), 4))
 
 
-def card_image(text: str, card_number: str, module_px: int = 8) -> np.ndarray:
-    """A grayscale image: the QR, and the card number printed under it."""
+def card_image(text: str, card_number: str, module_px: int = 8) -> Image.Image:
+    """A grayscale image: the QR, and the card number printed under it (Pillow only, so
+    head office needs neither OpenCV nor Qt to print cards)."""
     modules = qr_modules(text)
-    qr = np.where(modules, 0, 255).astype(np.uint8)
-    qr = np.kron(qr, np.ones((module_px, module_px), dtype=np.uint8))
-    h, w = qr.shape
-    out = np.full((h + 16 * module_px // 2, w), 255, dtype=np.uint8)
-    out[:h] = qr
+    size = len(modules)
+    qr = Image.new("L", (size, size), 255)
+    qr.putdata([0 if dark else 255 for row in modules for dark in row])
+    qr = qr.resize((size * module_px, size * module_px), Image.Resampling.NEAREST)
+    w, h = qr.size
+    out = Image.new("L", (w, h + 8 * module_px), 255)
+    out.paste(qr, (0, 0))
+    font = ImageFont.truetype(str(CJK_FONT), size=3 * module_px, index=0)
     label = spaced(card_number)
-    scale = module_px / 8
-    (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, 2)
-    cv2.putText(
-        out, label, ((w - tw) // 2, h + th), cv2.FONT_HERSHEY_SIMPLEX, scale, 0, 2, cv2.LINE_AA
-    )
+    draw = ImageDraw.Draw(out)
+    left, top, right, _ = draw.textbbox((0, 0), label, font=font)
+    draw.text(((w - (right - left)) // 2, h + module_px // 2 - top), label, fill=0, font=font)
     return out
 
 
 def write_card_png(path: Path | str, text: str, card_number: str, module_px: int = 8) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not cv2.imwrite(str(path), card_image(text, card_number, module_px)):
-        raise OSError(f"could not write {path}")
+    try:
+        card_image(text, card_number, module_px).save(path, format="PNG")
+    except OSError as e:
+        raise OSError(f"could not write {path}: {e}") from e
     return path
 
 
@@ -93,7 +96,7 @@ def write_card_pdf(
     c.drawString(4 * mm, 5 * mm, spaced(card_number))
     modules = qr_modules(text, border=0)
     size = 38 * mm
-    step = size / modules.shape[0]
+    step = size / len(modules)
     x0, y0 = CARD_W - size - 3.5 * mm, 3 * mm
     for r, row in enumerate(modules):
         for col, dark in enumerate(row):

@@ -86,7 +86,9 @@ def cmd_serve(cli: Command) -> int:
     a = cli.args
     if not 0 <= a.port <= 65535:
         raise InvalidInput(f"--port must be 0..65535 (0: any free port), got {a.port}")
-    return serve(database_target(a), a.host, a.port)
+    if a.workers < 1:
+        raise InvalidInput(f"--workers must be 1 or more, got {a.workers}")
+    return serve(database_target(a), a.host, a.port, workers=a.workers)
 
 
 def cmd_store_add(cli: Command) -> int:
@@ -258,6 +260,12 @@ def register(group: Any, add: Add) -> None:
     )
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on")
     sv.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    sv.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes on one socket (production: several, over PostgreSQL)",
+    )
 
     stores = group.add_parser("store", help="register and revoke stores").add_subparsers(
         dest="op", required=True, metavar="ACTION"

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import LanternError
+from desktop.resources import package_dir
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "db" / "headoffice"
+MIGRATIONS_DIR = package_dir("headoffice.migrations")  # db/headoffice/ in the source tree
 APPLICATION_ID = 0x4C484F31  # "LHO1" in a SQLite header: a Lantern head-office file
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _MARKER_RE = re.compile(r"^--\s*\[(sqlite|postgresql|both)\]\s*$")

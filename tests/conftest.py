@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Log files of the commands the tests run go to a folder of this run, not the user's own
+# (platformdirs' user_log_dir honours XDG_STATE_HOME; LANTERN_* variables are stripped
+# by the CLI tests' helpers, this one is not).
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="lantern-test-state-")
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ unreachable or refusing this store's credentials (`lantern sync`)."""
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from desktop import __version__, logs
 from desktop.cli import (
     codes,
     gifts,
@@ -31,7 +31,7 @@ from desktop.cli import (
     till,
     window,
 )
-from desktop.cli.base import EXIT_ERROR, Cli, log
+from desktop.cli.base import EXIT_ERROR, Cli, log, missing_part
 from desktop.core.errors import LanternError
 
 __all__ = ["build_parser", "main"]
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", help="store database file (default: $LANTERN_DB or the user data folder)"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    p.add_argument("--version", action="version", version=f"lantern {__version__}")
     # the same options after the subcommand (`lantern redeem --db x.db …`)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -69,29 +70,55 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+WINDOW_COMMANDS = ("app", "demo")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    serving = args.command == "headoffice" and getattr(args, "action", None) == "serve"
+    logs.setup(
+        verbose=args.verbose,
+        program="till" if args.command in WINDOW_COMMANDS else "lantern",
+        to_file=not serving,  # the service logs to stderr: journald or the container's log
     )
+    what = " ".join(x for x in (args.command, getattr(args, "action", None)) if isinstance(x, str))
+    log.info("lantern %s: %s", __version__, what)
     cli = Cli(args)
+    status = EXIT_ERROR
     try:
-        return int(args.func(cli))
+        status = int(args.func(cli))
+        return status
     except LanternError as e:
-        log.debug("command failed", exc_info=True)
+        log.info("%s failed: %s", what, e, exc_info=args.verbose)
         print(f"lantern: error: {e}", file=sys.stderr)
         return EXIT_ERROR
+    except ModuleNotFoundError as e:
+        part = missing_part(e)
+        if part is None:
+            log.exception("%s failed unexpectedly", what)
+            raise
+        log.warning("%s needs lantern[%s]: %s is not installed", what, part, e.name)
+        print(
+            f"lantern: error: `lantern {what}` needs Lantern's {part} part ({e.name} is not "
+            f"installed): pip install 'lantern[{part}]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        status = 130
+        return status
     except BrokenPipeError:
         # the reader went away (`lantern gift list | head`): stop quietly, as `ls | head`
         # does; anything the command wrote to the database has committed or rolled back
         _drop_stdout()
-        return 0
+        status = 0
+        return status
+    except Exception:
+        log.exception("%s failed unexpectedly", what)
+        raise
     finally:
         cli.close()
+        log.info("%s ended with status %d", what, status)
 
 
 def _drop_stdout() -> None:

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 
+from desktop import logs
 from desktop.core.errors import InvalidInput
 from desktop.paths import default_db
 from desktop.services.app import StoreServices
@@ -36,15 +37,36 @@ def read_pin(env: str, prompt: str) -> str:
 
 def read_secret() -> str:
     """The store secret: $LANTERN_STORE_SECRET, the terminal, or the first line of stdin
-    (never a command-line argument, which `ps` would show)."""
+    (never a command-line argument, which `ps` would show). Never logged (desktop/logs.py)."""
     if os.environ.get("LANTERN_STORE_SECRET"):
-        return os.environ["LANTERN_STORE_SECRET"]
-    if sys.stdin.isatty():
-        return getpass.getpass("store secret (from head office): ")
-    line = sys.stdin.readline().strip()
-    if not line:
+        secret = os.environ["LANTERN_STORE_SECRET"]
+    elif sys.stdin.isatty():
+        secret = getpass.getpass("store secret (from head office): ")
+    else:
+        secret = sys.stdin.readline().strip()
+    if not secret:
         raise InvalidInput("a store secret is needed: set LANTERN_STORE_SECRET or type it on stdin")
-    return line
+    logs.redact(secret)
+    return secret
+
+
+# Which optional part of Lantern (pyproject.toml extras) brings a module a command needs.
+PARTS = {
+    "PySide6": "till",
+    "shiboken6": "till",
+    "cv2": "till",
+    "zxingcpp": "till",
+    "starlette": "headoffice",
+    "uvicorn": "headoffice",
+    "psycopg": "headoffice",
+    "usb": "printers",
+    "serial": "printers",
+}
+
+
+def missing_part(e: ModuleNotFoundError) -> str | None:
+    """'till', 'headoffice' or 'printers' when `e` is a module of that part, else None."""
+    return PARTS.get((e.name or "").split(".")[0])
 
 
 class Cli:
@@ -55,7 +77,9 @@ class Cli:
     @property
     def app(self) -> StoreServices:
         if self._app is None:
-            self._app = StoreServices.open(self.args.db or default_db())
+            path = self.args.db or default_db()
+            log.info("store database %s", path)
+            self._app = StoreServices.open(path)
         return self._app
 
     def staff(self, staff_id: str, *, manager: bool = False) -> Staff:

@@ -15,9 +15,10 @@ from desktop.core.money import parse_int, yuan_text
 def cmd_gift_list(cli: Cli) -> int:
     rows = cli.app.stock.low_stock() if cli.args.low else cli.app.stock.catalogue()
     for gift, stock in rows:
+        # numbered as `redeem --gift GIFT:QTY:OPTION` counts them: 0 is the default price
         prices = " | ".join(
-            f"{p.points}" + (f"+¥{yuan_text(p.cash_fen)}" if p.cash_fen else "")
-            for p in gift.prices
+            f"{n}: {p.points} pts" + (f" + ¥{yuan_text(p.cash_fen)}" if p.cash_fen else "")
+            for n, p in enumerate(gift.prices)
         )
         flag = " LOW" if gift.is_low(stock) else ""
         tier = f" [{gift.min_tier.value}+]" if gift.min_tier is not Tier.REGULAR else ""
@@ -56,7 +57,13 @@ def register(sub: Any, add: Add) -> None:
     gift = sub.add_parser("gift", help="the gift catalogue").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    gl = add("list", cmd_gift_list, "list gifts with prices and stock", gift)
+    gl = add(
+        "list",
+        cmd_gift_list,
+        "list gifts, their price options numbered as `redeem --gift GIFT:QTY:OPTION` takes "
+        "them (0 is the default), and stock",
+        gift,
+    )
     gl.add_argument(
         "--low", action="store_true", help="only gifts at or below their low-stock threshold"
     )

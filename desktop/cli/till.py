@@ -115,7 +115,12 @@ def register(sub: Any, add: Add) -> None:
     r = add("redeem", cmd_redeem, "redeem gifts for a member; prints the receipt number")
     r.add_argument("--member", required=True, help="the member's code (as scanned) or card number")
     r.add_argument(
-        "--gift", required=True, action="append", help="GIFT[:QTY[:PRICE_OPTION]]; repeat for more"
+        "--gift",
+        required=True,
+        action="append",
+        help="GIFT[:QTY[:PRICE_OPTION]]; the option is the number `lantern gift list` shows "
+        "(0, the default, is the first price; 1 the second, often points + cash); repeat "
+        "for more gifts",
     )
     r.add_argument("--cashier", required=True, help="cashier id (PIN from $LANTERN_PIN or stdin)")
     r.add_argument("--request-id", help="idempotency key: a retry with the same id deducts once")

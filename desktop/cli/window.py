@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from desktop.cli.base import Add, Cli, log, progress_line
+from desktop.cli.base import EXIT_ERROR, Add, Cli, log, missing_part, progress_line
 from desktop.core.errors import LanternError
-from desktop.paths import default_demo_db
+from desktop.paths import configured_db, default_db, default_demo_db
 from desktop.services.app import StoreServices
 
 
 def cmd_demo(cli: Cli) -> int:
+    return _demo(cli, Path(cli.args.db or default_demo_db()))
+
+
+def _demo(cli: Cli, path: Path) -> int:
     from desktop.services.demo import build_demo, ensure_demo_day
 
-    path = Path(cli.args.db or default_demo_db())
-    if cli.args.reset and path.exists():
+    a = cli.args
+    if getattr(a, "reset", False) and path.exists():
         import shutil
 
         for suffix in ("", "-wal", "-shm"):
@@ -33,19 +37,19 @@ def cmd_demo(cli: Cli) -> int:
         ensure_demo_day(app)
     else:
         print(f"building the demo store at {path} …", file=sys.stderr)
-        app = build_demo(path, members=cli.args.members)
+        app = build_demo(path, members=getattr(a, "members", 200))
         _demo_head_office(app, path)
     cli._app = app
     office = _demo_sync(app, path)
     print(
         f"demo store ready at {path} (cashier C01 PIN 1111, manager M01 PIN 9999)", file=sys.stderr
     )
-    if cli.args.no_window:
+    if getattr(a, "no_window", False):
         if office is not None:
             office.stop()
         return 0
     try:  # the window's sync loop has stopped when it returns: then head office may go
-        return _launch(app, cli.args.camera, SYNC_SECONDS if office is not None else None)
+        return _launch(app, a.camera, SYNC_SECONDS if office is not None else None, a.smoke_test)
     finally:
         if office is not None:
             office.stop()
@@ -88,7 +92,7 @@ def _demo_sync(app: StoreServices, path: Path) -> Any:
         except EmbeddedHeadOfficeError:
             url = office.start(0)
     except Exception as e:  # whatever it is, the till must still open
-        log.debug("embedded head office failed", exc_info=True)
+        log.warning("embedded head office failed: %s", e, exc_info=not isinstance(e, LanternError))
         print(
             f"lantern: warning: the demo head office did not start ({e}); the demo runs offline",
             file=sys.stderr,
@@ -118,33 +122,67 @@ def _demo_head_office(app: StoreServices, path: Path) -> None:
     members = app.db.query("SELECT member_id, card_number FROM members ORDER BY member_id")
     for member_id, _ in members:
         app.setup.set_card_serial(member_id, 1)
+
+    def card(name: str, member_id: str, serial: int, card_number: str) -> None:
+        """The card as a QR image and its code as text (`redeem --member "$(cat …)"`)."""
+        code = issue_card(keys, member_id, serial, today)
+        write_card_png(cards / f"{name}.png", code, card_number)
+        (cards / f"{name}.txt").write_text(code + "\n", encoding="ascii")
+
     for member_id, card_number in members[:6]:
-        code = issue_card(keys, member_id, 1, today)
-        write_card_png(cards / f"{member_id}.png", code, card_number)
+        card(member_id, member_id, 1, card_number)
     # a member whose first card was lost: card 2 is current, card 1 is refused
-    lost = members[2][0]
-    write_card_png(
-        cards / f"{lost}-old-card-1.png", issue_card(keys, lost, 1, today), members[2][1]
-    )
-    write_card_png(cards / f"{lost}.png", issue_card(keys, lost, 2, today), members[2][1])
+    lost, lost_number = members[2][0], members[2][1]
+    card(f"{lost}-old-card-1", lost, 1, lost_number)
+    card(lost, lost, 2, lost_number)
     app.setup.set_card_serial(lost, 2)
-    print(f"demo member cards (QR images) in {cards}", file=sys.stderr)
+    print(f"demo member cards (QR images and their codes as text) in {cards}", file=sys.stderr)
 
 
 def cmd_app(cli: Cli) -> int:
-    """The till; with a head office connected, the window runs the background sync loop."""
+    """The till; with a head office connected, the background sync loop runs with it. On a
+    machine where no store is set up yet, the first-run dialog sets one up (or the demo)."""
+    if cli.args.db is None and configured_db() is None and not default_db().exists():
+        choice = _first_run(default_db(), cli.args.smoke_test)
+        if choice is None:
+            print("lantern: no store is set up on this computer yet", file=sys.stderr)
+            return EXIT_ERROR
+        if choice == "demo":
+            return _demo(cli, default_demo_db())
     app = cli.app
-    return _launch(app, cli.args.camera, SYNC_SECONDS if app.sync.connection() else None)
+    sync_seconds = SYNC_SECONDS if app.sync.connection() else None
+    return _launch(app, cli.args.camera, sync_seconds, cli.args.smoke_test)
+
+
+def _first_run(path: Path, smoke_test: bool = False) -> str | None:
+    try:
+        from desktop.ui.main import first_run
+    except ImportError as e:
+        _window_unavailable(e)
+    log.info("no store at %s: first-run set-up", path)
+    return first_run(path, smoke_test=smoke_test)
+
+
+def _window_unavailable(e: ImportError) -> NoReturn:
+    if isinstance(e, ModuleNotFoundError) and missing_part(e):
+        raise e  # the command line names the part to install
+    raise LanternError(
+        f"cannot start the window: {e}; on Debian/Ubuntu install Qt's system libraries "
+        "(scripts/system-deps.sh), or run with QT_QPA_PLATFORM=offscreen"
+    ) from e
 
 
 def _launch(
-    app: StoreServices, camera: str | None = None, sync_seconds: float | None = None
+    app: StoreServices,
+    camera: str | None = None,
+    sync_seconds: float | None = None,
+    smoke_test: bool = False,
 ) -> int:
     try:
         from desktop.ui.main import run
-    except ImportError as e:  # pragma: no cover - depends on the machine
-        raise LanternError(f"cannot start the window: {e}; is PySide6 installed?") from e
-    return run(app, camera, sync_seconds)
+    except ImportError as e:
+        _window_unavailable(e)
+    return run(app, camera, sync_seconds, smoke_test=smoke_test)
 
 
 def register(sub: Any, add: Add) -> None:
@@ -155,5 +193,7 @@ def register(sub: Any, add: Add) -> None:
     d.add_argument("--no-window", action="store_true", help="only build the demo store")
     ap = add("app", cmd_app, "launch the till with the configured store")
     camera_help = "camera: a device index (0), a stream URL, or a folder of images to play"
-    d.add_argument("--camera", help=camera_help)
-    ap.add_argument("--camera", help=camera_help)
+    smoke_help = "close the window once it is shown (installers and CI: does the till start?)"
+    for p in (d, ap):
+        p.add_argument("--camera", help=camera_help)
+        p.add_argument("--smoke-test", action="store_true", help=smoke_help)

@@ -19,10 +19,11 @@ from desktop.core.catalogue import Gift, GiftId, Price
 from desktop.core.lots import ExpiryPolicy
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
 from desktop.core.names import member_name
+from desktop.resources import DEMO
 from desktop.services.app import StoreServices
 from desktop.services.setup import OpeningLot, init_store
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "catalogue.json"
+DEMO_FILE = DEMO / "catalogue.json"
 
 TIER_WEIGHTS = [(Tier.REGULAR, 55), (Tier.SILVER, 25), (Tier.GOLD, 14), (Tier.PLATINUM, 6)]
 

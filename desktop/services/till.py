@@ -364,7 +364,14 @@ class TillService:
                 },
                 at,
             )
-            return self._receipt(conn, redemption_id)
+            receipt = self._receipt(conn, redemption_id)
+        # committed; ids and figures only (never the member's name: desktop/logs.py)
+        log.info(
+            "redeemed %s for %s by %s: %d points, %d fen, %s%s",
+            receipt_no, member_id, cashier.staff_id, decision.points, decision.cash_fen,
+            code_kind.value, " (offline)" if offline is not None else "",
+        )  # fmt: skip
+        return receipt
 
     def _next_receipt_no(self, conn: sqlite3.Connection, now: datetime) -> str:
         """STORE-YYYYMMDD-NNNNN, sequential per business day (a range scan on the unique

@@ -4,7 +4,9 @@
   schema, is refused with a clear message before anything is written to it.
 - WAL with synchronous=FULL: a commit that returned is on disk, even after a power cut.
 - Migrations are numbered SQL files in db/store/; each is applied together with its row in
-  schema_migrations in one transaction.
+  schema_migrations in one transaction. Before an existing store is upgraded, a copy of it
+  as it was is written with SQLite's online backup API and verified
+  (`backup_before_migration`, into `<store>-backups/`); no copy, no upgrade.
 - `write()` opens BEGIN IMMEDIATE, so the whole effect of an operation commits or none of it.
 """
 
@@ -15,7 +17,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +26,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.core.errors import LanternError
+from desktop.resources import package_dir
 
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern store file
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "store"
+MIGRATIONS_DIR = package_dir("desktop.store.migrations")  # db/store/ in the source tree
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -128,10 +131,66 @@ def _check_file(conn: sqlite3.Connection, path: Path, latest: int) -> tuple[int,
         )
     if version > latest:
         raise StoreFileError(
-            f"{path} has schema version {version}, newer than this Lantern understands "
-            f"({latest}); install the newer Lantern (nothing was changed)"
+            f"{path} has schema version {version}: it was written by a newer Lantern than "
+            f"this one, which understands up to schema {latest}. Nothing was changed. "
+            "Install that newer Lantern again (an older one cannot read what the newer one "
+            f"wrote), or to go back for good, restore the copy taken before the upgrade "
+            f"from {backup_dir(path)}."
         )
     return version, False
+
+
+def backup_dir(path: Path) -> Path:
+    """`<store>-backups/` beside the store database."""
+    return path.with_name(path.stem + "-backups")
+
+
+def _discard(path: Path) -> None:
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """A verified copy of the store database as it is now, before migrations change it:
+    `<store>-backups/<store>-schema<version>-<UTC time>.db`. Uses SQLite's online backup
+    API (a consistent snapshot that includes what is still in the WAL; a file copy could
+    catch a half-written page or miss the WAL), then checks the copy (integrity_check, its
+    schema version). Raises StoreFileError when that fails, so nothing is migrated."""
+    folder = backup_dir(path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = folder / f"{path.stem}-schema{version}-{stamp}.db"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.stem}-schema{version}-{stamp}-{n}.db"
+    partial = target.with_name(target.name + ".partial")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = sqlite3.connect(str(partial))
+        try:
+            conn.backup(copy)
+            checked = [row[0] for row in copy.execute("PRAGMA integrity_check")]
+            copied_version = copy.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            copy.close()
+        if checked != ["ok"] or copied_version != version:
+            raise StoreFileError(
+                f"the copy of {path} made before upgrading it does not verify "
+                f"({'; '.join(checked)[:200]}, schema {copied_version}); nothing was changed: "
+                f"check the disk, and run `lantern store check`"
+            )
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as e:
+        _discard(partial)
+        raise StoreFileError(
+            f"could not back up {path} before upgrading it from schema {version} ({e}); "
+            f"nothing was changed: make room on the disk or let Lantern write to {folder}"
+        ) from e
+    except BaseException:
+        _discard(partial)
+        raise
+    log.info("store %s backed up to %s before upgrading from schema %d", path, target, version)
+    return target
 
 
 def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
@@ -163,6 +222,8 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         store = StoreDB(conn, path)
+        if not empty and version < len(migrations):
+            backup_before_migration(conn, path, version)
         _migrate(store, version, migrations)
         return store
     except BaseException:

@@ -1,26 +1,23 @@
 """Simplified Chinese and English through Qt's translation system.
 
 UI text is written in English with `tr()`; `resources/translations/lantern_zh_CN.ts` holds the
-Chinese (update it with `python scripts/update_translations.py`, which runs pyside6-lupdate
-over desktop/ui). The .ts is compiled to .qm with pyside6-lrelease on first use into the
-user's cache folder (compiled files are build outputs, never committed). Installing a
-translator makes Qt send every widget a LanguageChange event; widgets re-set their text in
-`retranslate()`."""
+Chinese and `lantern_zh_CN.qm` beside it is its compiled form, shipped with the application
+(package data, so the wheel and the bundle carry it): the till never needs a Qt tool at run
+time. `python scripts/update_translations.py` runs pyside6-lupdate over desktop/ui and then
+pyside6-lrelease; tests/gui/test_translations.py fails when the .qm no longer matches the .ts.
+Installing a translator makes Qt send every widget a LanguageChange event; widgets re-set
+their text in `retranslate()`."""
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+from desktop.resources import TRANSLATIONS
 from desktop.ui.qt import QApplication, QLocale, QObject, QTranslator, Signal
 
 log = logging.getLogger(__name__)
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 _current = ["en"]  # the language last set by a Language (one till window per process)
 # The one translator installed on the application: a new window's Language replaces it
@@ -38,34 +35,11 @@ def system_language() -> str:
     return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
 
 
-def _cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lantern" / "translations"
-
-
-def _lrelease() -> str | None:
-    here = Path(sys.executable).parent / "pyside6-lrelease"
-    return str(here) if here.exists() else shutil.which("pyside6-lrelease")
-
-
 def compiled(language: str) -> Path | None:
-    """The .qm for a language, compiled from its .ts when missing or older."""
-    source = TRANSLATIONS / f"lantern_{language}.ts"
-    if not source.exists():
-        return None
-    target = _cache() / f"lantern_{language}.qm"
-    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
-        return target
-    tool = _lrelease()
-    if tool is None:
-        log.error("pyside6-lrelease not found: the UI stays in English")
-        return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [tool, str(source), "-qm", str(target)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        log.error("could not compile %s: %s", source, done.stderr.strip())
+    """The shipped .qm for a language, or None (logged) when it is missing."""
+    target = TRANSLATIONS / f"lantern_{language}.qm"
+    if not target.is_file():
+        log.error("the %s translation %s is missing: the UI stays in English", language, target)
         return None
     return target
 

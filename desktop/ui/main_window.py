@@ -24,6 +24,7 @@ from desktop.ui.qt import (
     QShortcut,
     QStackedWidget,
     Qt,
+    Signal,
     isValid,
 )
 from desktop.ui.scanner_input import KeyboardWedge
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()  # after the window has closed (its session, loop and devices stopped)
+
     def __init__(
         self,
         app: StoreServices,
@@ -224,3 +227,4 @@ class MainWindow(QMainWindow):
         self.till.stop()
         self.session.close()
         super().closeEvent(event)  # type: ignore[arg-type]
+        self.closed.emit()

@@ -80,52 +80,52 @@
 <context>
     <name>CustomerDisplay</name>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="33"/>
+        <location filename="../../desktop/ui/customer_display.py" line="36"/>
         <source>Welcome</source>
         <translation>欢迎光临</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="34"/>
+        <location filename="../../desktop/ui/customer_display.py" line="37"/>
         <source>Please show your member code</source>
         <translation>请出示会员码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="35"/>
+        <location filename="../../desktop/ui/customer_display.py" line="38"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="36"/>
+        <location filename="../../desktop/ui/customer_display.py" line="39"/>
         <source>Points balance</source>
         <translation>积分余额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="37"/>
+        <location filename="../../desktop/ui/customer_display.py" line="40"/>
         <source>Points used</source>
         <translation>使用积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="38"/>
+        <location filename="../../desktop/ui/customer_display.py" line="41"/>
         <source>Cash to pay</source>
         <translation>需付现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="39"/>
+        <location filename="../../desktop/ui/customer_display.py" line="42"/>
         <source>Points after</source>
         <translation>兑换后积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="40"/>
+        <location filename="../../desktop/ui/customer_display.py" line="43"/>
         <source>Thank you! Enjoy your gift</source>
         <translation>谢谢惠顾！祝您愉快</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="41"/>
+        <location filename="../../desktop/ui/customer_display.py" line="44"/>
         <source>Receipt</source>
         <translation>小票号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/customer_display.py" line="42"/>
+        <location filename="../../desktop/ui/customer_display.py" line="45"/>
         <source>pts</source>
         <translation>积分</translation>
     </message>
@@ -133,109 +133,202 @@
 <context>
     <name>DayTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="177"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="176"/>
         <source>Business day</source>
         <translation>营业日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="178"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="177"/>
         <source>Open the business day</source>
         <translation>开始营业日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="179"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="178"/>
         <source>Close the business day…</source>
         <translation>结束营业日…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="180"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="179"/>
         <source>Close the day</source>
         <translation>结束营业日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="181"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="180"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="182"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="181"/>
         <source>Daily reconciliation</source>
         <translation>每日对账单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="183"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="182"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="184"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="183"/>
         <source>Write and print the reconciliation</source>
         <translation>生成并打印对账单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="185"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="184"/>
         <source>Open the reports folder</source>
         <translation>打开报表文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="209"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="208"/>
         <source>Business day {day} is not open yet.</source>
         <translation>营业日 {day} 尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="211"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="210"/>
         <source>Business day {day} is open (since {time}, {who}).</source>
         <translation>营业日 {day} 营业中（{time} 由 {who} 开始）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="215"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="214"/>
         <source>Business day {day} is closed ({time}, {who}).</source>
         <translation>营业日 {day} 已结束（{time} 由 {who} 结束）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="223"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="222"/>
         <source>Close business day {day}? No more redemptions or voids today; it cannot be opened again.</source>
         <translation>确定结束营业日 {day}？今天将不能再兑换或作废，且不能重新开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="257"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="256"/>
         <source>The business day is open.</source>
         <translation>营业日已开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="259"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="258"/>
         <source>The business day is closed. Print the reconciliation.</source>
         <translation>营业日已结束。请打印对账单。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="263"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="262"/>
         <source>Not done: {error}</source>
         <translation>未完成：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="275"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="274"/>
         <source>Writing the reconciliation for {day}…</source>
         <translation>正在生成 {day} 的对账单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="298"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="297"/>
         <source>Reconciliation written. No system printer is set up: open the PDF to print it.</source>
         <translation>对账单已生成。未设置系统打印机：请打开 PDF 打印。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="303"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="302"/>
         <source>Reconciliation written and sent to {printer}.</source>
         <translation>对账单已生成并发送到 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="309"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="308"/>
         <source>Reconciliation written, but printing failed: {error}</source>
         <translation>对账单已生成，但打印失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="318"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="317"/>
         <source>The reconciliation was not written: {error}</source>
         <translation>对账单未生成：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="94"/>
+        <source>Lantern — set up this till</source>
+        <translation>灯笼 — 设置本收银台</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="95"/>
+        <source>Set up this till</source>
+        <translation>设置本收银台</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="98"/>
+        <source>No store is set up on this computer yet. Enter what head office gave this store, and its first manager; or try the demo store first.</source>
+        <translation>这台电脑上还没有设置门店。请填写总部为本门店提供的信息和第一位店长；也可以先试用演示门店。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="103"/>
+        <source>Store id (e.g. SH001)</source>
+        <translation>门店编号（例如 SH001）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="104"/>
+        <source>Store name (Chinese)</source>
+        <translation>门店名称（中文）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="105"/>
+        <source>Store name (English, optional)</source>
+        <translation>门店名称（英文，可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="106"/>
+        <source>Head-office address</source>
+        <translation>总部地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="107"/>
+        <source>Store secret</source>
+        <translation>门店密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="108"/>
+        <source>First manager&apos;s id (e.g. M01)</source>
+        <translation>第一位店长的工号（例如 M01）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="109"/>
+        <source>Manager&apos;s name</source>
+        <translation>店长姓名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="110"/>
+        <source>Manager&apos;s PIN (4–8 digits)</source>
+        <translation>店长密码（4–8 位数字）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="111"/>
+        <source>PIN again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="116"/>
+        <source>Try the demo store</source>
+        <translation>试用演示门店</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="117"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="118"/>
+        <source>Set up this store</source>
+        <translation>设置本门店</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="139"/>
+        <source>The two PINs differ: type the manager&apos;s PIN again.</source>
+        <translation>两次输入的密码不一致：请重新输入店长密码。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="144"/>
+        <source>Setting up the store and syncing with head office…</source>
+        <translation>正在设置门店并与总部同步……</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="156"/>
+        <source>Not set up: {error}</source>
+        <translation>未能设置：{error}</translation>
     </message>
 </context>
 <context>
@@ -330,52 +423,52 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="110"/>
+        <location filename="../../desktop/ui/main_window.py" line="117"/>
         <source>Lantern — {store}</source>
         <translation>灯笼 — {store}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115"/>
+        <location filename="../../desktop/ui/main_window.py" line="122"/>
         <source>Cashier: {name}</source>
         <translation>收银员：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115"/>
+        <location filename="../../desktop/ui/main_window.py" line="122"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="117"/>
+        <location filename="../../desktop/ui/main_window.py" line="124"/>
         <source>Manager (F9)</source>
         <translation>店长 (F9)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="118"/>
+        <location filename="../../desktop/ui/main_window.py" line="125"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="141"/>
+        <location filename="../../desktop/ui/main_window.py" line="148"/>
         <source>Head office online</source>
         <translation>总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="141"/>
+        <location filename="../../desktop/ui/main_window.py" line="148"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="142"/>
+        <location filename="../../desktop/ui/main_window.py" line="149"/>
         <source>{n} events waiting to sync</source>
         <translation>{n} 条记录待同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>Approve going beyond the offline limits.</source>
         <translation>批准超出离线限额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="170"/>
+        <location filename="../../desktop/ui/main_window.py" line="177"/>
         <source>Open the manager screen.</source>
         <translation>进入店长管理界面。</translation>
     </message>
@@ -383,47 +476,47 @@
 <context>
     <name>ManagerPinDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="123"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="125"/>
         <source>Manager approval</source>
         <translation>店长授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="124"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="126"/>
         <source>A manager&apos;s PIN is needed</source>
         <translation>需要店长密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="125"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="127"/>
         <source>Manager number</source>
         <translation>店长工号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="128"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="130"/>
         <source>e.g. M01</source>
         <translation>例如 M01</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="129"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="131"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="160"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="162"/>
         <source>Type the manager&apos;s number first.</source>
         <translation>请先输入店长工号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="164"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="166"/>
         <source>Type the PIN, then Enter.</source>
         <translation>请输入密码，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="167"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="169"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="194"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="196"/>
         <source>The PIN could not be checked: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -683,17 +776,17 @@
         <translation>请先输入或扫描小票号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="200"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="202"/>
         <source>Printed: {n} printout(s).</source>
         <translation>已打印 {n} 份。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="204"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="206"/>
         <source>Printed {ok}, failed {failed}: {errors}</source>
         <translation>已打印 {ok} 份，失败 {failed} 份：{errors}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="211"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="213"/>
         <source>Not printed: {error}</source>
         <translation>未打印：{error}</translation>
     </message>
@@ -781,62 +874,62 @@
         <translation>每行一台打印机：system（默认打印机）、system:名称、network:主机[:端口]、usb:VID:PID、serial:设备[:波特率]；钱箱接在小票打印机上时，加上 ,drawer=pin2（或 pin5），需要时再加 ,pulse=50/500（毫秒）。新打印机和摄像头在下次启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="208"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="209"/>
         <source>Save settings</source>
         <translation>保存设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="209"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="210"/>
         <source>Undo changes</source>
         <translation>撤销修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="228"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="229"/>
         <source>not connected: use `lantern store connect` first</source>
         <translation>未连接：请先运行 `lantern store connect`</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="234"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="235"/>
         <source>The settings could not be read: {error}</source>
         <translation>无法读取设置：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="241"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="242"/>
         <source>{field}: enter a whole number from {low} to {high}.</source>
         <translation>{field}：请输入 {low} 到 {high} 之间的整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="263"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="264"/>
         <source>A printed card can be photocopied: its daily limit must not be above the phone code&apos;s.</source>
         <translation>实体卡可能被复印：其每日限额不得高于手机码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="273"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="274"/>
         <source>Head-office address: it starts with http:// or https://.</source>
         <translation>总部地址：须以 http:// 或 https:// 开头。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="283"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="284"/>
         <source>Printers: {line} is not valid.</source>
         <translation>打印机：{line} 格式不正确。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="287"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="288"/>
         <source>Printers: {problem}</source>
         <translation>打印机：{problem}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="299"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="300"/>
         <source>Not saved. {problems}</source>
         <translation>未保存。{problems}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="313"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="314"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="317"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="318"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
@@ -1008,103 +1101,102 @@
 <context>
     <name>SyncTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="78"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="80"/>
         <source>Head office</source>
         <translation>总部</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="79"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="81"/>
         <source>Events waiting</source>
         <translation>待同步记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="80"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="82"/>
         <source>Last successful sync</source>
         <translation>最近成功同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="81"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="83"/>
         <source>Last attempt</source>
         <translation>最近尝试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="82"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="84"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="87"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="89"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="90"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="92"/>
         <source>Events head office parked (they do not block the others; head office reviews them)</source>
         <translation>总部暂挂的记录（不影响其他记录同步；由总部审核）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="94"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="96"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="94"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="96"/>
         <source>Event</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="94"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="96"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="94"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="96"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="118"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="127"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="125"/>
         <source>Not connected to a head office (the store runs on its own)</source>
         <translation>未连接总部（门店独立运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="131"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="129"/>
         <source>none: connect with `lantern store connect --url URL --store-id ID`</source>
         <translation>无：请用 `lantern store connect --url URL --store-id ID` 连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="134"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="132"/>
         <source>Head office online</source>
         <translation>总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="134"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="132"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="155"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="153"/>
         <source>The sync status could not be read: {error}</source>
         <translation>无法读取同步状态：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="162"/>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="168"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="161"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="177"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="185"/>
         <source>Synced: {pushed} events sent, {parked} parked; {pulled} changes received; {waiting} still waiting.</source>
         <translation>同步完成：已发送 {pushed} 条，暂挂 {parked} 条；收到 {pulled} 项更新；仍有 {waiting} 条待同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="191"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="180"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
@@ -1135,58 +1227,58 @@
 <context>
     <name>TillScreen</name>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="169"/>
+        <location filename="../../desktop/ui/screens/till.py" line="170"/>
         <source>Scan anywhere · type to search · Enter adds the first match · Enter or F12 confirms · F7/F8 quantity −/+ · F6 points or cash · F10 manager override · F2 card number · Esc clears</source>
         <translation>任意位置扫码 · 直接输入即搜索 · 回车加入第一个匹配 · 回车或 F12 确认兑换 · F7/F8 数量 −/+ · F6 切换积分/积分+现金 · F10 店长授权 · F2 输入卡号 · Esc 清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="214"/>
+        <location filename="../../desktop/ui/screens/till.py" line="215"/>
         <source>Wait: the redemption is still being recorded.</source>
         <translation>请稍候：兑换正在记录中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="218"/>
+        <location filename="../../desktop/ui/screens/till.py" line="219"/>
         <source>Looking up the member…</source>
         <translation>正在查询会员…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="237"/>
+        <location filename="../../desktop/ui/screens/till.py" line="238"/>
         <source>Typed card number: while head office is offline, a manager must approve.</source>
         <translation>手动输入的卡号：总部离线时需店长授权。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="269"/>
+        <location filename="../../desktop/ui/screens/till.py" line="270"/>
         <source>Ready for the next customer.</source>
         <translation>可以接待下一位顾客。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="293"/>
+        <location filename="../../desktop/ui/screens/till.py" line="294"/>
         <source>No gift the member can take matches “{text}”.</source>
         <translation>没有该会员可兑换且符合“{text}”的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="302"/>
-        <location filename="../../desktop/ui/screens/till.py" line="364"/>
+        <location filename="../../desktop/ui/screens/till.py" line="303"/>
+        <location filename="../../desktop/ui/screens/till.py" line="365"/>
         <source>Scan the member&apos;s code first.</source>
         <translation>请先扫描会员码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="339"/>
+        <location filename="../../desktop/ui/screens/till.py" line="340"/>
         <source>Only {n} in stock.</source>
         <translation>库存仅剩 {n} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="367"/>
+        <location filename="../../desktop/ui/screens/till.py" line="368"/>
         <source>The basket is empty: add a gift first.</source>
         <translation>兑换清单为空：请先添加礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="382"/>
+        <location filename="../../desktop/ui/screens/till.py" line="383"/>
         <source>Recording the redemption…</source>
         <translation>正在记录兑换…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="396"/>
+        <location filename="../../desktop/ui/screens/till.py" line="397"/>
         <source>Not recorded: {detail}. Press Enter to try again; it will not deduct twice.</source>
         <translation>未能记录：{detail}。请按回车重试，不会重复扣分。</translation>
     </message>
