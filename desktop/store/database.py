@@ -11,9 +11,11 @@
 from __future__ import annotations
 
 import logging
+import random
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern store file
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "store"
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+WAL_PATIENCE = 10.0  # seconds, as the busy timeout, where SQLite does not wait itself
 
 
 class StoreFileError(LanternError):
@@ -149,13 +152,14 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
     migrations = load_migrations()
     conn = _connect(path)
     try:
-        version, empty = _check_file(conn, path, len(migrations))
+        with _snapshot(conn):  # another opener may be migrating it right now
+            version, empty = _check_file(conn, path, len(migrations))
         if empty and not create:
             raise StoreFileError(
                 f"{path} is an empty file, not a store database; create one with "
                 "`lantern store init`"
             )
-        conn.execute("PRAGMA journal_mode=WAL")
+        _use_wal(conn, path)
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute(
             "PRAGMA journal_size_limit=67108864"
@@ -168,6 +172,47 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
     except BaseException:
         conn.close()
         raise
+
+
+@contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction: the header fields and the table count read inside it agree
+    with each other, even while another connection commits a migration."""
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def _use_wal(conn: sqlite3.Connection, path: Path, patience: float = WAL_PATIENCE) -> None:
+    """Switch the file to WAL (a no-op once it is: the mode is kept in the file).
+
+    The first switch of a new file must write its header. SQLite gets there by upgrading a
+    read lock to a write lock, and while another connection holds or wants one it answers
+    SQLITE_BUSY at once *without* calling the busy handler (waiting could deadlock). So
+    two openers of one new file, or an opener and a migrating process, fail here with
+    "database is locked" whatever the busy timeout. A failed attempt holds no lock and
+    changes nothing, and at each collision one connection goes through, so trying again
+    after a short, growing, jittered pause is exactly the waiting SQLite declined to do,
+    bounded by the same patience as the busy timeout."""
+    deadline = time.monotonic() + patience
+    pause = 0.001
+    while True:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
+            break
+        except sqlite3.OperationalError as e:
+            if e.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 0.05)
+    if mode != "wal":
+        raise StoreFileError(
+            f"{path}: SQLite could not use its write-ahead log there (journal mode stays "
+            f"{mode!r}); put the store database on a local disk (nothing was changed)"
+        )
 
 
 def _migrate(store: StoreDB, current: int, migrations: list[Migration]) -> None:
