@@ -37,9 +37,12 @@ class ServiceContext:
     _tz: ZoneInfo | None = field(default=None, init=False, repr=False)
 
     def now(self) -> datetime:
-        if self.clock is not None:
-            return self.clock()
-        return datetime.now(self.tz)
+        """The current instant in the store's time zone (an injected clock may tell it in
+        any zone; a naive reading is taken as store time). Everything the store writes is
+        stamped with it, so the first ten characters of a timestamp are the store's date."""
+        if self.clock is None:
+            return datetime.now(self.tz)
+        return self.local(self.clock())
 
     @property
     def tz(self) -> ZoneInfo:
@@ -47,8 +50,17 @@ class ServiceContext:
             self._tz = ZoneInfo(str(self.setting("timezone", "Asia/Shanghai")))
         return self._tz
 
+    def local(self, when: datetime) -> datetime:
+        """`when` told in the store's time zone."""
+        return when.replace(tzinfo=self.tz) if when.tzinfo is None else when.astimezone(self.tz)
+
     def today(self) -> date:
+        """The business day: the store's local date now."""
         return self.now().date()
+
+    def day_of(self, when: datetime) -> date:
+        """The business day an instant falls on: the store's local date then."""
+        return self.local(when).date()
 
     def setting(self, key: str, default: Any = None) -> Any:
         with self.db._lock:

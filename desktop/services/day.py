@@ -40,7 +40,7 @@ class DayService:
         """Open today's business day (a no-op if it is already open)."""
         require_manager(manager)
         now = self.ctx.now()
-        day, at = now.date().isoformat(), now.isoformat()
+        day, at = self.ctx.day_of(now).isoformat(), now.isoformat()
         with self.db.write() as conn:
             row = conn.execute(
                 "SELECT closed_at FROM business_days WHERE day = ?", (day,)
@@ -58,7 +58,7 @@ class DayService:
     def close(self, manager: Staff) -> DayState:
         require_manager(manager)
         now = self.ctx.now()
-        day, at = now.date().isoformat(), now.isoformat()
+        day, at = self.ctx.day_of(now).isoformat(), now.isoformat()
         with self.db.write() as conn:
             row = conn.execute(
                 "SELECT closed_at FROM business_days WHERE day = ?", (day,)

@@ -145,9 +145,8 @@ class ReportService:
             overdrafts=overdrafts,
         )
 
-    @staticmethod
     def _offline_periods(
-        changes: Sequence[sqlite3.Row], day: str
+        self, changes: Sequence[sqlite3.Row], day: str
     ) -> tuple[tuple[datetime, datetime | None], ...]:
         """Offline spans overlapping `day` from the log of link state changes."""
         periods: list[tuple[datetime, datetime | None]] = []
@@ -157,7 +156,7 @@ class ReportService:
             if not online and start is None:
                 start = at
             elif online and start is not None:
-                if at.date().isoformat() >= day:
+                if self.ctx.day_of(at).isoformat() >= day:
                     periods.append((start, at))
                 start = None
         if start is not None:

@@ -212,7 +212,7 @@ class TillService:
             return None
         # julianday() compares instants, whatever offset each timestamp was written with
         since = link.last_sync.isoformat() if link.last_sync else "0001-01-01T00:00:00+00:00"
-        day = now.date().isoformat()
+        day = self.ctx.day_of(now).isoformat()
         live = (
             "offline = 1 AND julianday(created_at) > julianday(?) "
             "AND redemption_id NOT IN (SELECT redemption_id FROM voids)"
@@ -279,7 +279,7 @@ class TillService:
             done = seen_request(conn, request_id, "redeem", content)
             if done is not None:
                 return self._receipt(conn, done, replayed=True)
-            require_open_day(conn, now.date())
+            require_open_day(conn, self.ctx.day_of(now))
             member = members_repo.get_member(conn, member_id)
             account = members_repo.load_account(conn, member_id)
             basket = self._basket(conn, lines)
@@ -302,7 +302,7 @@ class TillService:
                 (
                     redemption_id,
                     receipt_no,
-                    now.date().isoformat(),
+                    self.ctx.day_of(now).isoformat(),
                     member_id,
                     cashier.staff_id,
                     decision.points,
@@ -369,7 +369,7 @@ class TillService:
     def _next_receipt_no(self, conn: sqlite3.Connection, now: datetime) -> str:
         """STORE-YYYYMMDD-NNNNN, sequential per business day (a range scan on the unique
         receipt_no index: constant cost however busy the day)."""
-        prefix = f"{self.ctx.store_id}-{now.date():%Y%m%d}-"
+        prefix = f"{self.ctx.store_id}-{self.ctx.day_of(now):%Y%m%d}-"
         last = conn.execute(
             "SELECT MAX(receipt_no) FROM redemptions WHERE receipt_no >= ? AND receipt_no < ?",
             (prefix, prefix + "~"),
@@ -446,12 +446,12 @@ class TillService:
             ).fetchone()
             if r is None:
                 raise NotFound(f"no receipt {receipt_no!r} in this store: check the number")
-            if r["business_day"] != now.date().isoformat():
+            if r["business_day"] != self.ctx.day_of(now).isoformat():
                 raise NotAllowed(
                     f"receipt {receipt_no} is from {r['business_day']}: only today's "
                     "redemptions can be voided at the till; ask head office"
                 )
-            require_open_day(conn, now.date())
+            require_open_day(conn, self.ctx.day_of(now))
             prior = conn.execute(
                 "SELECT created_at, manager_id FROM voids WHERE redemption_id = ?",
                 (r["redemption_id"],),
@@ -473,7 +473,7 @@ class TillService:
             after, _ = before.restore(
                 takes,
                 overdraft,
-                day=now.date(),
+                day=self.ctx.day_of(now),
                 policy=self.ctx.expiry_policy(),
                 excess_lot_id=LotId(f"{void_id}-x"),
             )
@@ -557,14 +557,16 @@ class TillService:
             done = seen_request(conn, request_id, "earn", content)
             if done is not None:
                 return self._earn_result(conn, done, replayed=True)
-            require_open_day(conn, now.date())
+            require_open_day(conn, self.ctx.day_of(now))
             member = members_repo.get_member(conn, member_id)
             q = points_for_purchase(amount_fen, member.tier, now, EarnRule(), self.campaigns(conn))
             bounds.check("earn_points", q.points, "points for this purchase")
             earn_id = str(uuid.uuid4())
             if q.points:
                 before = members_repo.load_account(conn, member_id)
-                result = before.earn(LotId(earn_id), q.points, now.date(), self.ctx.expiry_policy())
+                result = before.earn(
+                    LotId(earn_id), q.points, self.ctx.day_of(now), self.ctx.expiry_policy()
+                )
                 members_repo.apply_account(
                     conn, member_id, before, result.account, "earn", earn_id, at
                 )
@@ -615,7 +617,7 @@ class TillService:
         """Write off expired lots, one member per transaction; returns points expired.
         Safe to repeat: an expired lot has nothing left to expire."""
         now = self.ctx.now()
-        today = now.date().isoformat()
+        today = self.ctx.day_of(now).isoformat()
         with self.db._lock:
             members = [
                 r[0]
@@ -628,7 +630,7 @@ class TillService:
         for member_id in members:
             with self.db.write() as conn:
                 before = members_repo.load_account(conn, member_id)
-                after, takes = before.expire(now.date())
+                after, takes = before.expire(self.ctx.day_of(now))
                 if not takes:
                     continue
                 ref = f"expiry-{today}-{member_id}"
