@@ -21,6 +21,7 @@ from desktop.core.members import Member, MemberId, MemberStatus, Tier
 from desktop.core.names import member_name
 from desktop.services.app import StoreServices
 from desktop.services.setup import OpeningLot, init_store
+from desktop.store import members as members_repo
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "catalogue.json"
 
@@ -153,11 +154,11 @@ def populate_bulk(
                 "balance": balances.get(mid, 0),
             }
 
-    db = app.db.db
-    with app.db.write():
-        db.table("members").insert_all(member_rows(), batch_size=5000)
-        db.table("point_lots").insert_all(lots, batch_size=5000)
-        db.table("points_ledger").insert_all(
+    with app.db.write() as tx:
+        members_repo.insert_bulk(
+            tx,
+            member_rows(),
+            lots,
             (
                 {
                     "member_id": lot["member_id"],
@@ -169,7 +170,6 @@ def populate_bulk(
                 }
                 for lot in lots
             ),
-            batch_size=5000,
         )
 
 

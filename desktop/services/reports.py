@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +33,7 @@ class ReportService:
 
     def daily(self, day: date | None = None, progress: Progress | None = None) -> DailyReport:
         """The reconciliation of one business day, every figure summed from ledger rows.
-        Read in one snapshot (a read transaction), so the figures agree with each other."""
+        Read in one snapshot (`read()`: one read transaction), so the figures agree."""
         day = day or self.ctx.today()
         d = day.isoformat()
         steps = ["totals", "cashiers", "voids", "stock", "link", "events"]
@@ -43,64 +42,59 @@ class ReportService:
             if progress:
                 progress(steps[i], i + 1, len(steps))
 
-        with self.db._lock:
-            conn = self.db.conn
-            conn.execute("BEGIN")
-            try:
-                bday = q.business_day(conn, d)
-                totals = q.day_totals(conn, d)
-                step(0)
-                cashiers = tuple(
-                    CashierTotals(
-                        f"{r['name']} ({r['cashier_id']})",
-                        r["redemptions"],
-                        r["points"],
-                        r["cash_fen"],
-                        r["voids"],
-                    )
-                    for r in q.per_cashier(conn, d)
+        with self.db.read() as conn:
+            bday = q.business_day(conn, d)
+            totals = q.day_totals(conn, d)
+            step(0)
+            cashiers = tuple(
+                CashierTotals(
+                    f"{r['name']} ({r['cashier_id']})",
+                    r["redemptions"],
+                    r["points"],
+                    r["cash_fen"],
+                    r["voids"],
                 )
-                step(1)
-                voids = tuple(
-                    VoidRow(
-                        r["receipt_no"],
-                        datetime.fromisoformat(r["created_at"]),
-                        f"{r['cashier_name']} ({r['cashier_id']})",
-                        f"{r['manager_name']} ({r['manager_id']})",
-                        r["reason"],
-                        r["points"],
-                        r["cash_fen"],
-                    )
-                    for r in q.voids(conn, d)
+                for r in q.per_cashier(conn, d)
+            )
+            step(1)
+            voids = tuple(
+                VoidRow(
+                    r["receipt_no"],
+                    datetime.fromisoformat(r["created_at"]),
+                    f"{r['cashier_name']} ({r['cashier_id']})",
+                    f"{r['manager_name']} ({r['manager_id']})",
+                    r["reason"],
+                    r["points"],
+                    r["cash_fen"],
                 )
-                step(2)
-                stock = tuple(
-                    StockRow(
-                        r["gift_id"],
-                        r["name_zh"],
-                        r["opening"],
-                        r["received"],
-                        r["redeemed"],
-                        r["voided_back"],
-                        r["adjusted"],
-                        r["closing"],
-                        r["closing"] <= r["low_stock_threshold"],
-                    )
-                    for r in q.stock_movements(conn, d)
+                for r in q.voids(conn, d)
+            )
+            step(2)
+            stock = tuple(
+                StockRow(
+                    r["gift_id"],
+                    r["name_zh"],
+                    r["opening"],
+                    r["received"],
+                    r["redeemed"],
+                    r["voided_back"],
+                    r["adjusted"],
+                    r["closing"],
+                    r["closing"] <= r["low_stock_threshold"],
                 )
-                step(3)
-                periods = self._offline_periods(q.link_changes(conn, d), d)
-                step(4)
-                acked = int(settings.get(conn, "outbox_acked_seq", 0))
-                unconfirmed = q.unconfirmed_events(conn, d, acked)
-                ho_totals = settings.get(conn, f"headoffice_totals:{d}")
-                overdrafts = tuple(
-                    f"{o['member_id']}: balance {o['balance']:,} (overdraft {o['debt']:,})"
-                    for o in q.overdrawn_members(conn, d)
-                )
-                step(5)
-            finally:
-                conn.execute("COMMIT")
+                for r in q.stock_movements(conn, d)
+            )
+            step(3)
+            periods = self._offline_periods(q.link_changes(conn, d), d)
+            step(4)
+            acked = int(settings.get(conn, "outbox_acked_seq", 0))
+            unconfirmed = q.unconfirmed_events(conn, d, acked)
+            ho_totals = settings.get(conn, f"headoffice_totals:{d}")
+            overdrafts = tuple(
+                f"{o['member_id']}: balance {o['balance']:,} (overdraft {o['debt']:,})"
+                for o in q.overdrawn_members(conn, d)
+            )
+            step(5)
         if ho_totals is None:
             match = (
                 "not yet confirmed by head office"
@@ -146,13 +140,13 @@ class ReportService:
         )
 
     def _offline_periods(
-        self, changes: Sequence[sqlite3.Row], day: str
+        self, changes: Sequence[tuple[str, bool]], day: str
     ) -> tuple[tuple[datetime, datetime | None], ...]:
         """Offline spans overlapping `day` from the log of link state changes."""
         periods: list[tuple[datetime, datetime | None]] = []
         start: datetime | None = None
-        for row in changes:
-            at, online = datetime.fromisoformat(row["at"]), bool(row["online"])
+        for when, online in changes:
+            at = datetime.fromisoformat(when)
             if not online and start is None:
                 start = at
             elif online and start is not None:

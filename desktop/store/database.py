@@ -5,7 +5,9 @@
 - WAL with synchronous=FULL: a commit that returned is on disk, even after a power cut.
 - Migrations are numbered SQL files in db/store/; each is applied together with its row in
   schema_migrations in one transaction.
-- `write()` opens BEGIN IMMEDIATE, so the whole effect of an operation commits or none of it.
+- `write()` opens BEGIN IMMEDIATE, so the whole effect of an operation commits or none of it;
+  `read()` gives several reads one snapshot. Services compose the store's functions inside
+  them and never touch the connection or the lock themselves.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "store"
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 WAL_PATIENCE = 10.0  # seconds, as the busy timeout, where SQLite does not wait itself
+
+
+#: What `StoreDB.write()` and `read()` hand to the store's functions (desktop/store/*):
+#: services pass it on and never run SQL on it themselves.
+Tx = sqlite3.Connection
 
 
 class StoreFileError(LanternError):
@@ -95,6 +102,22 @@ class StoreDB:
     def scalar(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else row[0]
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """One consistent snapshot for the store functions called inside (a read
+        transaction, under the lock). It ends with a rollback: a read never writes.
+        Inside `write()` it is that transaction, which already sees its own writes."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
 
     @property
     def schema_version(self) -> int:
