@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desktop.services.app import StoreServices
-from desktop.store.staff import Staff
+from desktop.services.staff import Staff
 from desktop.ui.collector import GuiThreadCollector
 from desktop.ui.customer_display import CustomerDisplay
 from desktop.ui.dialogs.manager_pin import ManagerPinDialog

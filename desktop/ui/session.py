@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.services.app import StoreServices
-from desktop.store.staff import Staff
+from desktop.services.staff import Staff
 from desktop.ui.qt import QApplication, QEvent, QObject, QTimer, Signal
 from desktop.ui.worker import Background
 
@@ -96,8 +96,7 @@ class TillSession(QObject):
 
         def read() -> LinkStatus:
             state = app.ctx.link()
-            acked = int(app.ctx.setting("outbox_acked_seq", 0))
-            waiting = int(app.db.scalar("SELECT COUNT(*) FROM outbox WHERE seq > ?", (acked,)))
+            waiting = app.sync.waiting()
             last = state.last_sync.isoformat() if state.last_sync else None
             return LinkStatus(state.online, waiting, last)
 
