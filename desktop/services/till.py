@@ -64,7 +64,9 @@ class MemberView:
     balance: int
     available: int
     expiring: list[tuple[str, int]]  # (ISO date, points) within 30 days
-    pending_sync: int  # points of this store's events head office has not yet confirmed
+    #: the net effect on the balance of this store's events head office has not yet
+    #: confirmed: earns and voids add, redemptions and expiry take away
+    pending_sync: int
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,7 @@ class TillService:
         with self.db.read() as conn:
             member = members_repo.get_member(conn, member_id)
             account = members_repo.load_account(conn, member_id)
-            pending = members_repo.unconfirmed_redemptions(
-                conn, member_id, sync_repo.acked_seq(conn)
-            )
+            pending = members_repo.unconfirmed_effect(conn, member_id, sync_repo.acked_seq(conn))
         return MemberView(
             member,
             account.balance,

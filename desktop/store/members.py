@@ -200,14 +200,20 @@ def with_expired_lots(conn: sqlite3.Connection, day: date) -> list[str]:
     ]
 
 
-def unconfirmed_redemptions(conn: sqlite3.Connection, member_id: str, after_seq: int) -> int:
-    """Points of the member's redemptions whose outbox event came after `after_seq` (head
-    office has not acknowledged it yet), voided ones left out."""
+#: The effect of each of this store's events on the member's points (outbox payloads)
+_EFFECT = {"earn": 1, "void": 1, "redemption": -1, "expiry": -1}
+
+
+def unconfirmed_effect(conn: sqlite3.Connection, member_id: str, after_seq: int) -> int:
+    """The net change this store's events after `after_seq` (those head office has not
+    acknowledged) made to the member's points: earns and voids add, redemptions and
+    expiry take away. Head office's balance plus this is the balance shown here."""
+    cases = " ".join(f"WHEN '{kind}' THEN {sign}" for kind, sign in _EFFECT.items())
+    kinds = ", ".join(f"'{kind}'" for kind in _EFFECT)
     total = conn.execute(
-        "SELECT COALESCE(SUM(r.points), 0) FROM outbox o JOIN redemptions r "
-        "ON r.redemption_id = json_extract(o.payload, '$.redemption_id') "
-        "WHERE o.seq > ? AND o.kind = 'redemption' AND r.member_id = ? "
-        "AND r.redemption_id NOT IN (SELECT redemption_id FROM voids)",
+        f"SELECT COALESCE(SUM((CASE kind {cases} END) * "
+        "COALESCE(json_extract(payload, '$.points'), 0)), 0) FROM outbox "
+        f"WHERE seq > ? AND kind IN ({kinds}) AND json_extract(payload, '$.member_id') = ?",
         (after_seq, member_id),
     ).fetchone()[0]
     return int(total)
