@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo app test check lint typecheck imports bench reliability lock bundle clean
+.PHONY: install demo app test test-fast check lint typecheck imports bench reliability lock bundle clean
 
 # everything the whole test suite needs, at the versions in constraints.txt
 $(STAMP): pyproject.toml constraints.txt
@@ -26,6 +26,10 @@ app: install
 ## static checks, then the whole test suite (Qt offscreen)
 test: install check
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+## the unit and store tests only (real SQLite files, no windows, no head office): quick
+test-fast: install
+	$(BIN)/pytest -q tests/unit tests/store
 
 check: lint typecheck imports
 

@@ -83,7 +83,7 @@ def _demo_sync(app: StoreServices, path: Path) -> Any:
             from headoffice.issuing import KeyFile
 
             keys = KeyFile(path.with_name(path.stem + "-headoffice-keys.json")).public_keys()
-            members = int(app.db.scalar("SELECT COUNT(*) FROM members"))
+            members = app.setup.member_count()
             name = str(app.ctx.setting("store_name_en") or app.ctx.store_id)
             secret = prepare(ho_path, app.ctx.store_id, name, members, keys)
         office = EmbeddedHeadOffice(ho_path)
@@ -119,7 +119,7 @@ def _demo_head_office(app: StoreServices, path: Path) -> None:
     keys.save()
     app.setup.add_issuer_key(key.issuer_key())
     cards = path.with_name(path.stem + "-cards")
-    members = app.db.query("SELECT member_id, card_number FROM members ORDER BY member_id")
+    members = [(member_id, card or "") for member_id, card in app.setup.member_cards()]
     for member_id, _ in members:
         app.setup.set_card_serial(member_id, 1)
 

@@ -11,11 +11,12 @@ from desktop.services.day import DayService
 from desktop.services.printing import store_printing
 from desktop.services.reports import ReportService
 from desktop.services.setup import SetupService
+from desktop.services.staff import Staff, StaffService
 from desktop.services.stock import StockService
+from desktop.services.store_settings import SettingsService
 from desktop.services.sync import SyncService
 from desktop.services.till import TillService
 from desktop.store.database import StoreDB, open_store
-from desktop.store.staff import Staff
 
 
 class StoreServices:
@@ -37,6 +38,8 @@ class StoreServices:
         self.setup = SetupService(self.ctx)
         self.reports = ReportService(self.ctx)
         self.printing = store_printing(self.ctx)
+        self.staff = StaffService(self.ctx)
+        self.settings = SettingsService(self.ctx, self.printing, self.sync)
 
     @classmethod
     def open(cls, path: Path | str, clock: Callable[[], datetime] | None = None) -> StoreServices:

@@ -22,6 +22,7 @@ from desktop.core.names import member_name
 from desktop.resources import DEMO
 from desktop.services.app import StoreServices
 from desktop.services.setup import OpeningLot, init_store
+from desktop.store import members as members_repo
 
 DEMO_FILE = DEMO / "catalogue.json"
 
@@ -154,11 +155,11 @@ def populate_bulk(
                 "balance": balances.get(mid, 0),
             }
 
-    db = app.db.db
-    with app.db.write():
-        db.table("members").insert_all(member_rows(), batch_size=5000)
-        db.table("point_lots").insert_all(lots, batch_size=5000)
-        db.table("points_ledger").insert_all(
+    with app.db.write() as tx:
+        members_repo.insert_bulk(
+            tx,
+            member_rows(),
+            lots,
             (
                 {
                     "member_id": lot["member_id"],
@@ -170,7 +171,6 @@ def populate_bulk(
                 }
                 for lot in lots
             ),
-            batch_size=5000,
         )
 
 

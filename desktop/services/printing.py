@@ -41,13 +41,20 @@ from desktop.services.context import ServiceContext, require_manager
 from desktop.services.till import TillService
 from desktop.store import members as members_repo
 from desktop.store import print_jobs as q
-from desktop.store import settings
+from desktop.store import redemptions, settings, voids
 from desktop.store.print_jobs import QueuedJob
 from desktop.store.staff import Staff, get_staff
 
 log = logging.getLogger(__name__)
 
-__all__ = ["JobKind", "PrintService", "ProcessResult", "retry_delay", "store_printing"]
+__all__ = [
+    "JobKind",
+    "PrintService",
+    "ProcessResult",
+    "QueuedJob",
+    "retry_delay",
+    "store_printing",
+]
 
 Progress = Callable[[str, int, int], None]  # (what, done, total), as the reports use
 FIRST_RETRY = timedelta(seconds=5)
@@ -178,12 +185,7 @@ class PrintService:
         at = self.ctx.now().isoformat()
         added = 0
         with self.db.write() as conn:
-            if (
-                conn.execute(
-                    "SELECT 1 FROM redemptions WHERE receipt_no = ?", (receipt_no,)
-                ).fetchone()
-                is None
-            ):
+            if redemptions.find(conn, receipt_no) is None:
                 raise NotFound(f"no receipt {receipt_no!r} in this store: check the number")
             for kind in JobKind:
                 for backend in self._backends.values():
@@ -241,12 +243,12 @@ class PrintService:
     # --- what a manager sees -------------------------------------------------------------------
     def pending(self) -> list[QueuedJob]:
         """Every printout not yet done: queued, or failed and waiting for a retry."""
-        with self.db._lock:
-            return q.waiting(self.db.conn)
+        with self.db.read() as tx:
+            return q.waiting(tx)
 
     def jobs_for(self, receipt_no: str) -> list[QueuedJob]:
-        with self.db._lock:
-            return q.for_receipt(self.db.conn, receipt_no)
+        with self.db.read() as tx:
+            return q.for_receipt(tx, receipt_no)
 
     # --- printing ------------------------------------------------------------------------
     def process(
@@ -260,8 +262,8 @@ class PrintService:
         with the same error without waiting on the printer again."""
         with self._running:
             now = now or self.ctx.now()
-            with self.db._lock:
-                jobs = q.due(self.db.conn, now.isoformat())
+            with self.db.read() as tx:
+                jobs = q.due(tx, now.isoformat())
             if only is not None:
                 jobs = [j for j in jobs if j.job_id in only]
             tally = _Tally()
@@ -370,8 +372,8 @@ class PrintService:
     def receipt_doc(self, receipt_no: str, reprint: bool = False) -> ReceiptDoc:
         r = self._till.receipt(receipt_no)
         view = self._till.member_view(r.member_id)
-        with self.db._lock:
-            cashier = get_staff(self.db.conn, r.cashier_id)
+        with self.db.read() as tx:
+            cashier = get_staff(tx, r.cashier_id)
         return ReceiptDoc(
             store_name_zh=str(self.ctx.setting("store_name_zh", "")),
             store_name_en=str(self.ctx.setting("store_name_en", "")),
@@ -398,8 +400,8 @@ class PrintService:
         """The greeting card for a redemption: the occasion from the redemption's day and
         the member's birthday, and that occasion's design (head office's, if it sent one)."""
         r = self._till.receipt(receipt_no)
-        with self.db._lock:
-            member = members_repo.get_member(self.db.conn, r.member_id)
+        with self.db.read() as tx:
+            member = members_repo.get_member(tx, r.member_id)
         day = datetime.fromisoformat(r.created_at).astimezone(self.ctx.tz).date()
         occasion = occasion_for(day, member.birthday)
         design = load_designs(self.designs_folder, self.designs_override)[occasion]
@@ -416,13 +418,8 @@ class PrintService:
         return doc, design
 
     def _voided(self, receipt_no: str) -> bool:
-        return (
-            self.db.scalar(
-                "SELECT 1 FROM voids JOIN redemptions USING (redemption_id) WHERE receipt_no = ?",
-                (receipt_no,),
-            )
-            is not None
-        )
+        with self.db.read() as tx:
+            return voids.is_voided(tx, receipt_no)
 
 
 def _kind(kind: JobKind | str) -> JobKind:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from desktop.core.errors import InvalidInput
 from desktop.core.members import mask_name
@@ -49,7 +49,7 @@ def daily_file_names(store_id: str, day: date, folder: Path) -> tuple[Path, Path
     return folder / f"{stem}.pdf", folder / f"{stem}.csv", folder / f"{stem}-redemptions.csv"
 
 
-def _overrides(rows: Sequence[sqlite3.Row]) -> tuple[OverrideRow, ...]:
+def _overrides(rows: Sequence[Any]) -> tuple[OverrideRow, ...]:
     return tuple(
         OverrideRow(
             r["receipt_no"],
@@ -65,7 +65,7 @@ def _overrides(rows: Sequence[sqlite3.Row]) -> tuple[OverrideRow, ...]:
     )
 
 
-def _stock_notes(rows: Sequence[sqlite3.Row]) -> tuple[StockNoteRow, ...]:
+def _stock_notes(rows: Sequence[Any]) -> tuple[StockNoteRow, ...]:
     return tuple(
         StockNoteRow(
             datetime.fromisoformat(r["at"]),
@@ -81,7 +81,7 @@ def _stock_notes(rows: Sequence[sqlite3.Row]) -> tuple[StockNoteRow, ...]:
     )
 
 
-def _lines(rows: Sequence[sqlite3.Row]) -> tuple[RedemptionLineRow, ...]:
+def _lines(rows: Sequence[Any]) -> tuple[RedemptionLineRow, ...]:
     return tuple(
         RedemptionLineRow(
             r["receipt_no"],
@@ -110,7 +110,7 @@ class ReportService:
 
     def daily(self, day: date | None = None, progress: Progress | None = None) -> DailyReport:
         """The reconciliation of one business day, every figure summed from ledger rows.
-        Read in one snapshot (a read transaction), so the figures agree with each other."""
+        Read in one snapshot (`read()`: one read transaction), so the figures agree."""
         day = day or self.ctx.today()
         d = day.isoformat()
         steps = [
@@ -129,70 +129,65 @@ class ReportService:
             if progress:
                 progress(steps[i], i + 1, len(steps))
 
-        with self.db._lock:
-            conn = self.db.conn
-            conn.execute("BEGIN")
-            try:
-                bday = q.business_day(conn, d)
-                totals = q.day_totals(conn, d)
-                step(0)
-                cashiers = tuple(
-                    CashierTotals(
-                        f"{r['name']} ({r['cashier_id']})",
-                        r["redemptions"],
-                        r["points"],
-                        r["cash_fen"],
-                        r["voids"],
-                    )
-                    for r in q.per_cashier(conn, d)
+        with self.db.read() as conn:
+            bday = q.business_day(conn, d)
+            totals = q.day_totals(conn, d)
+            step(0)
+            cashiers = tuple(
+                CashierTotals(
+                    f"{r['name']} ({r['cashier_id']})",
+                    r["redemptions"],
+                    r["points"],
+                    r["cash_fen"],
+                    r["voids"],
                 )
-                step(1)
-                voids = tuple(
-                    VoidRow(
-                        r["receipt_no"],
-                        datetime.fromisoformat(r["created_at"]),
-                        f"{r['cashier_name']} ({r['cashier_id']})",
-                        f"{r['manager_name']} ({r['manager_id']})",
-                        r["reason"],
-                        r["points"],
-                        r["cash_fen"],
-                    )
-                    for r in q.voids(conn, d)
+                for r in q.per_cashier(conn, d)
+            )
+            step(1)
+            voids = tuple(
+                VoidRow(
+                    r["receipt_no"],
+                    datetime.fromisoformat(r["created_at"]),
+                    f"{r['cashier_name']} ({r['cashier_id']})",
+                    f"{r['manager_name']} ({r['manager_id']})",
+                    r["reason"],
+                    r["points"],
+                    r["cash_fen"],
                 )
-                step(2)
-                overrides = _overrides(q.overrides(conn, d))
-                step(3)
-                stock = tuple(
-                    StockRow(
-                        r["gift_id"],
-                        r["name_zh"],
-                        r["opening"],
-                        r["received"],
-                        r["redeemed"],
-                        r["voided_back"],
-                        r["adjusted"],
-                        r["closing"],
-                        r["closing"] <= r["low_stock_threshold"],
-                    )
-                    for r in q.stock_movements(conn, d)
+                for r in q.voids(conn, d)
+            )
+            step(2)
+            overrides = _overrides(q.overrides(conn, d))
+            step(3)
+            stock = tuple(
+                StockRow(
+                    r["gift_id"],
+                    r["name_zh"],
+                    r["opening"],
+                    r["received"],
+                    r["redeemed"],
+                    r["voided_back"],
+                    r["adjusted"],
+                    r["closing"],
+                    r["closing"] <= r["low_stock_threshold"],
                 )
-                step(4)
-                notes = _stock_notes(q.stock_notes(conn, d))
-                step(5)
-                lines = _lines(q.redemption_lines(conn, d))
-                step(6)
-                periods = self._offline_periods(q.link_changes(conn, d), d)
-                step(7)
-                acked = int(settings.get(conn, "outbox_acked_seq", 0))
-                unconfirmed = q.unconfirmed_events(conn, d, acked)
-                ho_totals = settings.get(conn, f"headoffice_totals:{d}")
-                overdrafts = tuple(
-                    f"{o['member_id']}: balance {o['balance']:,} (overdraft {o['debt']:,})"
-                    for o in q.overdrawn_members(conn, d)
-                )
-                step(8)
-            finally:
-                conn.execute("COMMIT")
+                for r in q.stock_movements(conn, d)
+            )
+            step(4)
+            notes = _stock_notes(q.stock_notes(conn, d))
+            step(5)
+            lines = _lines(q.redemption_lines(conn, d))
+            step(6)
+            periods = self._offline_periods(q.link_changes(conn, d), d)
+            step(7)
+            acked = int(settings.get(conn, "outbox_acked_seq", 0))
+            unconfirmed = q.unconfirmed_events(conn, d, acked)
+            ho_totals = settings.get(conn, f"headoffice_totals:{d}")
+            overdrafts = tuple(
+                f"{o['member_id']}: balance {o['balance']:,} (overdraft {o['debt']:,})"
+                for o in q.overdrawn_members(conn, d)
+            )
+            step(8)
         if ho_totals is None:
             match = (
                 "not yet confirmed by head office"
@@ -240,19 +235,18 @@ class ReportService:
             lines=lines,
         )
 
-    @staticmethod
     def _offline_periods(
-        changes: Sequence[sqlite3.Row], day: str
+        self, changes: Sequence[tuple[str, bool]], day: str
     ) -> tuple[tuple[datetime, datetime | None], ...]:
         """Offline spans overlapping `day` from the log of link state changes."""
         periods: list[tuple[datetime, datetime | None]] = []
         start: datetime | None = None
-        for row in changes:
-            at, online = datetime.fromisoformat(row["at"]), bool(row["online"])
+        for when, online in changes:
+            at = datetime.fromisoformat(when)
             if not online and start is None:
                 start = at
             elif online and start is not None:
-                if at.date().isoformat() >= day:
+                if self.ctx.day_of(at).isoformat() >= day:
                     periods.append((start, at))
                 start = None
         if start is not None:

@@ -4,7 +4,6 @@ and the integrity check that proves every cached figure equals its ledger."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,10 +18,10 @@ from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
 from desktop.services.context import ServiceContext
 from desktop.store import catalogue as gifts_repo
+from desktop.store import checks, settings
 from desktop.store import codes as codes_repo
 from desktop.store import members as members_repo
-from desktop.store import outbox, settings
-from desktop.store.database import StoreDB, open_store
+from desktop.store.database import StoreDB, Tx, open_store
 from desktop.store.staff import Staff, add_staff
 
 log = logging.getLogger(__name__)
@@ -84,15 +83,13 @@ class SetupService:
             bounds.check("opening_points", lot.points, "opening points")
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
-            if conn.execute(
-                "SELECT 1 FROM members WHERE member_id = ?", (member.member_id,)
-            ).fetchone():
+            if members_repo.exists(conn, member.member_id):
                 raise InvalidInput(f"member {member.member_id} already exists")
             members_repo.insert_member(conn, member)
             self._opening_lots(conn, member.member_id, lots, at)
 
     def _opening_lots(
-        self, conn: Any, member_id: str, lots: tuple[OpeningLot, ...], at: str
+        self, conn: Tx, member_id: str, lots: tuple[OpeningLot, ...], at: str
     ) -> None:
         if not lots:
             return
@@ -117,10 +114,7 @@ class SetupService:
             bounds.check("stock_quantity", opening_stock, f"gift {gift.gift_id}'s opening stock")
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
-            new = (
-                conn.execute("SELECT 1 FROM gifts WHERE gift_id = ?", (gift.gift_id,)).fetchone()
-                is None
-            )
+            new = not gifts_repo.has_gift(conn, gift.gift_id)
             gifts_repo.upsert_gift(conn, gift)
             if new and opening_stock:
                 gifts_repo.move_stock(
@@ -138,17 +132,14 @@ class SetupService:
         for key in ("starts", "ends"):
             datetime.fromisoformat(row[key])
         with self.db.write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO campaigns (campaign_id, name, starts, ends, "
-                "multiplier_permille, tiers) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    row["campaign_id"],
-                    row["name"],
-                    row["starts"],
-                    row["ends"],
-                    int(row["multiplier_permille"]),
-                    row.get("tiers", ""),
-                ),
+            gifts_repo.put_campaign_text(
+                conn,
+                row["campaign_id"],
+                row["name"],
+                row["starts"],
+                row["ends"],
+                int(row["multiplier_permille"]),
+                row.get("tiers", ""),
             )
 
     # --- member codes (head office sends these; commands exist for set-up and support) ----
@@ -173,26 +164,14 @@ class SetupService:
         """Every inconsistency between cached figures and their ledgers, and in the outbox
         chain; empty when the store is sound. Read-only. A damaged file is reported as
         such (restore the last backup), not raised."""
-        with self.db._lock:
-            conn = self.db.conn
-            try:
-                problems = [
-                    f"sqlite: {r[0]}" for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"
-                ]
-                problems += members_repo.ledger_mismatches(conn)
-                problems += gifts_repo.stock_mismatches(conn)
-                problems += outbox.chain_problems(conn)
-                neg = conn.execute(
-                    "SELECT COUNT(*) FROM members WHERE balance < 0 AND debt = 0"
-                ).fetchone()[0]
-            except sqlite3.DatabaseError as e:
-                log.error("store database %s is damaged: %s", self.db.path, e)
-                return [
-                    f"the store database {self.db.path} is damaged ({e}): stop the till and "
-                    "restore the last backup"
-                ]
-            if neg:
-                problems.append(
-                    f"{neg} member(s) have a negative balance with no recorded overdraft"
-                )
-        return problems
+        with self.db.read() as conn:
+            return checks.problems(conn, self.db.path)
+
+    def member_cards(self) -> list[tuple[str, str | None]]:
+        """(member id, card number) of every member, by member id (for printing cards)."""
+        with self.db.read() as conn:
+            return members_repo.cards(conn)
+
+    def member_count(self) -> int:
+        with self.db.read() as conn:
+            return members_repo.count(conn)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from desktop.core.catalogue import Gift
 from desktop.core.errors import InvalidInput
 from desktop.core.money import parse_int, parse_quantity
-from desktop.services.context import ServiceContext, record_request, require_manager, seen_request
+from desktop.services.context import ServiceContext, require_manager
 from desktop.store import catalogue as gifts_repo
-from desktop.store import outbox
+from desktop.store import outbox, requests
 from desktop.store.staff import Staff
 
 
@@ -30,8 +30,8 @@ class StockService:
         self.db = ctx.db
 
     def catalogue(self) -> list[tuple[Gift, int]]:
-        with self.db._lock:
-            return gifts_repo.list_gifts(self.db.conn)
+        with self.db.read() as tx:
+            return gifts_repo.list_gifts(tx)
 
     def low_stock(self) -> list[tuple[Gift, int]]:
         return [(g, s) for g, s in self.catalogue() if g.is_low(s)]
@@ -103,23 +103,17 @@ class StockService:
         transaction, so a count is compared with the stock at that instant."""
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
-            done = seen_request(conn, request_id, f"stock_{kind}", content)
+            done = requests.seen(conn, request_id, f"stock_{kind}", content)
             if done is not None:
-                row = conn.execute(
-                    "SELECT gift_id, delta, entry_id FROM stock_ledger WHERE ref = ?", (done,)
-                ).fetchone()
-                stock_then = conn.execute(
-                    "SELECT SUM(delta) FROM stock_ledger WHERE gift_id = ? AND entry_id <= ?",
-                    (row[0], row[2]),
-                ).fetchone()[0]
-                return StockMove(done, row[0], row[1], int(stock_then), replayed=True)
+                moved, delta_then, stock_then = gifts_repo.movement(conn, done)
+                return StockMove(done, moved, delta_then, stock_then, replayed=True)
             _, on_hand = gifts_repo.get_gift(conn, gift_id)
             delta = change(on_hand)
             movement_id = str(uuid.uuid4())
             stock = gifts_repo.move_stock(
                 conn, gift_id, delta, kind, movement_id, at, staff.staff_id, note or None
             )
-            record_request(conn, request_id, f"stock_{kind}", content, movement_id, at)
+            requests.record(conn, request_id, f"stock_{kind}", content, movement_id, at)
             outbox.append(
                 conn,
                 f"stock_{kind}",

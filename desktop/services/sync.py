@@ -173,16 +173,21 @@ class SyncService:
         return c
 
     def connection(self) -> sync_repo.Connection | None:
-        with self.db._lock:
-            return sync_repo.connection(self.db.conn)
+        with self.db.read() as conn:
+            return sync_repo.connection(conn)
+
+    def waiting(self) -> int:
+        """Events head office has not acknowledged yet (the till's status bar)."""
+        with self.db.read() as conn:
+            return sync_repo.waiting(conn)
 
     # --- state -----------------------------------------------------------------------------
     def link_state(self) -> LinkState:
         """For ServiceContext.link: online while the last round succeeded recently enough.
         A store with no head office configured runs standalone (online)."""
-        with self.db._lock:
-            c = sync_repo.connection(self.db.conn)
-            st = sync_repo.state(self.db.conn)
+        with self.db.read() as conn:
+            c = sync_repo.connection(conn)
+            st = sync_repo.state(conn)
         if c is None:
             return LinkState()
         online = (
@@ -193,8 +198,7 @@ class SyncService:
         return LinkState(online, st.last_success_at)
 
     def status(self) -> SyncStatus:
-        with self.db._lock:
-            conn = self.db.conn
+        with self.db.read() as conn:
             c = sync_repo.connection(conn)
             st = sync_repo.state(conn)
             acked = sync_repo.acked_seq(conn)
@@ -243,8 +247,7 @@ class SyncService:
             finally:
                 client.close()
             self._finish(None)
-            with self.db._lock:
-                conn = self.db.conn
+            with self.db.read() as conn:
                 report = SyncReport(
                     tally.pushed,
                     tally.applied,
@@ -272,17 +275,16 @@ class SyncService:
     def _push(
         self, client: HeadOffice, store_id: str, tally: _Tally, progress: Progress | None
     ) -> None:
-        with self.db._lock:
-            start = sync_repo.acked_seq(self.db.conn)
-            head_seq, _ = sync_repo.head(self.db.conn)
+        with self.db.read() as conn:
+            start = sync_repo.acked_seq(conn)
+            head_seq, _ = sync_repo.head(conn)
         if head_seq == 0:
             return  # nothing ever happened in this store
         total = max(0, head_seq - start)
         stalls = 0
         first = True
         while True:
-            with self.db._lock:
-                conn = self.db.conn
+            with self.db.read() as conn:
                 acked = sync_repo.acked_seq(conn)
                 events = outbox.events(conn, acked, self.batch_size)
                 head_seq, head_hash = sync_repo.head(conn)
@@ -388,8 +390,8 @@ class SyncService:
         problems: list[str],
         progress: Progress | None,
     ) -> None:
-        with self.db._lock:
-            cursor = sync_repo.state(self.db.conn).pull_cursor
+        with self.db.read() as conn:
+            cursor = sync_repo.state(conn).pull_cursor
         folder = card_designs_folder(self.db.path)
         for _ in range(_MAX_PAGES):
             page = client.changes(cursor, self.page_limit)
@@ -403,7 +405,7 @@ class SyncService:
             new_cursor = page.cursor
             at = self.ctx.now().isoformat()
             with self.db.write() as conn:
-                result = apply_page(conn, page, at=at, designs_folder=folder)
+                result = apply_page(conn, page, at=at, designs_folder=folder, tz=self.ctx.tz)
                 sync_repo.set_cursor(conn, new_cursor)
             cursor = new_cursor
             tally.pages += 1

@@ -32,11 +32,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,7 @@ from desktop.store import codes as codes_repo
 from desktop.store import members as members_repo
 from desktop.store import outbox, settings
 from desktop.store import sync_state as sync_repo
+from desktop.store.database import Tx
 from desktop.sync.protocol import ChangesPage, MemberSnapshot
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class PageResult:
     problems: list[str] = field(default_factory=list)
 
 
-def unacknowledged_by_member(conn: sqlite3.Connection) -> dict[str, list[outbox.Event]]:
+def unacknowledged_by_member(conn: Tx) -> dict[str, list[outbox.Event]]:
     """This store's events head office has not acknowledged, per member, in seq order."""
     out: dict[str, list[outbox.Event]] = defaultdict(list)
     for ev in outbox.events(conn, sync_repo.acked_seq(conn), limit=-1):
@@ -75,21 +75,6 @@ def unacknowledged_by_member(conn: sqlite3.Connection) -> dict[str, list[outbox.
         if ev.kind in _MEMBER_EVENTS and isinstance(member_id, str):
             out[member_id].append(ev)
     return out
-
-
-def _local_takes(conn: sqlite3.Connection, redemption_id: str) -> tuple[tuple[LotTake, ...], int]:
-    """What a redemption took, as this store's ledger recorded it: (lot takes, overdraft)."""
-    takes: dict[str, int] = {}
-    overdraft = 0
-    for lot_id, delta in conn.execute(
-        "SELECT lot_id, delta FROM points_ledger WHERE ref = ? AND kind = 'redeem'",
-        (redemption_id,),
-    ):
-        if lot_id is None:
-            overdraft -= delta
-        else:
-            takes[lot_id] = takes.get(lot_id, 0) - delta
-    return tuple(LotTake(LotId(k), v) for k, v in takes.items() if v > 0), overdraft
 
 
 def _give_back(
@@ -122,16 +107,19 @@ def _give_back(
 
 
 def replay(
-    conn: sqlite3.Connection,
+    conn: Tx,
     account: PointsAccount,
     events: Iterable[outbox.Event],
     policy: ExpiryPolicy,
+    tz: tzinfo | None = None,
 ) -> PointsAccount:
-    """Head office's account with this store's unacknowledged events applied on top."""
+    """Head office's account with this store's unacknowledged events applied on top, each
+    on its business day (the store's date in `tz`; None: the zone it was written in)."""
     took: dict[str, tuple[tuple[LotTake, ...], int]] = {}
     for ev in events:
         p = ev.payload
-        day = datetime.fromisoformat(ev.created_at).date()
+        when = datetime.fromisoformat(ev.created_at)
+        day = (when if tz is None else when.astimezone(tz)).date()
         points = p.get("points")
         points = points if isinstance(points, int) and not isinstance(points, bool) else 0
         if ev.kind == "redemption" and points > 0:
@@ -140,7 +128,7 @@ def replay(
             took[str(p["redemption_id"])] = (spend.takes, spend.overdraft)
         elif ev.kind == "void" and points > 0:
             rid = str(p["redemption_id"])
-            takes, overdraft = took.get(rid) or _local_takes(conn, rid)
+            takes, overdraft = took.get(rid) or members_repo.redeem_takes(conn, rid)
             account = _give_back(
                 account,
                 takes,
@@ -160,12 +148,13 @@ def replay(
 
 
 def apply_member(
-    conn: sqlite3.Connection,
+    conn: Tx,
     snap: MemberSnapshot,
     pending: list[outbox.Event],
     policy: ExpiryPolicy,
     ref: str,
     at: str,
+    tz: tzinfo | None = None,
 ) -> None:
     """One member snapshot: details, card serial, and lots = head office's + pending."""
     member_id = snap.member.member_id
@@ -173,7 +162,7 @@ def apply_member(
     if snap.card_serial is not None:
         codes_repo.set_card_serial(conn, member_id, snap.card_serial)
     before = PointsAccount() if new else members_repo.load_account(conn, member_id)
-    target = replay(conn, snap.account, pending, policy)
+    target = replay(conn, snap.account, pending, policy, tz)
     known = {lot.lot_id for lot in before.lots}
     for lot in target.lots:
         if lot.lot_id not in known:
@@ -195,9 +184,7 @@ def apply_member(
             sync_repo.settle_lot_original(conn, lot)
 
 
-def _apply_settings(
-    conn: sqlite3.Connection, values: Mapping[str, Any], problems: list[str]
-) -> None:
+def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) -> None:
     if "offline_limits" in values:
         limits = values["offline_limits"]
         names = {f.name for f in fields(OfflineLimits)}
@@ -247,11 +234,12 @@ def _write_design(folder: Path, occasion: str, design: Mapping[str, Any]) -> Non
 
 
 def apply_page(
-    conn: sqlite3.Connection,
+    conn: Tx,
     page: ChangesPage,
     *,
     at: str,
     designs_folder: Path,
+    tz: tzinfo | None = None,
 ) -> PageResult:
     """Apply every change of `page` (not its cursor: the caller does that in the same
     transaction). Raises, leaving the transaction to roll back, when a change cannot be
@@ -270,7 +258,8 @@ def apply_page(
         pending = unacknowledged_by_member(conn)
         ref = f"sync:{page.cursor}"
         for snap in page.members:
-            apply_member(conn, snap, pending.get(snap.member.member_id, []), policy, ref, at)
+            pending_here = pending.get(snap.member.member_id, [])
+            apply_member(conn, snap, pending_here, policy, ref, at, tz)
             result.members += 1
     for r in page.revocations:
         codes_repo.revoke(conn, r.member_no, r.serial, at)

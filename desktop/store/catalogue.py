@@ -34,6 +34,10 @@ def get_gift(conn: sqlite3.Connection, gift_id: str) -> tuple[Gift, int]:
     return _gift(row), int(row["stock"])
 
 
+def has_gift(conn: sqlite3.Connection, gift_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM gifts WHERE gift_id = ?", (gift_id,)).fetchone() is not None
+
+
 def list_gifts(conn: sqlite3.Connection) -> list[tuple[Gift, int]]:
     rows = conn.execute("SELECT * FROM gifts ORDER BY category, gift_id").fetchall()
     return [(_gift(r), int(r["stock"])) for r in rows]
@@ -64,17 +68,45 @@ def upsert_gift(conn: sqlite3.Connection, g: Gift) -> None:
 
 def put_campaign(conn: sqlite3.Connection, c: Campaign) -> None:
     """Insert or replace a campaign (head office's current version of it)."""
+    put_campaign_text(
+        conn,
+        c.campaign_id,
+        c.name,
+        c.starts.isoformat(),
+        c.ends.isoformat(),
+        c.multiplier_permille,
+        ",".join(t.value for t in sorted(c.tiers, key=lambda t: t.rank)),
+    )
+
+
+def put_campaign_text(
+    conn: sqlite3.Connection,
+    campaign_id: str,
+    name: str,
+    starts: str,
+    ends: str,
+    multiplier_permille: int,
+    tiers: str,
+) -> None:
+    """A campaign as set-up files write it: ISO times, tiers comma-separated ("" = all)."""
     conn.execute(
         "INSERT OR REPLACE INTO campaigns (campaign_id, name, starts, ends, multiplier_permille, "
         "tiers) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            c.campaign_id,
-            c.name,
-            c.starts.isoformat(),
-            c.ends.isoformat(),
-            c.multiplier_permille,
-            ",".join(t.value for t in sorted(c.tiers, key=lambda t: t.rank)),
-        ),
+        (campaign_id, name, starts, ends, multiplier_permille, tiers),
+    )
+
+
+def campaigns(conn: sqlite3.Connection) -> tuple[Campaign, ...]:
+    return tuple(
+        Campaign(
+            r["campaign_id"],
+            r["name"],
+            datetime.fromisoformat(r["starts"]),
+            datetime.fromisoformat(r["ends"]),
+            r["multiplier_permille"],
+            frozenset(Tier(t) for t in r["tiers"].split(",") if t),
+        )
+        for r in conn.execute("SELECT * FROM campaigns")
     )
 
 
@@ -105,6 +137,20 @@ def move_stock(
     )
     conn.execute("UPDATE gifts SET stock = ? WHERE gift_id = ?", (new, gift_id))
     return new
+
+
+def movement(conn: sqlite3.Connection, ref: str) -> tuple[str, int, int]:
+    """(gift id, change, stock just after it) of the stock movement with reference `ref`."""
+    row = conn.execute(
+        "SELECT gift_id, delta, entry_id FROM stock_ledger WHERE ref = ?", (ref,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no stock movement {ref!r} in this store")
+    stock_then = conn.execute(
+        "SELECT SUM(delta) FROM stock_ledger WHERE gift_id = ? AND entry_id <= ?",
+        (row[0], row[2]),
+    ).fetchone()[0]
+    return str(row[0]), int(row[1]), int(stock_then)
 
 
 def stock_mismatches(conn: sqlite3.Connection) -> list[str]:

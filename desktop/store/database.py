@@ -7,15 +7,20 @@
   schema_migrations in one transaction. Before an existing store is upgraded, a copy of it
   as it was is written with SQLite's online backup API and verified
   (`backup_before_migration`, into `<store>-backups/`); no copy, no upgrade.
-- `write()` opens BEGIN IMMEDIATE, so the whole effect of an operation commits or none of it.
+- `write()` opens BEGIN IMMEDIATE, so the whole effect of an operation commits or none of it;
+  `read()` gives several reads one snapshot. Services compose the store's functions inside
+  them and never touch the connection or the lock themselves.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import re
 import sqlite3
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -33,6 +38,12 @@ log = logging.getLogger(__name__)
 APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern store file
 MIGRATIONS_DIR = package_dir("desktop.store.migrations")  # db/store/ in the source tree
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+WAL_PATIENCE = 10.0  # seconds, as the busy timeout, where SQLite does not wait itself
+
+
+#: What `StoreDB.write()` and `read()` hand to the store's functions (desktop/store/*):
+#: services pass it on and never run SQL on it themselves.
+Tx = sqlite3.Connection
 
 
 class StoreFileError(LanternError):
@@ -96,6 +107,22 @@ class StoreDB:
         row = self.one(sql, params)
         return None if row is None else row[0]
 
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """One consistent snapshot for the store functions called inside (a read
+        transaction, under the lock). It ends with a rollback: a read never writes.
+        Inside `write()` it is that transaction, which already sees its own writes."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+
     @property
     def schema_version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))
@@ -150,12 +177,15 @@ def _discard(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+def backup_before_migration(
+    conn: sqlite3.Connection, path: Path, version: int
+) -> Path | None:
     """A verified copy of the store database as it is now, before migrations change it:
     `<store>-backups/<store>-schema<version>-<UTC time>.db`. Uses SQLite's online backup
     API (a consistent snapshot that includes what is still in the WAL; a file copy could
     catch a half-written page or miss the WAL), then checks the copy (integrity_check, its
-    schema version). Raises StoreFileError when that fails, so nothing is migrated."""
+    schema version). Raises StoreFileError when that fails, so nothing is migrated. None
+    when another opener upgraded the file while it was being copied (its copy stands)."""
     folder = backup_dir(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{path.stem}-schema{version}-{stamp}.db"
@@ -163,7 +193,9 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) 
     while target.exists():
         n += 1
         target = folder / f"{path.stem}-schema{version}-{stamp}-{n}.db"
-    partial = target.with_name(target.name + ".partial")
+    # two openers of one old store (the till and a command) may both back it up at once:
+    # each writes its own partial file
+    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         copy = sqlite3.connect(str(partial))
@@ -173,6 +205,12 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) 
             copied_version = copy.execute("PRAGMA user_version").fetchone()[0]
         finally:
             copy.close()
+        if checked == ["ok"] and copied_version > version:
+            # another opener upgraded it meanwhile, after its own copy: ours is not of the
+            # schema it claims to be, and no upgrade of ours follows
+            _discard(partial)
+            log.info("store %s was upgraded by another opener while it was copied", path)
+            return None
         if checked != ["ok"] or copied_version != version:
             raise StoreFileError(
                 f"the copy of {path} made before upgrading it does not verify "
@@ -208,13 +246,14 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
     migrations = load_migrations()
     conn = _connect(path)
     try:
-        version, empty = _check_file(conn, path, len(migrations))
+        with _snapshot(conn):  # another opener may be migrating it right now
+            version, empty = _check_file(conn, path, len(migrations))
         if empty and not create:
             raise StoreFileError(
                 f"{path} is an empty file, not a store database; create one with "
                 "`lantern store init`"
             )
-        conn.execute("PRAGMA journal_mode=WAL")
+        _use_wal(conn, path)
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute(
             "PRAGMA journal_size_limit=67108864"
@@ -229,6 +268,47 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
     except BaseException:
         conn.close()
         raise
+
+
+@contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction: the header fields and the table count read inside it agree
+    with each other, even while another connection commits a migration."""
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def _use_wal(conn: sqlite3.Connection, path: Path, patience: float = WAL_PATIENCE) -> None:
+    """Switch the file to WAL (a no-op once it is: the mode is kept in the file).
+
+    The first switch of a new file must write its header. SQLite gets there by upgrading a
+    read lock to a write lock, and while another connection holds or wants one it answers
+    SQLITE_BUSY at once *without* calling the busy handler (waiting could deadlock). So
+    two openers of one new file, or an opener and a migrating process, fail here with
+    "database is locked" whatever the busy timeout. A failed attempt holds no lock and
+    changes nothing, and at each collision one connection goes through, so trying again
+    after a short, growing, jittered pause is exactly the waiting SQLite declined to do,
+    bounded by the same patience as the busy timeout."""
+    deadline = time.monotonic() + patience
+    pause = 0.001
+    while True:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
+            break
+        except sqlite3.OperationalError as e:
+            if e.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 0.05)
+    if mode != "wal":
+        raise StoreFileError(
+            f"{path}: SQLite could not use its write-ahead log there (journal mode stays "
+            f"{mode!r}); put the store database on a local disk (nothing was changed)"
+        )
 
 
 def _migrate(store: StoreDB, current: int, migrations: list[Migration]) -> None:

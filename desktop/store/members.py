@@ -7,10 +7,14 @@ cached balance, inside the caller's transaction."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
 
 from desktop.core.errors import NotFound
-from desktop.core.lots import LotId, PointLot, PointsAccount, movements
+from desktop.core.lots import LotId, LotTake, PointLot, PointsAccount, movements
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
 
 
@@ -37,6 +41,25 @@ def find_member_by_card(conn: sqlite3.Connection, card_number: str) -> Member:
     if row is None:
         raise NotFound(f"no member has card number {card_number}: check the number")
     return _member(row)
+
+
+def exists(conn: sqlite3.Connection, member_id: str) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM members WHERE member_id = ?", (member_id,)).fetchone()
+        is not None
+    )
+
+
+def cards(conn: sqlite3.Connection) -> list[tuple[str, str | None]]:
+    """(member id, card number) of every member, by member id."""
+    return [
+        (str(r[0]), r[1])
+        for r in conn.execute("SELECT member_id, card_number FROM members ORDER BY member_id")
+    ]
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM members").fetchone()[0])
 
 
 def insert_member(conn: sqlite3.Connection, m: Member) -> None:
@@ -151,6 +174,66 @@ def apply_account(
     )
 
 
+def redeem_takes(conn: sqlite3.Connection, redemption_id: str) -> tuple[tuple[LotTake, ...], int]:
+    """What a redemption took, as this store's ledger recorded it: (lot takes, overdraft)."""
+    takes: dict[str, int] = {}
+    overdraft = 0
+    for lot_id, delta in conn.execute(
+        "SELECT lot_id, delta FROM points_ledger WHERE ref = ? AND kind = 'redeem'",
+        (redemption_id,),
+    ):
+        if lot_id is None:
+            overdraft -= delta
+        else:
+            takes[lot_id] = takes.get(lot_id, 0) - delta
+    return tuple(LotTake(LotId(k), v) for k, v in takes.items() if v > 0), overdraft
+
+
+def with_expired_lots(conn: sqlite3.Connection, day: date) -> list[str]:
+    """Members holding points in lots that expired before `day`."""
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT DISTINCT member_id FROM point_lots WHERE remaining > 0 AND expires_on < ?",
+            (day.isoformat(),),
+        )
+    ]
+
+
+#: The effect of each of this store's events on the member's points (outbox payloads)
+_EFFECT = {"earn": 1, "void": 1, "redemption": -1, "expiry": -1}
+
+
+def unconfirmed_effect(conn: sqlite3.Connection, member_id: str, after_seq: int) -> int:
+    """The net change this store's events after `after_seq` (those head office has not
+    acknowledged) made to the member's points: earns and voids add, redemptions and
+    expiry take away. Head office's balance plus this is the balance shown here."""
+    cases = " ".join(f"WHEN '{kind}' THEN {sign}" for kind, sign in _EFFECT.items())
+    kinds = ", ".join(f"'{kind}'" for kind in _EFFECT)
+    total = conn.execute(
+        f"SELECT COALESCE(SUM((CASE kind {cases} END) * "
+        "COALESCE(json_extract(payload, '$.points'), 0)), 0) FROM outbox "
+        f"WHERE seq > ? AND kind IN ({kinds}) AND json_extract(payload, '$.member_id') = ?",
+        (after_seq, member_id),
+    ).fetchone()[0]
+    return int(total)
+
+
+def insert_bulk(
+    conn: sqlite3.Connection,
+    members: Iterable[dict[str, Any]],
+    lots: Iterable[dict[str, Any]],
+    ledger: Iterable[dict[str, Any]],
+) -> None:
+    """Many members with their opening lots and ledger rows at once (demo and benchmark
+    stores), streamed through sqlite-utils' insert_all, inside the caller's transaction.
+    The caller makes each member's `balance` equal to its ledger rows."""
+    db = Database(conn, recursive_triggers=False)  # the store connection has them on already
+    db.table("members").insert_all(members, batch_size=5000)
+    db.table("point_lots").insert_all(lots, batch_size=5000)
+    db.table("points_ledger").insert_all(ledger, batch_size=5000)
+
+
 def ledger_mismatches(conn: sqlite3.Connection) -> list[str]:
     """Every way the cached figures disagree with the ledger; empty when all is well."""
     problems = []
@@ -175,3 +258,10 @@ def ledger_mismatches(conn: sqlite3.Connection) -> list[str]:
             f"lot {r['lot_id']}: remaining {r['remaining']} but ledger sums to {r['total']}"
         )
     return problems
+
+
+def unexplained_negative_balances(conn: sqlite3.Connection) -> int:
+    """Members below zero with no overdraft recorded to explain it."""
+    return int(
+        conn.execute("SELECT COUNT(*) FROM members WHERE balance < 0 AND debt = 0").fetchone()[0]
+    )

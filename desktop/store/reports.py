@@ -146,12 +146,15 @@ def unconfirmed_events(conn: sqlite3.Connection, day: str, acked_seq: int) -> in
     )
 
 
-def link_changes(conn: sqlite3.Connection, day: str) -> list[sqlite3.Row]:
-    """Head-office link state changes up to the end of `day`, oldest first."""
-    return conn.execute(
-        "SELECT at, online FROM link_log WHERE substr(at, 1, 10) <= ? ORDER BY at, rowid",
-        (day,),
-    ).fetchall()
+def link_changes(conn: sqlite3.Connection, day: str) -> list[tuple[str, bool]]:
+    """Head-office link state changes up to the end of `day`, oldest first: (at, online)."""
+    return [
+        (str(r[0]), bool(r[1]))
+        for r in conn.execute(
+            "SELECT at, online FROM link_log WHERE substr(at, 1, 10) <= ? ORDER BY at, rowid",
+            (day,),
+        )
+    ]
 
 
 def overdrawn_members(conn: sqlite3.Connection, day: str) -> list[dict[str, Any]]:

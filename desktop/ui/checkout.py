@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from desktop.core.offline import CodeKind
 from desktop.core.redemption import Refusal, RefusalReason
 from desktop.services.printing import ProcessResult
+from desktop.services.staff import Staff
 from desktop.services.till import LineRequest, Receipt
-from desktop.store.staff import Staff
 from desktop.ui.qt import QObject, Signal
 from desktop.ui.session import TillSession
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from desktop.services.app import StoreServices
 from desktop.services.display import pole_display
-from desktop.store.staff import Staff
+from desktop.services.staff import Staff
 from desktop.ui.collector import GuiThreadCollector
 from desktop.ui.customer_display import CustomerDisplay
 from desktop.ui.dialogs.manager_pin import ManagerPinDialog

@@ -18,8 +18,8 @@ from typing import Any
 
 from desktop.core.errors import LanternError
 from desktop.services.app import StoreServices
+from desktop.services.staff import Staff
 from desktop.services.sync_loop import LoopStatus, SyncLoop
-from desktop.store.staff import Staff
 from desktop.ui.qt import QApplication, QEvent, QObject, QTimer, Signal
 from desktop.ui.worker import Lanes
 
@@ -137,8 +137,7 @@ class TillSession(QObject):
 
         def read() -> LinkStatus:
             state = app.ctx.link()
-            acked = int(app.ctx.setting("outbox_acked_seq", 0))
-            waiting = int(app.db.scalar("SELECT COUNT(*) FROM outbox WHERE seq > ?", (acked,)))
+            waiting = app.sync.waiting()
             last = state.last_sync.isoformat() if state.last_sync else None
             return LinkStatus(state.online, waiting, last)
 

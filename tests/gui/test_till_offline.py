@@ -52,8 +52,8 @@ def test_going_offline_and_back_while_the_window_stays_responsive(
     qtbot.waitUntil(lambda: till.receipt is not None, timeout=WAIT_MS)
     (row,) = store.rows("SELECT offline, points FROM redemptions")
     assert (row["offline"], row["points"]) == (1, 100)
-    # and the member panel shows the points head office has yet to confirm
-    qtbot.waitUntil(lambda: till.member_panel.pending.text() == "100", timeout=WAIT_MS)
+    # and the member panel shows what head office has yet to confirm: 100 points taken
+    qtbot.waitUntil(lambda: till.member_panel.pending.text() == "-100", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.session.link.waiting == waiting + 1, timeout=WAIT_MS)
     assert f"{waiting + 1} events waiting" in window.link_label.text()
     # When head office is back

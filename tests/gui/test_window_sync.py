@@ -63,7 +63,8 @@ def test_the_window_runs_the_sync_loop_and_sync_now_wakes_it(
     assert loop is not None and loop.running
     # Then its first round runs at once, and the status bar says so without being polled
     qtbot.waitUntil(
-        lambda: loop.rounds == 1 and statuses and not statuses[-1].syncing, timeout=WAIT_MS
+        lambda: loop.rounds == 1 and bool(statuses) and not statuses[-1].syncing,
+        timeout=WAIT_MS,
     )
     assert statuses[-1].last_error is None and statuses[-1].report is not None
     online = "Head office online · {n} events waiting to sync"

@@ -143,8 +143,8 @@ def expected_spend(
 
 
 def staff(app: StoreServices, staff_id: str) -> Staff:
-    with app.db._lock:
-        return get_staff(app.db.conn, staff_id)
+    with app.db.read() as conn:
+        return get_staff(conn, staff_id)
 
 
 def open_day(app: StoreServices) -> None:

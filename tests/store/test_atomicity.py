@@ -29,7 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 POINTS = {
     "move_stock": ("desktop.store.catalogue", "move_stock"),
     "apply_account": ("desktop.store.members", "apply_account"),
-    "record_request": ("desktop.services.till", "record_request"),
+    "record_request": ("desktop.store.requests", "record"),
     "outbox_append": ("desktop.store.outbox", "append"),
 }
 

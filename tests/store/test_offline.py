@@ -46,7 +46,7 @@ def test_within_the_static_card_cap_offline_is_recorded_as_offline(
     assert receipt.offline
     row = rows(db_path, "SELECT offline, override_by, code_kind, points FROM redemptions")[0]
     assert tuple(row) == (1, None, "static", 2000)
-    assert app.till.member_view(RICH).pending_sync == 2000
+    assert app.till.member_view(RICH).pending_sync == -2000  # its effect on the balance
 
 
 def test_online_redemptions_are_not_offline(

@@ -83,9 +83,9 @@ def test_the_hash_chain_verifies_independently(busy: Path) -> None:
 
 
 def test_events_api_reads_back_in_order(app: StoreServices, busy: Path) -> None:
-    with app.db._lock:
-        all_events = outbox.events(app.db.conn)
-        tail = outbox.events(app.db.conn, after_seq=3, limit=2)
+    with app.db.read() as conn:
+        all_events = outbox.events(conn)
+        tail = outbox.events(conn, after_seq=3, limit=2)
     assert [e.seq for e in all_events] == list(range(1, 10))
     assert [e.seq for e in tail] == [4, 5]
     assert tail[0].payload["earn_id"]

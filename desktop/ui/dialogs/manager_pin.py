@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop.store.staff import Staff
+from desktop.services.staff import PinRefusal, Staff
 from desktop.ui.pin_pad import PinPad
 from desktop.ui.qt import (
     QComboBox,
@@ -24,7 +24,6 @@ from desktop.ui.qt import (
     QWidget,
     isValid,
 )
-from desktop.ui.reads import PinRefusal, active_staff, try_pin
 from desktop.ui.scanner_input import ascii_input
 from desktop.ui.screens.login import pin_refusal_text
 from desktop.ui.session import TillSession
@@ -100,9 +99,7 @@ class ManagerPinDialog(QDialog):
         self.setMinimumWidth(380)
         self.retranslate()
         app = session.app
-        session.run_db(
-            lambda: active_staff(app, managers_only=True), self._managers, lambda e: None
-        )
+        session.run_db(lambda: app.staff.active(managers_only=True), self._managers, lambda e: None)
 
     @classmethod
     def ask(
@@ -169,7 +166,7 @@ class ManagerPinDialog(QDialog):
         self.message.setText(self.tr("Checking…"))
         self.pad.set_busy(True)
         self.session.run_db(
-            lambda: try_pin(app, staff_id, pin, manager=True),
+            lambda: app.staff.try_pin(staff_id, pin, manager=True),
             self._checked,
             self._failed,
         )

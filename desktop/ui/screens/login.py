@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from desktop.store.staff import LOCKOUT, Staff
+from desktop.services.staff import LOCKOUT, PinRefusal, Staff
 from desktop.ui.pin_pad import PinPad
 from desktop.ui.qt import (
     QApplication,
@@ -29,7 +29,6 @@ from desktop.ui.qt import (
     QWidget,
     Signal,
 )
-from desktop.ui.reads import PinRefusal, active_staff, try_pin
 from desktop.ui.session import TillSession
 
 log = logging.getLogger(__name__)
@@ -159,7 +158,7 @@ class LoginScreen(QWidget):
     def reload(self) -> None:
         """Load the active staff off the GUI thread."""
         app = self.session.app
-        self.session.run_db(lambda: active_staff(app), self._loaded, self._load_failed)
+        self.session.run_db(app.staff.active, self._loaded, self._load_failed)
 
     def _loaded(self, staff: object) -> None:
         assert isinstance(staff, list)
@@ -241,7 +240,7 @@ class LoginScreen(QWidget):
         self.pad.set_busy(True)
         self.staff_list.setEnabled(False)
         self.session.run_db(
-            lambda: try_pin(app, staff.staff_id, pin),
+            lambda: app.staff.try_pin(staff.staff_id, pin),
             lambda result: self._done(staff, result),
             self._failed,
         )

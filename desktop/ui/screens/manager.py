@@ -4,7 +4,7 @@ PIN (F9 or the Manager button); Esc or "Back to the till" returns to the till.""
 
 from __future__ import annotations
 
-from desktop.store.staff import Staff
+from desktop.services.staff import Staff
 from desktop.ui.qt import (
     QEvent,
     QFont,

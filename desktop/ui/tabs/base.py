@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from desktop.store.staff import Staff
+from desktop.services.staff import Staff
 from desktop.ui.qt import (
     QAbstractItemView,
     QEvent,

@@ -29,7 +29,6 @@ from desktop.ui.qt import (
     Signal,
 )
 from desktop.ui.qt_printer import QtSystemPrinter
-from desktop.ui.reads import staff_name
 from desktop.ui.tabs.base import ManagerTab, Notice
 
 if TYPE_CHECKING:
@@ -79,7 +78,7 @@ def write_and_print(app: StoreServices, day: date, progress: _Progress) -> Writt
 
 def read_day(app: StoreServices) -> DayView:
     state = app.day.state()
-    return DayView(state, staff_name(app, state.opened_by), staff_name(app, state.closed_by))
+    return DayView(state, app.staff.name(state.opened_by), app.staff.name(state.closed_by))
 
 
 class DayTab(ManagerTab):

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop.services.printing import JobKind, ProcessResult
-from desktop.store.print_jobs import QueuedJob
+from desktop.services.printing import JobKind, ProcessResult, QueuedJob
 from desktop.ui.qt import (
     QButtonGroup,
     QGroupBox,

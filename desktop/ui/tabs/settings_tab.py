@@ -1,17 +1,21 @@
 """Settings (managers only): offline limits, the idle lock, printers, the camera, the head-
-office address and the default language. Every field is checked before anything is saved;
-a bad value is named with what is expected, and nothing changes."""
+office address and the default language. Every field is checked here before anything is
+saved, a bad value named with what is expected (in the till's language); the settings
+service checks them again and saves them (desktop/services/store_settings.py)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.offline import OfflineLimits
-from desktop.services.app import StoreServices
 from desktop.services.printing import configured_printers
-from desktop.store import settings
+from desktop.services.store_settings import (
+    CAMERA_RANGE,
+    IDLE_RANGE,
+    LIMIT_FIELDS,
+    LIMIT_RANGE,
+    StoreSettings,
+)
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.qt import (
     QComboBox,
@@ -32,49 +36,7 @@ from desktop.ui.tabs.base import ManagerTab, Notice
 if TYPE_CHECKING:
     from desktop.ui.screens.manager import ManagerScreen
 
-IDLE_RANGE = (15, 3600)
 NUMBER_WIDTH = 160
-LIMIT_FIELDS = tuple(f.name for f in fields(OfflineLimits))
-
-
-@dataclass(frozen=True)
-class StoreSettings:
-    offline_limits: dict[str, int]
-    idle_lock_seconds: int
-    printers: list[Any]
-    camera_index: int | None
-    language: str
-    headoffice_url: str | None  # None: not connected to a head office
-
-
-def read_settings(app: StoreServices, idle_default: int) -> StoreSettings:
-    limits = asdict(app.ctx.offline_limits())
-    connection = app.sync.connection()
-    return StoreSettings(
-        limits,
-        int(app.ctx.setting("idle_lock_seconds", idle_default)),
-        list(app.ctx.setting("printers", []) or []),
-        app.ctx.setting("camera_index"),
-        str(app.ctx.setting("language", "zh_CN")),
-        connection.url if connection else None,
-    )
-
-
-def save_settings(app: StoreServices, new: StoreSettings, old: StoreSettings) -> StoreSettings:
-    """Printers and the head-office address through their services (which check them
-    again), then the rest in one transaction."""
-    if new.printers != old.printers:
-        app.printing.set_printers(new.printers)
-    if new.headoffice_url is not None and new.headoffice_url != old.headoffice_url:
-        c = app.sync.connection()
-        if c is not None:
-            app.sync.connect(new.headoffice_url, c.store_id, c.secret)
-    with app.db.write() as conn:
-        settings.put(conn, "offline_limits", new.offline_limits)
-        settings.put(conn, "idle_lock_seconds", new.idle_lock_seconds)
-        settings.put(conn, "camera_index", new.camera_index)
-        settings.put(conn, "language", new.language)
-    return new
 
 
 def printer_lines(entries: list[Any]) -> str:
@@ -212,7 +174,7 @@ class SettingsTab(ManagerTab):
     # --- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
         app, idle = self.app, self.session.idle_lock_seconds
-        self.run(lambda: read_settings(app, idle), self._loaded, self._load_failed)
+        self.run(lambda: app.settings.read(idle), self._loaded, self._load_failed)
 
     def _loaded(self, values: object) -> None:
         assert isinstance(values, StoreSettings)
@@ -251,7 +213,7 @@ class SettingsTab(ManagerTab):
         errors: list[str] = []
         limits = {
             name: self._whole(
-                self.limit_fields[name], self.limit_labels[name].text(), 0, 10_000_000, errors
+                self.limit_fields[name], self.limit_labels[name].text(), *LIMIT_RANGE, errors
             )
             for name in LIMIT_FIELDS
         }
@@ -268,7 +230,7 @@ class SettingsTab(ManagerTab):
         camera_text = self.camera.text().strip()
         camera = None
         if camera_text:
-            camera = self._whole(self.camera, self.till_labels[1].text(), 0, 99, errors)
+            camera = self._whole(self.camera, self.till_labels[1].text(), *CAMERA_RANGE, errors)
         url = self.headoffice.text().strip() if self.headoffice.isEnabled() else None
         if url is not None and not url.startswith(("http://", "https://")):
             errors.append(self.tr("Head-office address: it starts with http:// or https://."))
@@ -301,7 +263,7 @@ class SettingsTab(ManagerTab):
             return
         app, old = self.app, self.loaded
         self.run(
-            lambda: save_settings(app, values, old),
+            lambda: app.settings.save(values, old),
             self._saved,
             self._save_failed,
             hold=[self.save_button],

@@ -6,11 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from desktop.services.till import VoidResult
-from desktop.store.staff import Staff
+from desktop.services.staff import Staff
+from desktop.services.till import ReceiptRow, VoidResult
 from desktop.ui.dialogs.manager_pin import ManagerPinDialog
 from desktop.ui.qt import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
-from desktop.ui.reads import ReceiptRow, todays_receipts
 from desktop.ui.tabs.base import ManagerTab, Notice, cell, table
 from desktop.ui.wording import money_text, points_text
 
@@ -91,7 +90,7 @@ class VoidTab(ManagerTab):
     # --- the list ----------------------------------------------------------------------------
     def refresh(self) -> None:
         app = self.app
-        self.run(lambda: todays_receipts(app), self._loaded, self._load_failed)
+        self.run(app.till.todays_receipts, self._loaded, self._load_failed)
 
     def _loaded(self, rows: object) -> None:
         assert isinstance(rows, list)

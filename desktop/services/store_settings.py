@@ -1,0 +1,111 @@
+"""The settings a manager changes at the till: offline limits, the idle lock, printers, the
+camera, the head-office address and the default language. Every value is checked before
+anything is saved; a bad one is named with what is expected, and nothing changes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from desktop.core.errors import InvalidInput
+from desktop.core.offline import OfflineLimits
+from desktop.services.context import ServiceContext
+from desktop.services.printing import PrintService, configured_printers
+from desktop.services.sync import SyncService
+from desktop.store import settings
+
+IDLE_RANGE = (15, 3600)  # seconds before an idle till locks itself
+LIMIT_RANGE = (0, 10_000_000)
+CAMERA_RANGE = (0, 99)
+LANGUAGES = ("zh_CN", "en")
+LIMIT_FIELDS = tuple(f.name for f in fields(OfflineLimits))
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    offline_limits: dict[str, int]
+    idle_lock_seconds: int
+    printers: list[Any]
+    camera_index: int | None
+    language: str
+    headoffice_url: str | None  # None: not connected to a head office
+
+
+def _whole(value: object, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(
+            f"{what}: a whole number from {low:,} to {high:,} is expected, got {value!r} "
+            "(nothing was saved)"
+        )
+    return value
+
+
+def check(values: StoreSettings) -> None:
+    """Raise InvalidInput for the first value that cannot be saved."""
+    limits = values.offline_limits
+    if set(limits) != set(LIMIT_FIELDS):
+        raise InvalidInput(
+            f"offline limits: expected exactly {', '.join(LIMIT_FIELDS)}, got "
+            f"{', '.join(sorted(limits))} (nothing was saved)"
+        )
+    for name in LIMIT_FIELDS:
+        _whole(limits[name], f"offline limit {name}", *LIMIT_RANGE)
+    if limits["per_member_day_static_points"] > limits["per_member_day_rotating_points"]:
+        raise InvalidInput(
+            "offline limits: a printed card can be photocopied, so its daily limit must not be "
+            "above the phone code's (nothing was saved)"
+        )
+    _whole(values.idle_lock_seconds, "idle lock (seconds)", *IDLE_RANGE)
+    if values.camera_index is not None:
+        _whole(values.camera_index, "camera number", *CAMERA_RANGE)
+    if values.language not in LANGUAGES:
+        raise InvalidInput(
+            f"language: one of {', '.join(LANGUAGES)} is expected, got {values.language!r} "
+            "(nothing was saved)"
+        )
+    url = values.headoffice_url
+    if url is not None and not url.strip().startswith(("http://", "https://")):
+        raise InvalidInput(
+            f"head-office address must start with http:// or https://, got {url!r} "
+            "(nothing was saved)"
+        )
+    _, problems = configured_printers(values.printers)
+    if problems:
+        raise InvalidInput("printers: " + "; ".join(problems) + " (nothing was saved)")
+
+
+class SettingsService:
+    def __init__(self, ctx: ServiceContext, printing: PrintService, sync: SyncService) -> None:
+        self.ctx = ctx
+        self.db = ctx.db
+        self.printing = printing
+        self.sync = sync
+
+    def read(self, idle_default: int) -> StoreSettings:
+        """The settings as saved (`idle_default` where the idle lock was never set)."""
+        connection = self.sync.connection()
+        return StoreSettings(
+            asdict(self.ctx.offline_limits()),
+            int(self.ctx.setting("idle_lock_seconds", idle_default)),
+            list(self.ctx.setting("printers", []) or []),
+            self.ctx.setting("camera_index"),
+            str(self.ctx.setting("language", "zh_CN")),
+            connection.url if connection else None,
+        )
+
+    def save(self, new: StoreSettings, old: StoreSettings) -> StoreSettings:
+        """Check every value, then save: printers and the head-office address through their
+        services (which check them again), then the rest in one transaction."""
+        check(new)
+        if new.printers != old.printers:
+            self.printing.set_printers(new.printers)
+        if new.headoffice_url is not None and new.headoffice_url != old.headoffice_url:
+            c = self.sync.connection()
+            if c is not None:
+                self.sync.connect(new.headoffice_url, c.store_id, c.secret)
+        with self.db.write() as tx:
+            settings.put(tx, "offline_limits", new.offline_limits)
+            settings.put(tx, "idle_lock_seconds", new.idle_lock_seconds)
+            settings.put(tx, "camera_index", new.camera_index)
+            settings.put(tx, "language", new.language)
+        return new
