@@ -177,9 +177,7 @@ def _discard(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def backup_before_migration(
-    conn: sqlite3.Connection, path: Path, version: int
-) -> Path | None:
+def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
     """A verified copy of the store database as it is now, before migrations change it:
     `<store>-backups/<store>-schema<version>-<UTC time>.db`. Uses SQLite's online backup
     API (a consistent snapshot that includes what is still in the WAL; a file copy could
