@@ -370,19 +370,22 @@ class SyncService:
                         f"head office answered for event {r.seq} with id {r.event_id}, but this "
                         f"store's event {r.seq} is {ev.event_id}"
                     )
+                # a duplicate of an event whose first answer never arrived carries that
+                # answer's outcome: it is recorded and counted as what happened
+                outcome = r.effective
                 sync_repo.record_outcome(
-                    conn, r.seq, r.event_id, r.outcome.value, r.conflict, r.error, at
+                    conn, r.seq, r.event_id, outcome.value, r.conflict, r.error, at
                 )
                 if r.seq <= acked:
                     continue
-                if r.outcome is Outcome.DUPLICATE:
+                if outcome is Outcome.DUPLICATE:
                     tally.duplicates += 1
-                elif r.outcome is Outcome.REJECTED:
+                elif outcome is Outcome.REJECTED:
                     tally.parked += 1
                     log.warning("event %d (%s) parked by head office: %s", r.seq, ev.kind, r.error)
                 else:
                     tally.applied += 1
-                    if r.outcome is Outcome.APPLIED_WITH_CONFLICT:
+                    if outcome is Outcome.APPLIED_WITH_CONFLICT:
                         tally.conflicts += 1
             if answer.acked_seq < acked:
                 log.warning(
