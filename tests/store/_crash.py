@@ -236,6 +236,13 @@ def _exactly_once(found: list[str], expected: list[str], what: str) -> list[str]
 
 def problems(conn: sqlite3.Connection, path: Path) -> list[str]:
     """Everything wrong with the store behind `conn`; empty when it is sound."""
+    try:
+        return _problems(conn, path)
+    except sqlite3.DatabaseError as e:
+        return [f"the store database is damaged: {e}"]
+
+
+def _problems(conn: sqlite3.Connection, path: Path) -> list[str]:
     found = checks.problems(conn, path)  # quick_check, balances, lots, stock, outbox chain
     found += [
         f"member {m}: balance {b} but lots {lots} - debt {d}"
