@@ -10,9 +10,11 @@ synchronous=FULL) or another `synchronous` for comparison. The same SQL over the
 makes the same pages; only the I/O underneath is watched.
 
 The model of a power cut: each file keeps what it held at its last xSync; every write,
-truncation since is lost (`durable`), or — torn — any subset of them reaches the disk, in
-order (`torn`). The WAL index lives in memory (locking_mode=EXCLUSIVE), so nothing is
-missed by not watching the -shm file: a reopening rebuilds it from the WAL.
+truncation since is lost, or — torn — any subset of them reaches the disk (`after_cut`).
+Keeping *all* of them is what a process killed between two writes leaves (the OS still
+writes its cache out): SIGKILL inside a COMMIT, which a trace callback cannot reach. The
+WAL index lives in memory (locking_mode=EXCLUSIVE), so nothing is missed by not watching
+the -shm file: a reopening rebuilds it from the WAL.
 """
 
 from __future__ import annotations
@@ -80,14 +82,17 @@ class Disk:
     def pending_writes(self) -> int:
         return sum(len(s.pending) for s in self.files.values())
 
-    def after_cut(self, keep: random.Random | None = None) -> dict[str, bytes | None]:
+    def after_cut(
+        self, keep: random.Random | None = None, *, everything: bool = False
+    ) -> dict[str, bytes | None]:
         """Each file as a power cut now leaves it: as last synced, plus (torn, with `keep`)
-        a random subset of the writes since, applied in order."""
+        a random subset of the writes since, applied in order; with `everything`, all of
+        them (a killed process: what it wrote is in the OS's cache)."""
         out: dict[str, bytes | None] = {}
         for path, state in self.files.items():
             content = bytearray(state.synced) if state.synced is not None else None
             for offset, data in state.pending:
-                if keep is None or keep.random() < 0.5:
+                if not everything and (keep is None or keep.random() < 0.5):
                     continue
                 content = content if content is not None else bytearray()
                 if data is None:
@@ -230,11 +235,12 @@ class Replay:
 
 
 def power_cuts(
-    source: Path, work: Path, statements: list[str], synchronous: str, *, torn: int = 0
+    source: Path, work: Path, statements: list[str], synchronous: str, *, at_writes: str = ""
 ) -> CutResult:
-    """Replay on a copy of `source`; cut the power after each redemption's COMMIT returned
-    (and, with `torn`, at every write of the run, keeping a random half of what was not
-    synced, `torn` times each), and count what the reopened file lost."""
+    """Replay on a copy of `source`; cut the power after each redemption's COMMIT returned,
+    and at every write, truncation and sync of the run too: `at_writes="torn"` keeping a
+    random half of what was not synced, `"kill"` keeping all of it (SIGKILL there).
+    Count what the reopened file lost."""
     db = work / f"replay-{synchronous.lower()}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -255,12 +261,13 @@ def power_cuts(
         result.unsound += found
 
     committed_now = [0]
-    if torn:
+    if at_writes:
+        assert at_writes in ("torn", "kill")
 
         def at_io() -> None:
             if replay.disk.pending_writes():
-                for _ in range(torn):
-                    check(committed_now[0], replay.disk.after_cut(rng), mid_commit=True)
+                files = replay.disk.after_cut(rng, everything=at_writes == "kill")
+                check(committed_now[0], files, mid_commit=True)
 
         replay.disk.on_io.append(at_io)
     try:

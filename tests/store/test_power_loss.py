@@ -49,11 +49,28 @@ def test_a_torn_write_anywhere_in_a_commit_leaves_a_sound_file(
 ) -> None:
     # When the power goes at any write of the first redemptions, with a random half of
     # what was not yet synced on the disk (WAL frames, checkpointed pages)
-    result = power_cuts(demo_template, tmp_path, statements[:TORN], "FULL", torn=1)
+    result = power_cuts(demo_template, tmp_path, statements[:TORN], "FULL", at_writes="torn")
     # Then the file is sound and holds every redemption whose COMMIT returned
     assert result.cuts > 3 * result.committed > 0
     assert (result.lost, result.unsound) == (0, [])
     record(SECTION, "WAL, synchronous=FULL, torn writes", cuts=result.cuts, committed_lost=0)
+
+
+def test_a_kill_between_the_writes_of_a_commit_loses_and_doubles_nothing(
+    statements: list[str], demo_template: Path, tmp_path: Path
+) -> None:
+    # When the till is killed between any two writes of the run (its writes so far in the
+    # OS's cache: what a SIGKILL inside COMMIT leaves, which the statement sweep cannot)
+    result = power_cuts(demo_template, tmp_path, statements[:TORN], "FULL", at_writes="kill")
+    # Then the file is sound, with each redemption entirely there or not at all
+    assert result.cuts > 3 * result.committed > 0
+    assert (result.lost, result.unsound) == (0, [])
+    record(
+        "Crash-consistency sweep",
+        f"redeem: SIGKILL between the writes of COMMIT ({result.committed} redemptions)",
+        kill_points=result.cuts,
+        lost_or_doubled=0,
+    )
 
 
 def test_synchronous_normal_may_lose_the_last_commit_but_stays_sound(
@@ -74,7 +91,7 @@ def test_the_harness_catches_loss_with_synchronous_off(
     assert result.committed == REDEMPTIONS
     assert result.worst == REDEMPTIONS  # the last cut finds none of the twelve
     # And torn writes without a sync damage the file itself
-    torn = power_cuts(demo_template, tmp_path, statements[:TORN], "OFF", torn=1)
+    torn = power_cuts(demo_template, tmp_path, statements[:TORN], "OFF", at_writes="torn")
     assert torn.damaged > 0 and torn.worst == torn.committed > 0
     record(
         SECTION,
