@@ -53,14 +53,8 @@ PULL_PAGES = [
     page(
         7,
         more=True,
-        members=[
-            member(RICH, [lot("HO-L1", 9000, 10000), lot("HO-L2", 2500)], tier="platinum"),
-            member("M00000002", [lot("HO-L3", 600, 800)], tier="regular"),
-        ],
-        deliveries=[
-            {"delivery_id": "D-1", "gift_id": "G101", "quantity": 24, "note": "week 24"},
-            {"delivery_id": "D-2", "gift_id": "G501", "quantity": 6, "note": ""},
-        ],
+        members=[member(RICH, [lot("HO-L1", 9000, 10000), lot("HO-L2", 2500)])],
+        deliveries=[{"delivery_id": "D-1", "gift_id": "G101", "quantity": 24, "note": "week 24"}],
     ),
     page(
         9,

@@ -20,7 +20,7 @@ from ._power import record as record_statements
 pytestmark = [pytest.mark.store, pytest.mark.reliability]
 
 REDEMPTIONS = 12
-TORN = 250  # statements replayed with a cut at every write (about two thirds of the run)
+TORN = 160  # statements replayed with a cut at every write (about the first 5 redemptions)
 SECTION = "Power-loss harness (12 redemptions, unsynced writes dropped)"
 
 
