@@ -36,7 +36,7 @@ from desktop.services.till import LineRequest
 from desktop.store import checks
 from desktop.store import database as database_module
 from desktop.store.database import StoreDB, open_store
-from desktop.store.staff import get_staff
+from desktop.store.staff import Staff, get_staff
 
 from ._helpers import T0, Clock
 from ._sync import ScriptedHeadOffice, lot, member, page
@@ -79,28 +79,35 @@ def services(db: StoreDB) -> StoreServices:
 
 
 # --- the operations, as the child runs them (and the test runs them again after a kill) -----
-def redeem(app: StoreServices) -> None:
-    cashier = get_staff(app.db.conn, "C01")
+def redeem(app: StoreServices, cashier: Staff, manager: Staff) -> None:
     app.till.redeem(cashier, "crash-redeem", RICH, REDEEM_LINES)
 
 
-def void(app: StoreServices) -> None:
-    cashier, manager = get_staff(app.db.conn, "C01"), get_staff(app.db.conn, "M01")
+def void(app: StoreServices, cashier: Staff, manager: Staff) -> None:
     app.till.void(cashier, manager, "crash-void", FIRST_RECEIPT, "customer changed mind")
 
 
-def earn(app: StoreServices) -> None:
-    app.till.earn(get_staff(app.db.conn, "C01"), "crash-earn", RICH, 88_800)
+def earn(app: StoreServices, cashier: Staff, manager: Staff) -> None:
+    app.till.earn(cashier, "crash-earn", RICH, 88_800)
 
 
-def stock_receive(app: StoreServices) -> None:
-    app.stock.receive(get_staff(app.db.conn, "M01"), "crash-receive", "G101", 24, "delivery 9")
+def stock_receive(app: StoreServices, cashier: Staff, manager: Staff) -> None:
+    app.stock.receive(manager, "crash-receive", "G101", 24, "delivery 9")
 
 
-def stock_adjust(app: StoreServices) -> None:
-    app.stock.adjust(
-        get_staff(app.db.conn, "M01"), "crash-adjust", "G102", counted=3, reason="count"
-    )
+def stock_adjust(app: StoreServices, cashier: Staff, manager: Staff) -> None:
+    app.stock.adjust(manager, "crash-adjust", "G102", counted=3, reason="count")
+
+
+def run(op: str, app: StoreServices, trace: Trace | None = None) -> None:
+    """Operation `op` (one of OPERATIONS) as the till runs it; `trace` from its first
+    statement on (the staff are looked up before)."""
+    cashier, manager = get_staff(app.db.conn, "C01"), get_staff(app.db.conn, "M01")
+    app.db.conn.set_trace_callback(trace)
+    try:
+        OPERATIONS[op](app, cashier, manager)
+    finally:
+        app.db.conn.set_trace_callback(None)
 
 
 def sync_push(app: StoreServices, ho: ScriptedHeadOffice) -> None:
@@ -108,7 +115,7 @@ def sync_push(app: StoreServices, ho: ScriptedHeadOffice) -> None:
     app.sync.sync_once()
 
 
-OPERATIONS: dict[str, Callable[[StoreServices], None]] = {
+OPERATIONS: dict[str, Callable[[StoreServices, Staff, Staff], None]] = {
     "redeem": redeem,
     "void": void,
     "earn": earn,
@@ -134,8 +141,7 @@ def run_operation(op: str, path: Path, trace: Trace | None = None) -> None:
             app.db.conn.set_trace_callback(trace)
             sync_push(app, ho)
         else:
-            app.db.conn.set_trace_callback(trace)
-            OPERATIONS[op](app)
+            run(op, app, trace)
     finally:
         app.close()
 

@@ -84,7 +84,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> di
     out["void"] = folder / "void.db"
     copy_store(demo_template, out["void"])
     app = services(open_store(out["void"]))
-    _crash.redeem(app)
+    _crash.run("redeem", app)
     app.close()
     # push: a connected store with six events head office has not heard of
     out["sync_push"] = folder / "push.db"
@@ -92,7 +92,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> di
     app = services(open_store(out["sync_push"]))
     app.sync.connect(HO_URL, "SH001", "s3cret")
     for op in SINGLE:
-        _crash.OPERATIONS[op](app)
+        _crash.run(op, app)
     app.close()
     # pull: the same store after head office acknowledged everything
     out["sync_pull"] = folder / "pull.db"
@@ -119,7 +119,7 @@ def retry(op: str, path: Path, ho_stored_the_push: bool) -> None:
         elif op == "sync_pull":
             _crash.sync_push(app, head_office_holding(path, PULL_PAGES))
         else:
-            _crash.OPERATIONS[op](app)
+            _crash.run(op, app)
     finally:
         app.close()
 
