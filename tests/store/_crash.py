@@ -328,7 +328,10 @@ def assert_sound(path: Path) -> None:
 
 # --- what the tests compare ------------------------------------------------------------------
 def snapshot(path: Path) -> dict[str, Any]:
-    """Every row of every table, the schema and the header fields, as committed."""
+    """Every row of every table, the schema and the header fields, as committed. (Unlike
+    _helpers.snapshot, through a read-write connection: the WAL a killed process left may
+    need recovery, which a read-only connection cannot run; and with the schema, which a
+    migration changes.)"""
     with closing(sqlite3.connect(path)) as conn:
         tables = [
             r[0]
