@@ -24,6 +24,7 @@ from headoffice.db import Database, Tx
 from headoffice.events import Unappliable, apply_event
 from headoffice.protocol import (
     PROTOCOL_VERSION,
+    ConflictKind,
     EventResult,
     Outcome,
     PushBody,
@@ -162,13 +163,14 @@ class HeadOffice:
             )
             last_seq = int(last["seq"]) if last else 0
             if event.seq <= last_seq:
-                held = tx.scalar(
-                    "SELECT hash FROM store_events WHERE store_id = ? AND seq = ?",
+                held = tx.one(
+                    "SELECT hash, outcome, conflict, error FROM store_events "
+                    "WHERE store_id = ? AND seq = ?",
                     (store_id, event.seq),
                 )
-                if held != event.hash:
+                if held is None or held["hash"] != event.hash:
                     return _Mismatch(f"event {event.seq} differs from the one head office holds")
-                return EventResult(event.seq, event.event_id, Outcome.DUPLICATE)
+                return _again(event, held)
             if event.seq != last_seq + 1:
                 return EventResult(event.seq, event.event_id, Outcome.OUT_OF_ORDER)
             if int(store["head_seq"]) == event.seq and store["head_hash"] not in (None, event.hash):
@@ -364,3 +366,16 @@ class HeadOffice:
             "database": self.db.dialect.value,
             "schema": version,
         }
+
+
+def _again(event: PushedEvent, held: dict[str, Any]) -> EventResult:
+    """The answer to an event head office already stored at this seq: duplicate, carrying
+    the outcome (conflicts, error) stored with it, so a store that lost the first answer
+    records what really happened (docs/sync-protocol.md)."""
+    stored = Outcome(held["outcome"])
+    if stored is Outcome.DUPLICATE:  # its id was stored before at another seq: nothing new
+        return EventResult(event.seq, event.event_id, Outcome.DUPLICATE)
+    conflicts = tuple(ConflictKind(c) for c in (held["conflict"] or "").split(",") if c)
+    return EventResult(
+        event.seq, event.event_id, Outcome.DUPLICATE, conflicts, held["error"], stored
+    )

@@ -68,6 +68,9 @@ class EventResult:
     outcome: Outcome
     conflicts: tuple[ConflictKind, ...] = ()
     error: str | None = None
+    # a duplicate of an event stored at this seq: what head office answered the first time
+    # (with its conflicts and error), so a store whose answer was lost still learns it
+    stored: Outcome | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -75,6 +78,8 @@ class EventResult:
             "event_id": self.event_id,
             "outcome": self.outcome.value,
         }
+        if self.stored is not None:
+            out["stored_outcome"] = self.stored.value
         if self.conflicts:
             # one conflict answers "conflict"; the more serious one when there are two
             # (a replayed code may be fraud; the overdraft is then its consequence)

@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-#: Head office counts as online while the last round succeeded and is at most this old;
-#: beyond it the till applies the offline caps (nobody has heard from head office lately).
+#: Head office counts as online while the last round succeeded and is at most this old,
+#: and no request to it has failed since; beyond it, or from the first failed request on,
+#: the till applies the offline caps.
 FRESH = timedelta(minutes=10)
 BATCH = 200
 PAGE = 500
@@ -107,10 +108,6 @@ class SyncStatus:
     outcomes: dict[str, int]
 
 
-def _default_client(url: str, store_id: str, secret: str) -> HeadOffice:
-    return HeadOfficeClient(url, store_id, secret)
-
-
 @dataclass
 class _Tally:
     pushed: int = 0
@@ -127,7 +124,7 @@ class SyncService:
     def __init__(
         self,
         ctx: ServiceContext,
-        client_factory: ClientFactory = _default_client,
+        client_factory: ClientFactory | None = None,
         *,
         batch_size: int = BATCH,
         page_limit: int = PAGE,
@@ -135,7 +132,7 @@ class SyncService:
     ) -> None:
         self.ctx = ctx
         self.db = ctx.db
-        self.client_factory = client_factory
+        self.client_factory = client_factory or self.http_client
         self.batch_size = batch_size
         self.page_limit = page_limit
         self.fresh = fresh
@@ -181,10 +178,26 @@ class SyncService:
         with self.db.read() as conn:
             return sync_repo.waiting(conn)
 
+    def http_client(self, url: str, store_id: str, secret: str) -> HeadOffice:
+        """The real client (the default factory): it reports every failed request to
+        `request_failed` as it happens, before it tries again."""
+        return HeadOfficeClient(url, store_id, secret, on_failure=self.request_failed)
+
+    def request_failed(self, reason: str) -> None:
+        """A request to head office failed just now (timeout, refused connection, 5xx).
+        The link counts as down from this moment: the till applies the offline caps at
+        once, not only when the client has given up retrying or the last success has grown
+        old. A later success in the same round brings the link back."""
+        try:
+            self._finish(reason)
+        except Exception:  # the round goes on; its end records the outcome again
+            log.exception("could not record the failed request to head office")
+
     # --- state -----------------------------------------------------------------------------
     def link_state(self) -> LinkState:
-        """For ServiceContext.link: online while the last round succeeded recently enough.
-        A store with no head office configured runs standalone (online)."""
+        """For ServiceContext.link: online while the last round succeeded recently enough
+        and no request has failed since (`request_failed`). A store with no head office
+        configured runs standalone (online)."""
         with self.db.read() as conn:
             c = sync_repo.connection(conn)
             st = sync_repo.state(conn)
@@ -357,19 +370,22 @@ class SyncService:
                         f"head office answered for event {r.seq} with id {r.event_id}, but this "
                         f"store's event {r.seq} is {ev.event_id}"
                     )
+                # a duplicate of an event whose first answer never arrived carries that
+                # answer's outcome: it is recorded and counted as what happened
+                outcome = r.effective
                 sync_repo.record_outcome(
-                    conn, r.seq, r.event_id, r.outcome.value, r.conflict, r.error, at
+                    conn, r.seq, r.event_id, outcome.value, r.conflict, r.error, at
                 )
                 if r.seq <= acked:
                     continue
-                if r.outcome is Outcome.DUPLICATE:
+                if outcome is Outcome.DUPLICATE:
                     tally.duplicates += 1
-                elif r.outcome is Outcome.REJECTED:
+                elif outcome is Outcome.REJECTED:
                     tally.parked += 1
                     log.warning("event %d (%s) parked by head office: %s", r.seq, ev.kind, r.error)
                 else:
                     tally.applied += 1
-                    if r.outcome is Outcome.APPLIED_WITH_CONFLICT:
+                    if outcome is Outcome.APPLIED_WITH_CONFLICT:
                         tally.conflicts += 1
             if answer.acked_seq < acked:
                 log.warning(

@@ -4,7 +4,8 @@
   never logged, never part of an error text and hidden from repr().
 - A timeout, a refused connection, a 5xx answer: tried again, at most `attempts` times in
   all, after exponential backoff with jitter (`backoff` × 2^n, capped at `max_backoff`,
-  each wait a random 50–100 % of that), then `HeadOfficeUnreachable`.
+  each wait a random 50–100 % of that), then `HeadOfficeUnreachable`. `on_failure` hears
+  of every failed attempt at once (the till's offline caps must not wait for the retries).
 - 401: `Unauthorized` at once (retrying the same credentials cannot help).
 - Any other non-2xx, or a 2xx whose body is not the JSON the protocol describes ("a head
   office that answers garbage"): `HeadOfficeUnreachable` at once, naming what was wrong.
@@ -65,6 +66,7 @@ class HeadOfficeClient:
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
         transport: httpx.BaseTransport | None = None,
+        on_failure: Callable[[str], None] | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise LanternError(
@@ -81,6 +83,7 @@ class HeadOfficeClient:
         self.max_backoff = max_backoff
         self._sleep = sleep
         self._rand = rand
+        self._on_failure = on_failure
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout),
@@ -154,6 +157,8 @@ class HeadOfficeClient:
                     attempt,
                     self.attempts,
                 )
+                if self._on_failure is not None:
+                    self._on_failure(reason)
                 if attempt < self.attempts:
                     self._sleep(self.delay(attempt))
         raise HeadOfficeUnreachable(
