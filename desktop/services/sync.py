@@ -33,7 +33,7 @@ from desktop.store import outbox
 from desktop.store import reports as reports_repo
 from desktop.store import sync_state as sync_repo
 from desktop.sync.client import HeadOfficeClient, HeadOfficeUnreachable, SyncError
-from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer
+from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer, StoredEvents
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,8 @@ class HeadOffice(Protocol):
     def push(self, body: dict[str, Any]) -> PushAnswer: ...
 
     def changes(self, since: int, limit: int) -> ChangesPage: ...
+
+    def stored_events(self, since: int, limit: int) -> StoredEvents: ...
 
     def close(self) -> None: ...
 
@@ -335,13 +337,15 @@ class SyncService:
             raise ChainMismatch(
                 "head office holds a different version of events this store already sent: "
                 "the store database was edited or restored from an old backup. Nothing was "
-                "applied; stop redeeming offline and call head office"
+                "applied; the till keeps to the offline limits. Recover it: `lantern recover` "
+                "(or the manager screen's sync tab)"
             )
         if answer.acked_seq > head_seq:
-            raise HeadOfficeUnreachable(
+            raise ChainMismatch(
                 f"head office says it stored event {answer.acked_seq} of this store, but the "
-                f"newest event here is {head_seq}: it is not this store's head office, or "
-                "this database was restored from an old backup"
+                f"newest event here is {head_seq}: this database was restored from an old "
+                "backup (or it is not this store's head office). Recover it: `lantern "
+                "recover` takes back what head office holds"
             )
         sent = {e.seq: e for e in events}
         at = self.ctx.now().isoformat()
