@@ -23,13 +23,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import LanternError
-from desktop.services.context import ServiceContext
+from desktop.core.errors import InvalidInput, LanternError
+from desktop.services.context import REFUSED_POLICY, ServiceContext, require_manager
 from desktop.services.sync import NotConnected, SyncReport, SyncService
-from desktop.store import backups, outbox, settings
+from desktop.store import backups, checks, outbox, settings
 from desktop.store import recovery as repo
 from desktop.store import sync_state as sync_repo
 from desktop.store.database import backup_dir, open_store
+from desktop.store.staff import Staff
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,30 @@ class RestoreReport:
     head_seq: int
 
 
+@dataclass(frozen=True)
+class DayCloseCheck:
+    problems: tuple[str, ...]  # empty: the store is sound
+    backup: Path | None
+    backup_error: str | None
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.problems:
+            out.append(
+                f"the store check found {len(self.problems)} problem(s): keep trading only "
+                "after head office confirms; restore the last good backup with "
+                "`lantern restore FILE` and `lantern recover`"
+            )
+            out += [f"  {p}" for p in self.problems]
+        else:
+            out.append("store check: ok (integrity, ledgers, event chain)")
+        if self.backup is not None:
+            out.append(f"backup: {self.backup}")
+        else:
+            out.append(f"backup failed: {self.backup_error}")
+        return out
+
+
 @dataclass
 class _Auto:
     last: datetime | None = None
@@ -127,9 +152,59 @@ class RecoveryService:
             return None
         return self.backup_now("auto")
 
+    def newest_backup(self) -> Path | None:
+        """The newest automatic backup in the backup folder, if any."""
+        found = backups.listed(self.folder(), self.db.path)
+        return found[-1] if found else None
+
     @staticmethod
     def verify(path: Path | str) -> backups.Verified:
         return backups.verify(Path(path))
+
+    # --- checks -----------------------------------------------------------------------------
+    def quick_check(self) -> list[str]:
+        """At start-up: SQLite's quick_check only (cheap). Empty when sound."""
+        with self.db.read() as conn:
+            try:
+                rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+            except Exception as e:  # a damaged file raises instead of answering
+                return [f"the store database is damaged ({e})"]
+        return [f"sqlite: {r}" for r in rows if r != "ok"]
+
+    def full_check(self) -> list[str]:
+        """At day close: integrity_check, every cached figure against its ledger, the chain."""
+        with self.db.read() as conn:
+            try:
+                found = [
+                    f"sqlite: {r[0]}"
+                    for r in conn.execute("PRAGMA integrity_check")
+                    if r[0] != "ok"
+                ]
+            except Exception as e:
+                return [f"the store database is damaged ({e})"]
+            return found + checks.problems(conn, self.db.path)
+
+    def close_day(self) -> DayCloseCheck:
+        """After the business day closed: the full check, then a backup (a backup of a
+        database that fails its check is still taken: it may be the best copy there is)."""
+        problems = self.full_check()
+        try:
+            path: Path | None = self.backup_now("day_close")
+            error = None
+        except LanternError as e:
+            path, error = None, str(e)
+        return DayCloseCheck(tuple(problems), path, error)
+
+    # --- while head office refuses the store -------------------------------------------------
+    def set_refused_policy(self, manager: Staff, policy: str) -> None:
+        """A manager's choice while head office refuses this store's sync: "caps" (trade
+        within the offline caps) or "stop" (every redemption needs a manager's override)."""
+        require_manager(manager)
+        if policy not in ("caps", "stop"):
+            raise InvalidInput(f"policy is caps or stop, not {policy!r}")
+        with self.db.write() as conn:
+            settings.put(conn, REFUSED_POLICY, policy)
+        log.warning("while sync is refused: %s (chosen by %s)", policy, manager.staff_id)
 
     # --- state ------------------------------------------------------------------------------
     def pending(self) -> bool:
@@ -152,6 +227,18 @@ class RecoveryService:
                 "`lantern store connect --url URL --store-id ID` first"
             )
         client = self.sync.client_factory(c.url, c.store_id, c.secret)
+        # no sync round between reading head office's events and taking them back
+        with self.sync._round:
+            report = self._take_back(client)
+        if not sync_after:
+            return report
+        try:
+            result = self.sync.sync_once()
+        except LanternError as e:
+            return _with(report, sync_error=str(e))
+        return _with(report, sync=result)
+
+    def _take_back(self, client: Any) -> RecoveryReport:
         try:
             with self.db.read() as conn:
                 since = sync_repo.acked_seq(conn)
@@ -167,14 +254,7 @@ class RecoveryService:
             client.close()
         last = pages[-1]
         held = {e.seq: e for p in pages for e in p.events}
-        report = self._apply(held, last.acked_seq, last.head_seq)
-        if not sync_after:
-            return report
-        try:
-            result = self.sync.sync_once()
-        except LanternError as e:
-            return _with(report, sync_error=str(e))
-        return _with(report, sync=result)
+        return self._apply(held, last.acked_seq, last.head_seq)
 
     def _apply(self, held: dict[int, Any], ho_acked: int, ho_head: int) -> RecoveryReport:
         at = self.ctx.now().isoformat()

@@ -26,10 +26,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from desktop.core.errors import InvalidInput, LanternError
-from desktop.services.context import LinkState, ServiceContext
+from desktop.services.context import REFUSED, REFUSED_POLICY, LinkState, ServiceContext
 from desktop.services.printing import card_designs_folder
 from desktop.services.sync_apply import apply_page
-from desktop.store import outbox
+from desktop.store import outbox, settings
 from desktop.store import reports as reports_repo
 from desktop.store import sync_state as sync_repo
 from desktop.sync.client import HeadOfficeClient, HeadOfficeUnreachable, SyncError
@@ -107,6 +107,8 @@ class SyncStatus:
     last_error: str | None
     parked: tuple[sync_repo.Parked, ...]
     outcomes: dict[str, int]
+    refused: str | None = None  # head office refuses the chain: recover the store
+    refused_policy: str = "caps"  # meanwhile: "caps" or "stop" (REFUSED_POLICY)
 
 
 def _default_client(url: str, store_id: str, secret: str) -> HeadOffice:
@@ -192,12 +194,14 @@ class SyncService:
             st = sync_repo.state(conn)
         if c is None:
             return LinkState()
+        refused = self.ctx.setting(REFUSED)
         online = (
             st.last_attempt_ok
             and st.last_success_at is not None
             and self.ctx.now() - st.last_success_at <= self.fresh
+            and refused is None
         )
-        return LinkState(online, st.last_success_at)
+        return LinkState(online, st.last_success_at, refused)
 
     def status(self) -> SyncStatus:
         with self.db.read() as conn:
@@ -220,6 +224,8 @@ class SyncService:
             st.last_error,
             parked,
             outcomes,
+            self.ctx.setting(REFUSED),
+            str(self.ctx.setting(REFUSED_POLICY, "caps")),
         )
 
     # --- one round -------------------------------------------------------------------------
@@ -242,7 +248,7 @@ class SyncService:
                 self._pull(client, tally, problems, progress)
             except BaseException as e:
                 try:
-                    self._finish(_reason(e))
+                    self._finish(_reason(e), refused=isinstance(e, ChainMismatch))
                 except Exception:  # the database itself failed: the first error matters
                     log.exception("could not record the failed sync round")
                 raise
@@ -267,10 +273,14 @@ class SyncService:
         log.info("sync: %s", report.summary())
         return report
 
-    def _finish(self, error: str | None) -> None:
+    def _finish(self, error: str | None, *, refused: bool = False) -> None:
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
             sync_repo.record_attempt(conn, at, error)
+            if refused:
+                settings.put(conn, REFUSED, error)
+            elif error is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (REFUSED,))
             reports_repo.record_link(conn, error is None, at, "ok" if error is None else error)
 
     # --- push ------------------------------------------------------------------------------
