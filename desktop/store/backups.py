@@ -29,7 +29,7 @@ from desktop.store.database import APPLICATION_ID, StoreFileError, backup_dir
 log = logging.getLogger(__name__)
 
 KEEP = 20
-_AUTO = re.compile(r"^.+-\d{8}T\d{6}(\d{6})?Z-[a-z_]+(-\d+)?\.db$")
+_AUTO = re.compile(r"^.+-(?P<stamp>\d{8}T\d{6}(\d{6})?Z)-[a-z_]+(-(?P<n>\d+))?\.db$")
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,16 @@ def write(conn: sqlite3.Connection, target: Path) -> Path:
 
 
 def auto_name(db_path: Path, folder: Path, reason: str, now: datetime) -> Path:
+    """`<store>-<UTC time>-<reason>.db`; a second backup within the same microsecond (a
+    clock that stands still) gets `-2`, `-3`, … after the highest number already there."""
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{db_path.stem}-{stamp}-{reason}.db"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{db_path.stem}-{stamp}-{reason}-{n}.db"
-    return target
+    same = [
+        int(m.group("n") or 1)
+        for p in (folder.glob(f"{db_path.stem}-{stamp}-*.db") if folder.is_dir() else [])
+        if (m := _AUTO.match(p.name))
+    ]
+    n = max(same, default=0) + 1
+    return folder / f"{db_path.stem}-{stamp}-{reason}{'' if n == 1 else f'-{n}'}.db"
 
 
 def take(
@@ -110,7 +113,14 @@ def listed(folder: Path, db_path: Path) -> list[Path]:
         for p in folder.glob(f"{db_path.stem}-*.db")
         if _AUTO.match(p.name) and "-schema" not in p.name
     ]
-    return sorted(found, key=lambda p: p.name)
+    return sorted(found, key=_order)
+
+
+def _order(p: Path) -> tuple[str, int]:
+    """Oldest first: by the time in the name, then by the number added on a collision."""
+    m = _AUTO.match(p.name)
+    assert m is not None
+    return m.group("stamp"), int(m.group("n") or 1)
 
 
 def rotate(folder: Path, db_path: Path, keep: int) -> list[Path]:
