@@ -157,11 +157,8 @@ def test_recover_names_the_events_head_office_heard_of_but_never_received(
     redeem(app, 1)
     app.sync.sync_once()
     assert app.sync.status().waiting == 0
-    ho_balance = (
-        ho.db.transaction(write=False)
-        .__enter__()
-        .scalar("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
-    )
+    with ho.db.transaction(write=False) as tx:
+        ho_balance = tx.scalar("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
     store_balance = app.db.scalar("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
     assert ho_balance == store_balance == 5000 - 4 * 100
     app.close()
