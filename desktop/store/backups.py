@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop.store import checks
-from desktop.store.database import APPLICATION_ID, StoreFileError, backup_dir
+from desktop.store.database import APPLICATION_ID, StoreFileError, backup_dir, online_copy
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,7 @@ def write(conn: sqlite3.Connection, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
-        fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        copy = sqlite3.connect(str(partial))
-        try:
-            conn.backup(copy, pages=1024)
-            copy.execute("PRAGMA journal_mode=DELETE")
-            checked = [row[0] for row in copy.execute("PRAGMA integrity_check")]
-        finally:
-            copy.close()
+        checked, _ = online_copy(conn, partial)
         if checked != ["ok"]:
             raise StoreFileError(f"the backup {target} does not verify: {'; '.join(checked)}")
         os.chmod(partial, 0o600)
