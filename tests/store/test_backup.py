@@ -191,3 +191,65 @@ def test_backups_keep_no_wal_beside_them(app: StoreServices, tmp_path: Path) -> 
     assert sorted(x.name for x in (tmp_path / "bk").iterdir()) == [p.name]
     assert app.recovery.newest_backup() is None  # another folder than the store's own
     assert timedelta(minutes=15) == BACKUP_EVERY
+
+
+def test_the_sync_loop_backs_up_while_head_office_is_down_and_recovers_a_restored_store(
+    db_path: Path, clock: Clock, tmp_path: Path
+) -> None:
+    import time
+
+    from desktop.services.sync_loop import SyncLoop
+
+    # Given a store whose head office is down, with events waiting
+    ho = ScriptedHeadOffice(down=True)
+    app = StoreServices(open_store(db_path), clock)
+    app.sync.client_factory = lambda url, store_id, secret: ho
+    app.sync.connect("http://ho.test", "SH001", "s3cret")
+    with app.db.write() as conn:
+        settings.put(conn, "backup_folder", str(tmp_path / "bk"))
+    redeem(app, staff(app, "C01"))
+    loop = SyncLoop(app.sync, 0.05, max_backoff=0.05, recovery=app.recovery)
+    try:
+        # When the loop runs a round, on its own thread
+        loop.start()
+        deadline = time.monotonic() + 20
+        while loop.rounds < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # Then it took a backup (events wait), which verifies, and only one within 15 min
+        while not list((tmp_path / "bk").glob("*-auto.db")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert loop.stop()
+        (taken,) = list((tmp_path / "bk").glob("*-auto.db"))
+        assert backups.verify(taken).ok
+        # When the store was restored and must recover, the loop recovers instead of syncing
+        with app.db.write() as conn:
+            settings.put(conn, "recovery_pending", True)
+        asked: list[int] = []
+        ho.down = False
+        ho.stored_events = lambda since, limit: (  # type: ignore[attr-defined]
+            asked.append(since) or _nothing_stored()
+        )
+        loop = SyncLoop(app.sync, 0.05, max_backoff=0.05, recovery=app.recovery)
+        loop.start()
+        while app.recovery.pending() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert loop.stop()
+        assert asked and not app.recovery.pending()
+        assert app.ctx.setting("epoch") == 2
+    finally:
+        loop.stop()
+        app.close()
+
+
+def _nothing_stored() -> object:
+    from desktop.sync.protocol import parse_stored_events
+
+    return parse_stored_events(
+        {
+            "events": [],
+            "more": False,
+            "acked_seq": 0,
+            "head": {"seq": 0, "hash": None},
+            "flagged": False,
+        }
+    )
