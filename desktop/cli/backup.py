@@ -11,6 +11,12 @@ from desktop.cli.base import EXIT_ERROR, EXIT_REFUSED, EXIT_UNREACHABLE, Add, Cl
 
 
 def cmd_backup(cli: Cli) -> int:
+    a = cli.args
+    if a.set_folder is not None or a.keep is not None:
+        cli.app.recovery.configure(Path(a.set_folder) if a.set_folder else None, a.keep)
+        print(
+            f"backups go to {cli.app.recovery.folder()}, the newest {cli.app.recovery.keep()} kept"
+        )
     folder = Path(cli.args.folder) if cli.args.folder else None
     path = cli.app.recovery.backup_now("manual", folder)
     checked = cli.app.recovery.verify(path)
@@ -102,7 +108,11 @@ def register(sub: Any, add: Add) -> None:
         cmd_backup,
         "an online backup of the store database now (verified, 0600, rotated); prints its path",
     )
-    b.add_argument("--folder", help="where to write it (default: the store's backup folder)")
+    b.add_argument("--folder", help="where to write this one (default: the store's backup folder)")
+    b.add_argument(
+        "--set-folder", metavar="DIR", help="keep the store's backups in DIR from now on"
+    )
+    b.add_argument("--keep", type=int, help="how many automatic backups to keep (default 20)")
     v = add(
         "verify",
         cmd_verify,

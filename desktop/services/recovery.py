@@ -131,6 +131,16 @@ class RecoveryService:
     def keep(self) -> int:
         return max(1, int(self.ctx.setting("backups_kept", backups.KEEP)))
 
+    def configure(self, folder: Path | None = None, keep: int | None = None) -> None:
+        """Where automatic backups go and how many stay (store settings)."""
+        if keep is not None and keep < 1:
+            raise InvalidInput(f"keep at least one backup, not {keep}")
+        with self.db.write() as conn:
+            if folder is not None:
+                settings.put(conn, "backup_folder", str(Path(folder).resolve()))
+            if keep is not None:
+                settings.put(conn, "backups_kept", keep)
+
     def backup_now(self, reason: str = "manual", folder: Path | None = None) -> Path:
         now = self.ctx.now()
         target_folder = folder or self.folder()
@@ -376,7 +386,9 @@ def restore_file(db_path: Path, source: Path, *, force: bool = False) -> Restore
                 raise RecoveryRefused(
                     f"this database holds {len(lost)} event(s) head office has not "
                     "acknowledged; restoring would lose them. Sync first (`lantern sync`), "
-                    "or restore with --force to lose them (each is listed):\n  "
+                    "or restore with --force to lose them (each is listed"
+                    + (f"; the first 50 of {len(lost)}" if len(lost) > 50 else "")
+                    + "):\n  "
                     + "\n  ".join(lost[:50])
                 )
             with store.read() as conn:

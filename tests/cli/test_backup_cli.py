@@ -14,9 +14,10 @@ pytestmark = pytest.mark.cli
 
 def test_backup_verify_restore_on_the_command_line(demo_path: Path, tmp_path: Path) -> None:
     # Given a backup of the demo store
-    r = lantern("backup", "--folder", str(tmp_path / "bk"), db=demo_path)
+    r = lantern("backup", "--set-folder", str(tmp_path / "bk"), "--keep", "5", db=demo_path)
     assert r.returncode == 0, r.stderr
-    backup = Path(r.stdout.strip())
+    assert f"backups go to {tmp_path / 'bk'}, the newest 5 kept" in r.stdout
+    backup = Path(r.stdout.splitlines()[-1])
     assert backup.parent == tmp_path / "bk" and backup.stat().st_mode & 0o777 == 0o600
     junk = tmp_path / "junk.db"
     sqlite3.connect(junk).execute("CREATE TABLE t (x)").connection.close()
