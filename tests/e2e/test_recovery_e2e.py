@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from desktop.services.app import StoreServices
-from desktop.services.recovery import restore_file
 from desktop.services.sync import ChainMismatch
 from desktop.services.till import LineRequest, Receipt
 from desktop.store.database import open_store
 from headoffice.engine import HeadOffice
 
 from .conftest import HeadOfficeProcess, add_member, fast_client, new_store, staff
+from .test_sync_e2e import lantern
 
 pytestmark = pytest.mark.headoffice
 
@@ -72,8 +72,10 @@ def test_restore_an_older_backup_then_recover_equals_head_office(
     before_restore = store_events(app)
     app.close()
 
-    # When the database goes back to the older backup, and the till trades on it
-    restore_file(db, backup)
+    # When the database goes back to the older backup (`lantern restore`), and the till
+    # trades on it before anyone recovers it
+    restored = lantern("restore", str(backup), "--no-recover", db=db)
+    assert restored.returncode == 0, restored.stderr
     app = StoreServices(open_store(db))
     app.sync.client_factory = fast_client
     stale = redeem(app, 1)  # issued from the backup's counter: head office has that number
@@ -84,20 +86,29 @@ def test_restore_an_older_backup_then_recover_equals_head_office(
     assert server.one("SELECT flagged FROM stores WHERE store_id = 'SH001'") == 1
     assert not app.ctx.link().online
 
-    # When the store recovers
-    report = app.recovery.recover()
+    stale_seq = app.db.scalar("SELECT MAX(seq) FROM outbox")
+    app.close()
+
+    # When the store recovers (`lantern recover`, over HTTP)
+    recovered = lantern("recover", db=db)
     # Then it took back the 2 events it lost, kept the stale redemption after a new epoch,
     # and synced: nothing head office heard of is missing
-    assert report.sync_error is None, report
-    assert report.adopted == 2 and report.lost is None and report.epoch == 2
-    assert report.epoch_seq == len(before_restore) + 1
-    assert [new for _, new in report.renumbered] == [report.epoch_seq + 1]
+    assert recovered.returncode == 0, recovered.stderr
+    epoch_seq = len(before_restore) + 1
+    assert recovered.stdout.splitlines()[:3] == [
+        f"recovered: 2 event(s) taken back from head office; epoch 2 starts at event {epoch_seq}",
+        f"1 event(s) head office had not seen kept and renumbered: {stale_seq}→{epoch_seq + 1}",
+        "nothing head office heard of is missing",
+    ]
+    app = StoreServices(open_store(db))
+    app.sync.client_factory = fast_client
     assert app.sync.status().waiting == 0
     # And the store's events are head office's, byte for byte, the old ones unchanged
     assert store_events(app) == ho_events(server)
     assert store_events(app)[: len(before_restore)] == before_restore
     # And head office lifted its flag; balances and stock agree
     assert server.one("SELECT flagged FROM stores WHERE store_id = 'SH001'") == 0
+    assert server.one("SELECT COUNT(*) FROM store_events WHERE outcome = 'rejected'") == 0
     ho_balance = server.one("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
     assert ho_balance == 2000 - 6 * 100 == balance(app)
     assert app.db.scalar("SELECT stock FROM gifts WHERE gift_id = 'G101'") == 50 - 6
