@@ -144,10 +144,8 @@ class RecoveryService:
     def backup_now(self, reason: str = "manual", folder: Path | None = None) -> Path:
         now = self.ctx.now()
         target_folder = folder or self.folder()
-        # the backup API reads through the store's own connection; under the lock, so a
-        # backup step never interleaves with a write transaction of this process
-        with self.db.read() as conn:
-            path = backups.take(conn, self.db.path, target_folder, reason, now, self.keep())
+        # its own read connection: the till's writes do not wait for the copy
+        path = backups.take(self.db.path, target_folder, reason, now, self.keep())
         self._auto.last = now
         self._auto.taken += 1
         return path

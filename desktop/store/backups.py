@@ -81,16 +81,21 @@ def auto_name(db_path: Path, folder: Path, reason: str, now: datetime) -> Path:
 
 
 def take(
-    conn: sqlite3.Connection,
     db_path: Path,
     folder: Path | None,
     reason: str,
     now: datetime,
     keep: int = KEEP,
 ) -> Path:
-    """An automatic (or `lantern backup`) backup into the folder, then rotation."""
+    """An automatic (or `lantern backup`) backup into the folder, then rotation. It reads
+    through a connection of its own, in one step (one read transaction): under WAL the till
+    goes on writing meanwhile, and the copy is the database as of that snapshot."""
     folder = folder or backup_dir(db_path)
-    target = write(conn, auto_name(db_path, folder, reason, now))
+    source = sqlite3.connect(str(db_path), timeout=10.0)
+    try:
+        target = write(source, auto_name(db_path, folder, reason, now))
+    finally:
+        source.close()
     rotate(folder, db_path, keep)
     log.info("store %s backed up to %s (%s)", db_path, target, reason)
     return target

@@ -188,7 +188,7 @@ def online_copy(conn: sqlite3.Connection, target: Path) -> tuple[list[str], int]
     os.close(fd)
     copy = sqlite3.connect(str(target))
     try:
-        conn.backup(copy, pages=1024)
+        conn.backup(copy)  # one step: one consistent snapshot, writers go on under WAL
         copy.execute("PRAGMA journal_mode=DELETE")
         checked = [str(row[0]) for row in copy.execute("PRAGMA integrity_check")]
         version = int(copy.execute("PRAGMA user_version").fetchone()[0])
