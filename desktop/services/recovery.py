@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -113,7 +113,6 @@ class DayCloseCheck:
 class _Auto:
     last: datetime | None = None
     taken: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 class RecoveryService:

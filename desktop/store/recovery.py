@@ -24,7 +24,6 @@ the setting `recovery_log` with the epoch that superseded it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -240,7 +239,3 @@ def unsynced(conn: sqlite3.Connection) -> list[str]:
             + (f"\treceipt {receipt}" if receipt else "")
         )
     return out
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
