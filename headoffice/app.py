@@ -94,6 +94,19 @@ async def changes(request: Request) -> Response:
     return JSONResponse(page)
 
 
+async def stored_events(request: Request) -> Response:
+    """This store's own stored events, for its recovery after a lost disk or a restore."""
+    store_id = await authenticated(request)
+    q = request.query_params
+    unknown = sorted(set(q) - {"since", "limit"})
+    if unknown:
+        raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
+    page = await run_in_threadpool(
+        _office(request).stored_events, store_id, q.get("since"), q.get("limit")
+    )
+    return JSONResponse(page)
+
+
 async def health(request: Request) -> Response:
     try:
         return JSONResponse(await run_in_threadpool(_office(request).health))
@@ -105,6 +118,7 @@ async def health(request: Request) -> Response:
 SYNC_ROUTES = [
     Route("/v1/sync/push", push, methods=["POST"]),
     Route("/v1/sync/changes", changes, methods=["GET"]),
+    Route("/v1/sync/events", stored_events, methods=["GET"]),
 ]
 HEALTH_ROUTES = [Route("/v1/health", health, methods=["GET"])]
 

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from desktop.core.chain import GENESIS, canonical, chain_hash, payload_hash
-from headoffice import snapshots
+from headoffice import recovery, snapshots
 from headoffice.admin import Admin, Clock
 from headoffice.auth import dummy_check, secret_matches
 from headoffice.db import Database, Tx
@@ -171,8 +171,11 @@ class HeadOffice:
                 if held is None or held["hash"] != event.hash:
                     return _Mismatch(f"event {event.seq} differs from the one head office holds")
                 return _again(event, held)
-            if event.seq != last_seq + 1:
+            epoch = event.kind == recovery.EPOCH and event.seq > last_seq + 1
+            if event.seq != last_seq + 1 and not epoch:
                 return EventResult(event.seq, event.event_id, Outcome.OUT_OF_ORDER)
+            if epoch and (gap := recovery.epoch_gap(event, last_seq)) is not None:
+                return EventResult(event.seq, event.event_id, Outcome.OUT_OF_ORDER, error=gap)
             if int(store["head_seq"]) == event.seq and store["head_hash"] not in (None, event.hash):
                 return _Mismatch(f"event {event.seq} differs from the head the store pushed")
             body = canonical(event.payload)
@@ -183,6 +186,8 @@ class HeadOffice:
                 (event.event_id,),
             )
             result = self._decide(tx, store_id, event, body, owner, last)
+            if event.kind == recovery.EPOCH and result.outcome is Outcome.APPLIED:
+                recovery.lift_flag(tx, store_id, event, now)
             tx.execute(
                 "INSERT INTO store_events (store_id, seq, event_id, id_reused, kind, payload, "
                 "payload_hash, created_at, prev_hash, hash, outcome, conflict, error, "
@@ -254,6 +259,9 @@ class HeadOffice:
         )
         if expected != event.hash:
             return self._rejected(event, "hash does not match the event's content")
+        if event.kind == recovery.EPOCH:
+            # a new epoch after a recovery: nothing to apply, the chain goes on (lift_flag)
+            return EventResult(event.seq, event.event_id, Outcome.APPLIED)
         try:
             with tx.savepoint():
                 conflicts = apply_event(tx, store_id, event)
@@ -356,6 +364,24 @@ class HeadOffice:
             more,
         )
         return {"cursor": cursor, "more": more, **body}
+
+    def stored_events(
+        self, store_id: str, since: int | str | None, limit: int | str | None = None
+    ) -> dict[str, Any]:
+        """The store's own events head office stored after seq `since` (recovery)."""
+        since_n, limit_n = recovery.parse_events_query(since, limit)
+        with self.db.transaction(write=False) as tx:
+            page = recovery.stored_events(tx, store_id, since_n, limit_n)
+        log.info(
+            "events store=%s since=%d sent=%d acked_seq=%d head=%d flagged=%s",
+            store_id,
+            since_n,
+            len(page["events"]),
+            page["acked_seq"],
+            page["head"]["seq"],
+            page["flagged"],
+        )
+        return page
 
     def health(self) -> dict[str, Any]:
         with self.db.transaction(write=False) as tx:

@@ -26,14 +26,14 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from desktop.core.errors import InvalidInput, LanternError
-from desktop.services.context import LinkState, ServiceContext
+from desktop.services.context import REFUSED, REFUSED_POLICY, LinkState, ServiceContext
 from desktop.services.printing import card_designs_folder
 from desktop.services.sync_apply import apply_page
-from desktop.store import outbox
+from desktop.store import outbox, settings
 from desktop.store import reports as reports_repo
 from desktop.store import sync_state as sync_repo
 from desktop.sync.client import HeadOfficeClient, HeadOfficeUnreachable, SyncError
-from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer
+from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer, StoredEvents
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ class HeadOffice(Protocol):
     def push(self, body: dict[str, Any]) -> PushAnswer: ...
 
     def changes(self, since: int, limit: int) -> ChangesPage: ...
+
+    def stored_events(self, since: int, limit: int) -> StoredEvents: ...
 
     def close(self) -> None: ...
 
@@ -106,6 +108,8 @@ class SyncStatus:
     last_error: str | None
     parked: tuple[sync_repo.Parked, ...]
     outcomes: dict[str, int]
+    refused: str | None = None  # head office refuses the chain: recover the store
+    refused_policy: str = "caps"  # meanwhile: "caps" or "stop" (REFUSED_POLICY)
 
 
 @dataclass
@@ -203,12 +207,14 @@ class SyncService:
             st = sync_repo.state(conn)
         if c is None:
             return LinkState()
+        refused = self.ctx.setting(REFUSED)
         online = (
             st.last_attempt_ok
             and st.last_success_at is not None
             and self.ctx.now() - st.last_success_at <= self.fresh
+            and refused is None
         )
-        return LinkState(online, st.last_success_at)
+        return LinkState(online, st.last_success_at, refused)
 
     def status(self) -> SyncStatus:
         with self.db.read() as conn:
@@ -231,6 +237,8 @@ class SyncService:
             st.last_error,
             parked,
             outcomes,
+            self.ctx.setting(REFUSED),
+            str(self.ctx.setting(REFUSED_POLICY, "caps")),
         )
 
     # --- one round -------------------------------------------------------------------------
@@ -253,7 +261,7 @@ class SyncService:
                 self._pull(client, tally, problems, progress)
             except BaseException as e:
                 try:
-                    self._finish(_reason(e))
+                    self._finish(_reason(e), refused=isinstance(e, ChainMismatch))
                 except Exception:  # the database itself failed: the first error matters
                     log.exception("could not record the failed sync round")
                 raise
@@ -278,10 +286,14 @@ class SyncService:
         log.info("sync: %s", report.summary())
         return report
 
-    def _finish(self, error: str | None) -> None:
+    def _finish(self, error: str | None, *, refused: bool = False) -> None:
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
             sync_repo.record_attempt(conn, at, error)
+            if refused:
+                settings.put(conn, REFUSED, error)
+            elif error is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (REFUSED,))
             reports_repo.record_link(conn, error is None, at, "ok" if error is None else error)
 
     # --- push ------------------------------------------------------------------------------
@@ -348,13 +360,15 @@ class SyncService:
             raise ChainMismatch(
                 "head office holds a different version of events this store already sent: "
                 "the store database was edited or restored from an old backup. Nothing was "
-                "applied; stop redeeming offline and call head office"
+                "applied; the till keeps to the offline limits. Recover it: `lantern recover` "
+                "(or the manager screen's sync tab)"
             )
         if answer.acked_seq > head_seq:
-            raise HeadOfficeUnreachable(
+            raise ChainMismatch(
                 f"head office says it stored event {answer.acked_seq} of this store, but the "
-                f"newest event here is {head_seq}: it is not this store's head office, or "
-                "this database was restored from an old backup"
+                f"newest event here is {head_seq}: this database was restored from an old "
+                "backup (or it is not this store's head office). Recover it: `lantern "
+                "recover` takes back what head office holds"
             )
         sent = {e.seq: e for e in events}
         at = self.ctx.now().isoformat()

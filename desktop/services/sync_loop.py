@@ -1,7 +1,12 @@
 """The till's background sync: a thread that runs a sync round every `interval` seconds,
 backs off (exponentially, with jitter, capped) while head office is unreachable, and
 reports its status through a callback after every round. No Qt here: the UI wraps the
-callback in a signal (it is called on the loop's thread, never the GUI thread)."""
+callback in a signal (it is called on the loop's thread, never the GUI thread).
+
+With a `recovery` service the loop also keeps the store safe: a restored store that still
+has to recover (`recovery_pending`) recovers instead of syncing, and after every round an
+online backup is taken when events wait and the last one is 15 minutes old
+(RecoveryService.backup_if_due) — on this thread, never the GUI's."""
 
 from __future__ import annotations
 
@@ -11,9 +16,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from desktop.core.errors import LanternError
 from desktop.services.sync import NotConnected, SyncReport, SyncService
+
+if TYPE_CHECKING:
+    from desktop.services.recovery import RecoveryService
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +47,7 @@ class SyncLoop:
         max_backoff: float = 300.0,
         on_status: Callable[[LoopStatus], None] | None = None,
         rand: Callable[[], float] = random.random,
+        recovery: RecoveryService | None = None,
     ) -> None:
         if interval <= 0:
             raise ValueError("the sync interval must be positive")
@@ -46,6 +56,7 @@ class SyncLoop:
         self.max_backoff = max_backoff
         self.on_status = on_status
         self._rand = rand
+        self.recovery = recovery
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -92,7 +103,13 @@ class SyncLoop:
             self._emit(self._status(None, syncing=True))
             report, error = None, None
             try:
-                report = self.service.sync_once()
+                if self.recovery is not None and self.recovery.pending():
+                    recovered = self.recovery.recover()
+                    report = recovered.sync
+                    if recovered.sync_error is not None:
+                        raise LanternError(recovered.sync_error)
+                else:
+                    report = self.service.sync_once()
                 self.failures = 0
             except NotConnected as e:
                 error, self.failures = str(e), 0  # nothing to back off from: check again later
@@ -104,12 +121,21 @@ class SyncLoop:
                 error = f"unexpected error: {type(e).__name__}: {e}"
                 self.failures += 1
             self.rounds += 1
+            self._backup()
             wait = self.wait_after_failures(self.failures)
             self._emit(self._status(error, next_in=wait, report=report))
             if self._stop.is_set():
                 break
             self._wake.wait(wait)
             self._wake.clear()
+
+    def _backup(self) -> None:
+        if self.recovery is None:
+            return
+        try:
+            self.recovery.backup_if_due()
+        except Exception:  # a full disk must not stop the sync; the log says why
+            log.exception("automatic backup failed")
 
     def _status(
         self,

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
 import re
 import sqlite3
@@ -177,6 +178,25 @@ def _discard(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def online_copy(conn: sqlite3.Connection, target: Path) -> tuple[list[str], int]:
+    """Copy the database of `conn` into the new file `target` with SQLite's online backup
+    API (readable by its owner only: the store database holds credentials), as one
+    self-contained file (no WAL beside it); returns its integrity_check lines and schema
+    version. The one way every backup of a store is written (backup_before_migration,
+    desktop/store/backups.py)."""
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    copy = sqlite3.connect(str(target))
+    try:
+        conn.backup(copy)  # one step: one consistent snapshot, writers go on under WAL
+        copy.execute("PRAGMA journal_mode=DELETE")
+        checked = [str(row[0]) for row in copy.execute("PRAGMA integrity_check")]
+        version = int(copy.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        copy.close()
+    return checked, version
+
+
 def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
     """A verified copy of the store database as it is now, before migrations change it:
     `<store>-backups/<store>-schema<version>-<UTC time>.db`. Uses SQLite's online backup
@@ -196,13 +216,7 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) 
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        copy = sqlite3.connect(str(partial))
-        try:
-            conn.backup(copy)
-            checked = [row[0] for row in copy.execute("PRAGMA integrity_check")]
-            copied_version = copy.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            copy.close()
+        checked, copied_version = online_copy(conn, partial)
         if checked == ["ok"] and copied_version > version:
             # another opener upgraded it meanwhile, after its own copy: ours is not of the
             # schema it claims to be, and no upgrade of ours follows

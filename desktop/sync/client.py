@@ -24,7 +24,15 @@ from typing import Any
 import httpx
 
 from desktop.core.errors import LanternError
-from desktop.sync.protocol import ChangesPage, Malformed, PushAnswer, parse_changes, parse_push
+from desktop.sync.protocol import (
+    ChangesPage,
+    Malformed,
+    PushAnswer,
+    StoredEvents,
+    parse_changes,
+    parse_push,
+    parse_stored_events,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +121,16 @@ class HeadOfficeClient:
             return parse_changes(data)
         except Malformed as e:
             raise self._garbage("changes", e) from None
+
+    def stored_events(self, since: int, limit: int) -> StoredEvents:
+        """GET /v1/sync/events: this store's own events head office stored (recovery)."""
+        data = self._call(
+            "GET", "/v1/sync/events", params={"since": str(since), "limit": str(limit)}
+        )
+        try:
+            return parse_stored_events(data)
+        except Malformed as e:
+            raise self._garbage("events", e) from None
 
     def close(self) -> None:
         self._http.close()

@@ -421,3 +421,69 @@ def parse_changes(data: Any) -> ChangesPage:
             for t in a.items("totals")
         ),
     )
+
+
+# --- recovery: this store's own stored events ------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """One of this store's events as head office stored it, with head office's answer."""
+
+    seq: int
+    event_id: str
+    kind: str
+    payload: dict[str, Any]
+    created_at: str
+    prev_hash: str
+    hash: str
+    outcome: Outcome
+    conflict: str | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvents:
+    events: tuple[StoredEvent, ...]
+    more: bool
+    acked_seq: int  # head office's newest stored seq of this store
+    head_seq: int  # the newest head the store ever pushed (may be beyond acked_seq)
+    head_hash: str | None
+    flagged: bool
+    flag_reason: str | None
+
+
+def parse_stored_events(data: Any) -> StoredEvents:
+    """GET /v1/sync/events (docs/sync-protocol.md, "Recovery")."""
+    a = _At(data, "")
+    events = []
+    for e in a.items("events", optional=False):
+        payload = e.raw("payload")
+        if not isinstance(payload, Mapping):
+            raise Malformed(f"{e.path}.payload: expected a JSON object, got {_show(payload)}")
+        try:
+            outcome = Outcome(e.text("outcome"))
+        except ValueError:
+            raise Malformed(f"{e.path}.outcome: unknown {_show(e.raw('outcome'))}") from None
+        events.append(
+            StoredEvent(
+                e.num("seq", minimum=1),
+                e.text("event_id"),
+                e.text("kind"),
+                dict(payload),
+                e.text("created_at"),
+                e.text("prev_hash"),
+                e.text("hash"),
+                outcome,
+                e.opt_text("conflict"),
+                e.opt_text("error"),
+            )
+        )
+    head = _At(a.raw("head"), "head")
+    return StoredEvents(
+        tuple(events),
+        a.flag("more"),
+        a.num("acked_seq", minimum=0),
+        head.num("seq", minimum=0),
+        head.opt_text("hash"),
+        a.flag("flagged"),
+        a.opt_text("flag_reason"),
+    )

@@ -150,6 +150,12 @@ class MainWindow(QMainWindow):
         assert isinstance(status, LinkStatus)
         state = self.tr("Head office online") if status.online else self.tr("OFFLINE")
         waiting = self.tr("{n} events waiting to sync").format(n=status.waiting)
+        if status.refused is not None:
+            # plainly: the till is not syncing and will not until a manager recovers it
+            state = self.tr(
+                "SYNC REFUSED by head office: offline limits apply; a manager must recover "
+                "the store (Manager → Sync)"
+            )
         self.link_label.setText(f"{state} · {waiting}")
 
     def on_scanned(self, text: str) -> None:

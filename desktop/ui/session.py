@@ -35,6 +35,7 @@ class LinkStatus:
     waiting: int  # events not yet acknowledged by head office
     last_sync: str | None  # ISO time of the last successful sync
     detail: str = ""
+    refused: str | None = None  # head office refuses the store's chain: recover it
 
 
 class TillSession(QObject):
@@ -76,7 +77,9 @@ class TillSession(QObject):
         self._loop_status.connect(self._on_sync_status)
         self.store_changed.connect(self.refresh_link)  # events waiting may have changed
         if sync_interval is not None:
-            self.sync_loop = SyncLoop(app.sync, sync_interval, on_status=self._loop_status.emit)
+            self.sync_loop = SyncLoop(
+                app.sync, sync_interval, on_status=self._loop_status.emit, recovery=app.recovery
+            )
             self.sync_loop.start()
         self.refresh_link()
 
@@ -139,7 +142,7 @@ class TillSession(QObject):
             state = app.ctx.link()
             waiting = app.sync.waiting()
             last = state.last_sync.isoformat() if state.last_sync else None
-            return LinkStatus(state.online, waiting, last)
+            return LinkStatus(state.online, waiting, last, refused=state.refused)
 
         self.run_io(
             read,

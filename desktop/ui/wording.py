@@ -125,6 +125,11 @@ def offline_check_text(check: OfflineCheck | None) -> str:
         OfflineCheck.TYPED_NUMBER_OFFLINE: translate(
             "Wording", "a typed card number needs head office online"
         ),
+        OfflineCheck.SYNC_REFUSED: translate(
+            "Wording",
+            "head office refuses this store's sync and redemptions are stopped until it "
+            "recovers (manager's sync tab)",
+        ),
     }
     return texts[check] if check is not None else "?"
 

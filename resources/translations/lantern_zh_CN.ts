@@ -198,42 +198,52 @@
         <translation>确定结束营业日 {day}？今天将不能再兑换或作废，且不能重新开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="256"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="262"/>
+        <source>The business day is closed, but the store check needs attention: {lines}</source>
+        <translation>营业日已结束，但门店检查发现问题：{lines}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="268"/>
+        <source>The business day is closed; the store checked sound and was backed up ({path}). Print the reconciliation.</source>
+        <translation>营业日已结束；门店数据检查无误并已备份（{path}）。请打印对账单。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="277"/>
         <source>The business day is open.</source>
         <translation>营业日已开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="258"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="279"/>
         <source>The business day is closed. Print the reconciliation.</source>
         <translation>营业日已结束。请打印对账单。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="262"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="283"/>
         <source>Not done: {error}</source>
         <translation>未完成：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="274"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="295"/>
         <source>Writing the reconciliation for {day}…</source>
         <translation>正在生成 {day} 的对账单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="297"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="318"/>
         <source>Reconciliation written. No system printer is set up: open the PDF to print it.</source>
         <translation>对账单已生成。未设置系统打印机：请打开 PDF 打印。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="302"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="323"/>
         <source>Reconciliation written and sent to {printer}.</source>
         <translation>对账单已生成并发送到 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="308"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="329"/>
         <source>Reconciliation written, but printing failed: {error}</source>
         <translation>对账单已生成，但打印失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="317"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="338"/>
         <source>The reconciliation was not written: {error}</source>
         <translation>对账单未生成：{error}</translation>
     </message>
@@ -360,62 +370,62 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="144"/>
+        <location filename="../../desktop/ui/screens/login.py" line="143"/>
         <source>Log in to the till</source>
         <translation>登录收银台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="145"/>
+        <location filename="../../desktop/ui/screens/login.py" line="144"/>
         <source>Who is at the till?</source>
         <translation>请选择您的姓名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="146"/>
+        <location filename="../../desktop/ui/screens/login.py" line="145"/>
         <source>↑ ↓ choose your name · type your PIN · Enter</source>
         <translation>↑ ↓ 选择姓名 · 输入密码 · 回车</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="156"/>
+        <location filename="../../desktop/ui/screens/login.py" line="155"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="156"/>
+        <location filename="../../desktop/ui/screens/login.py" line="155"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="178"/>
+        <location filename="../../desktop/ui/screens/login.py" line="177"/>
         <source>The staff list could not be read: {error}</source>
         <translation>无法读取员工名单：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="213"/>
+        <location filename="../../desktop/ui/screens/login.py" line="212"/>
         <source>PIN for {name}</source>
         <translation>{name} 的密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="234"/>
+        <location filename="../../desktop/ui/screens/login.py" line="233"/>
         <source>Choose your name first.</source>
         <translation>请先选择您的姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="237"/>
+        <location filename="../../desktop/ui/screens/login.py" line="236"/>
         <source>Type your PIN, then Enter.</source>
         <translation>请输入密码，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="240"/>
+        <location filename="../../desktop/ui/screens/login.py" line="239"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="263"/>
+        <location filename="../../desktop/ui/screens/login.py" line="262"/>
         <source>Could not log in: {error}</source>
         <translation>无法登录：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="213"/>
+        <location filename="../../desktop/ui/screens/login.py" line="212"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
@@ -423,52 +433,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="117"/>
+        <location filename="../../desktop/ui/main_window.py" line="120"/>
         <source>Lantern — {store}</source>
         <translation>灯笼 — {store}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="122"/>
+        <location filename="../../desktop/ui/main_window.py" line="125"/>
         <source>Cashier: {name}</source>
         <translation>收银员：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="122"/>
+        <location filename="../../desktop/ui/main_window.py" line="125"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="124"/>
+        <location filename="../../desktop/ui/main_window.py" line="127"/>
         <source>Manager (F9)</source>
         <translation>店长 (F9)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="125"/>
+        <location filename="../../desktop/ui/main_window.py" line="128"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="148"/>
+        <location filename="../../desktop/ui/main_window.py" line="151"/>
         <source>Head office online</source>
         <translation>总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="148"/>
+        <location filename="../../desktop/ui/main_window.py" line="151"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="149"/>
+        <location filename="../../desktop/ui/main_window.py" line="152"/>
         <source>{n} events waiting to sync</source>
         <translation>{n} 条记录待同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <source>SYNC REFUSED by head office: offline limits apply; a manager must recover the store (Manager → Sync)</source>
+        <translation>总部拒绝同步：按离线限额营业；须由店长恢复门店数据（店长 → 同步）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>Approve going beyond the offline limits.</source>
         <translation>批准超出离线限额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="177"/>
+        <location filename="../../desktop/ui/main_window.py" line="186"/>
         <source>Open the manager screen.</source>
         <translation>进入店长管理界面。</translation>
     </message>
@@ -476,47 +491,47 @@
 <context>
     <name>ManagerPinDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="125"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="122"/>
         <source>Manager approval</source>
         <translation>店长授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="126"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="123"/>
         <source>A manager&apos;s PIN is needed</source>
         <translation>需要店长密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="127"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="124"/>
         <source>Manager number</source>
         <translation>店长工号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="130"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="127"/>
         <source>e.g. M01</source>
         <translation>例如 M01</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="131"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="128"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="162"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="159"/>
         <source>Type the manager&apos;s number first.</source>
         <translation>请先输入店长工号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="166"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="163"/>
         <source>Type the PIN, then Enter.</source>
         <translation>请输入密码，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="169"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="166"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="196"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="193"/>
         <source>The PIN could not be checked: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -648,22 +663,22 @@
 <context>
     <name>PinRefusal</name>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="48"/>
+        <location filename="../../desktop/ui/screens/login.py" line="47"/>
         <source>{name} is locked after too many wrong PINs. Try again after {time}, or ask a manager.</source>
         <translation>{name} 密码错误次数过多，账号已锁定。请在 {time} 之后再试，或联系店长。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="53"/>
+        <location filename="../../desktop/ui/screens/login.py" line="52"/>
         <source>{name} is not a manager: a manager&apos;s PIN is needed.</source>
         <translation>{name} 不是店长：需要店长密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="57"/>
+        <location filename="../../desktop/ui/screens/login.py" line="56"/>
         <source>No active staff member {id}: check the number.</source>
         <translation>没有在职员工 {id}：请核对工号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="60"/>
+        <location filename="../../desktop/ui/screens/login.py" line="59"/>
         <source>Wrong PIN for {name}. {n} tries left before the account locks for {minutes} minutes.</source>
         <translation>{name} 的密码错误。再错 {n} 次，账号将锁定 {minutes} 分钟。</translation>
     </message>
@@ -671,122 +686,122 @@
 <context>
     <name>PrintingTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="86"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="85"/>
         <source>Printouts waiting (queued, or failed and waiting for a retry)</source>
         <translation>待打印（排队中，或打印失败等待重试）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="90"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="89"/>
         <source>Printout</source>
         <translation>打印件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="91"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="103"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="109"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="90"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="102"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="108"/>
         <source>Receipt</source>
         <translation>小票</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="92"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="91"/>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="93"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="92"/>
         <source>Tries</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="94"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="93"/>
         <source>Next try</source>
         <translation>下次重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="95"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="94"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="98"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="97"/>
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="99"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="98"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="100"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="105"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="99"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="104"/>
         <source>Reprint</source>
         <translation>重印</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="101"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="100"/>
         <source>Receipt number</source>
         <translation>小票号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="102"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="101"/>
         <source>scan or type the receipt number</source>
         <translation>扫描或输入小票号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="104"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="109"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="103"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="108"/>
         <source>Greeting card</source>
         <translation>贺卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="128"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="127"/>
         <source>Printers: {names}</source>
         <translation>打印机：{names}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="130"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="129"/>
         <source>Printer settings not used: {problems}</source>
         <translation>未使用的打印机设置：{problems}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="142"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="141"/>
         <source>{kind} (reprint {n})</source>
         <translation>{kind}（第 {n} 次重印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="149"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="148"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="169"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="168"/>
         <source>Pick the printout to retry first.</source>
         <translation>请先选择要重试的打印件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="172"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="189"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="171"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="188"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="184"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="183"/>
         <source>Type or scan the receipt number first.</source>
         <translation>请先输入或扫描小票号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="202"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="201"/>
         <source>Printed: {n} printout(s).</source>
         <translation>已打印 {n} 份。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="206"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="205"/>
         <source>Printed {ok}, failed {failed}: {errors}</source>
         <translation>已打印 {ok} 份，失败 {failed} 份：{errors}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="213"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="212"/>
         <source>Not printed: {error}</source>
         <translation>未打印：{error}</translation>
     </message>
@@ -794,142 +809,142 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="168"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="130"/>
         <source>Offline limits</source>
         <translation>离线限额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="171"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="133"/>
         <source>While head office cannot be reached, redemptions stay within these limits; beyond them a manager must approve. Head office may send new limits at the next sync.</source>
         <translation>无法连接总部时，兑换不得超出以下限额；超出须店长授权。下次同步时总部可能下发新的限额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="176"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="138"/>
         <source>Points per redemption</source>
         <translation>单笔兑换积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="177"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="139"/>
         <source>Points per member per day (printed card)</source>
         <translation>每位会员每日积分（实体卡）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="178"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="140"/>
         <source>Points per member per day (phone code)</source>
         <translation>每位会员每日积分（手机码）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="179"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="141"/>
         <source>Members served while offline</source>
         <translation>离线期间可服务会员数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="180"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="142"/>
         <source>Store total while offline (points)</source>
         <translation>离线期间门店总积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="182"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="144"/>
         <source>Hours without a sync before redemptions need a manager</source>
         <translation>未同步超过多少小时须店长授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="187"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="149"/>
         <source>This till</source>
         <translation>本收银台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="191"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="153"/>
         <source>Lock after idle (seconds)</source>
         <translation>闲置自动锁定（秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="192"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="154"/>
         <source>Camera number</source>
         <translation>摄像头编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="193"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="155"/>
         <source>Default language</source>
         <translation>默认语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="194"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="156"/>
         <source>Head-office address</source>
         <translation>总部地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="195"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="157"/>
         <source>Printers</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="200"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="162"/>
         <source>empty: no camera; 0 for the first camera</source>
         <translation>留空：不使用摄像头；0 为第一个摄像头</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="203"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="165"/>
         <source>One printer per line: system (the default printer), system:NAME, network:HOST[:PORT], usb:VID:PID, serial:DEVICE[:BAUD]; for a cash drawer on a receipt printer add ,drawer=pin2 (or pin5) and, if needed, ,pulse=50/500 (ms). New printers and the camera are used from the next start.</source>
         <translation>每行一台打印机：system（默认打印机）、system:名称、network:主机[:端口]、usb:VID:PID、serial:设备[:波特率]；钱箱接在小票打印机上时，加上 ,drawer=pin2（或 pin5），需要时再加 ,pulse=50/500（毫秒）。新打印机和摄像头在下次启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="209"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="171"/>
         <source>Save settings</source>
         <translation>保存设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="210"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="172"/>
         <source>Undo changes</source>
         <translation>撤销修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="229"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="191"/>
         <source>not connected: use `lantern store connect` first</source>
         <translation>未连接：请先运行 `lantern store connect`</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="235"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="197"/>
         <source>The settings could not be read: {error}</source>
         <translation>无法读取设置：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="242"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="204"/>
         <source>{field}: enter a whole number from {low} to {high}.</source>
         <translation>{field}：请输入 {low} 到 {high} 之间的整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="264"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="226"/>
         <source>A printed card can be photocopied: its daily limit must not be above the phone code&apos;s.</source>
         <translation>实体卡可能被复印：其每日限额不得高于手机码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="274"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="236"/>
         <source>Head-office address: it starts with http:// or https://.</source>
         <translation>总部地址：须以 http:// 或 https:// 开头。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="284"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="246"/>
         <source>Printers: {line} is not valid.</source>
         <translation>打印机：{line} 格式不正确。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="288"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="250"/>
         <source>Printers: {problem}</source>
         <translation>打印机：{problem}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="300"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="262"/>
         <source>Not saved. {problems}</source>
         <translation>未保存。{problems}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="314"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="276"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="318"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="280"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
@@ -1101,102 +1116,142 @@
 <context>
     <name>SyncTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="80"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="97"/>
         <source>Head office</source>
         <translation>总部</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="81"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="98"/>
         <source>Events waiting</source>
         <translation>待同步记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="82"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="99"/>
         <source>Last successful sync</source>
         <translation>最近成功同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="83"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="100"/>
         <source>Last attempt</source>
         <translation>最近尝试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="84"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="101"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="89"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="106"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="92"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="107"/>
+        <source>Recover from head office</source>
+        <translation>从总部恢复</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="108"/>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="109"/>
+        <source>Stop redemptions while sync is refused</source>
+        <translation>同步被拒期间停止兑换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="112"/>
         <source>Events head office parked (they do not block the others; head office reviews them)</source>
         <translation>总部暂挂的记录（不影响其他记录同步；由总部审核）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="96"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="96"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
         <source>Event</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="96"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="96"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="136"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="125"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="145"/>
         <source>Not connected to a head office (the store runs on its own)</source>
         <translation>未连接总部（门店独立运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="129"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="149"/>
         <source>none: connect with `lantern store connect --url URL --store-id ID`</source>
         <translation>无：请用 `lantern store connect --url URL --store-id ID` 连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="132"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="152"/>
         <source>Head office online</source>
         <translation>总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="132"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="152"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="153"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="157"/>
+        <source>SYNC REFUSED: head office does not accept this store&apos;s events (restored from an old backup?). Press “Recover from head office”.</source>
+        <translation>总部拒绝同步：总部不接受本店的事件（是否从旧备份恢复？）。请按“从总部恢复”。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="182"/>
         <source>The sync status could not be read: {error}</source>
         <translation>无法读取同步状态：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="161"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="187"/>
+        <source>Recovering from head office…</source>
+        <translation>正在从总部恢复…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="192"/>
+        <source>Recovery failed: {error}</source>
+        <translation>恢复失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="210"/>
+        <source>Backed up to {path}</source>
+        <translation>已备份到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="211"/>
+        <source>Backup failed: {error}</source>
+        <translation>备份失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="230"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="185"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="254"/>
         <source>Synced: {pushed} events sent, {parked} parked; {pulled} changes received; {waiting} still waiting.</source>
         <translation>同步完成：已发送 {pushed} 条，暂挂 {parked} 条；收到 {pulled} 项更新；仍有 {waiting} 条待同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="180"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="249"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
@@ -1286,117 +1341,117 @@
 <context>
     <name>VoidTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="58"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="57"/>
         <source>Today&apos;s redemptions. Pick the receipt, give the reason; a manager&apos;s PIN approves the void. The points go back to the member, the gifts back into stock.</source>
         <translation>今日兑换记录。选择小票并填写原因，由店长输入密码授权作废。积分退回会员，礼品退回库存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="64"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="63"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="65"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="64"/>
         <source>Receipt</source>
         <translation>小票</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="66"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="65"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="67"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="66"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="68"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="67"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="69"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="68"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="70"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="69"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="73"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="72"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="79"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="78"/>
         <source>Customer changed their mind</source>
         <translation>顾客改变主意</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="80"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="79"/>
         <source>Wrong gift scanned</source>
         <translation>礼品扫错</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="81"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="80"/>
         <source>Gift damaged or faulty</source>
         <translation>礼品损坏或有质量问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="87"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="86"/>
         <source>Why is it voided? (required)</source>
         <translation>作废原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="88"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="87"/>
         <source>Void receipt…</source>
         <translation>作废小票…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="103"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="102"/>
         <source>Today&apos;s receipts could not be read: {error}</source>
         <translation>无法读取今日小票：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="111"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="110"/>
         <source>Voided {time} by {manager}</source>
         <translation>已于 {time} 由 {manager} 作废</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="131"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="130"/>
         <source>No redemptions today yet.</source>
         <translation>今天还没有兑换记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="159"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="158"/>
         <source>Pick the receipt to void first.</source>
         <translation>请先选择要作废的小票。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="163"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="162"/>
         <source>Give the reason for the void first.</source>
         <translation>请先填写作废原因。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="166"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="165"/>
         <source>Void receipt {receipt}: {points} points back to the member.</source>
         <translation>作废小票 {receipt}：{points} 积分退回会员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="181"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="180"/>
         <source>Voiding {receipt}…</source>
         <translation>正在作废 {receipt}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="193"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="192"/>
         <source>Receipt {receipt} voided: {points} points returned to the member (balance now {balance}).</source>
         <translation>小票 {receipt} 已作废：{points} 积分已退回会员（现余额 {balance}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="206"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="205"/>
         <source>Not voided: {error}</source>
         <translation>未作废：{error}</translation>
     </message>
@@ -1579,82 +1634,87 @@
         <translation>手动输入卡号需总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="139"/>
+        <location filename="../../desktop/ui/wording.py" line="128"/>
+        <source>head office refuses this store&apos;s sync and redemptions are stopped until it recovers (manager&apos;s sync tab)</source>
+        <translation>总部拒绝本店同步，恢复之前兑换已停止（店长的同步页）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="144"/>
         <source>The basket is empty: add a gift first.</source>
         <translation>兑换清单为空：请先添加礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="141"/>
+        <location filename="../../desktop/ui/wording.py" line="146"/>
         <source>{gift}: the quantity must be at least 1.</source>
         <translation>{gift}：数量至少为 1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="145"/>
+        <location filename="../../desktop/ui/wording.py" line="150"/>
         <source>This member is blocked or closed: ask head office before redeeming.</source>
         <translation>该会员已冻结或注销：兑换前请联系总部。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="149"/>
+        <location filename="../../desktop/ui/wording.py" line="154"/>
         <source>{gift} is not available today.</source>
         <translation>{gift} 今日不可兑换。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="152"/>
+        <location filename="../../desktop/ui/wording.py" line="157"/>
         <source>{gift} is for {tier} members and above.</source>
         <translation>{gift} 仅限{tier}及以上会员兑换。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="156"/>
+        <location filename="../../desktop/ui/wording.py" line="161"/>
         <source>{gift} is out of stock: {left} left, {wanted} wanted.</source>
         <translation>{gift} 库存不足：剩余 {left} 件，需要 {wanted} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="160"/>
+        <location filename="../../desktop/ui/wording.py" line="165"/>
         <source>Not enough points: {available} available, {needed} needed.</source>
         <translation>积分不足：可用 {available}，需要 {needed}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="164"/>
+        <location filename="../../desktop/ui/wording.py" line="169"/>
         <source>Head office is offline and this redemption is beyond the offline limits ({check}): a manager override is needed.</source>
         <translation>总部离线，本次兑换超出离线限额（{check}）：需店长授权。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="170"/>
+        <location filename="../../desktop/ui/wording.py" line="175"/>
         <source>{what}: {asked} is more than the programme allows ({limit}); split it or ask head office.</source>
         <translation>{what}：{asked} 超过积分计划允许的上限（{limit}）；请拆分兑换或联系总部。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="175"/>
+        <location filename="../../desktop/ui/wording.py" line="180"/>
         <source>This redemption</source>
         <translation>本次兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="187"/>
+        <location filename="../../desktop/ui/wording.py" line="192"/>
         <source>Member blocked</source>
         <translation>会员已冻结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="189"/>
+        <location filename="../../desktop/ui/wording.py" line="194"/>
         <source>Not available now</source>
         <translation>当前不可兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="192"/>
+        <location filename="../../desktop/ui/wording.py" line="197"/>
         <source>{tier} members and above</source>
         <translation>限{tier}及以上会员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="194"/>
+        <location filename="../../desktop/ui/wording.py" line="199"/>
         <source>Out of stock</source>
         <translation>已兑完</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="196"/>
+        <location filename="../../desktop/ui/wording.py" line="201"/>
         <source>Not enough points (needs {needed})</source>
         <translation>积分不足（需 {needed}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="200"/>
+        <location filename="../../desktop/ui/wording.py" line="205"/>
         <source>Not available</source>
         <translation>不可兑换</translation>
     </message>

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from desktop.services.app import StoreServices
 from desktop.services.day import DayState
+from desktop.services.recovery import DayCloseCheck
 from desktop.services.reports import daily_file_names
 from desktop.ui.qt import (
     QDate,
@@ -243,10 +244,31 @@ class DayTab(ManagerTab):
         app, manager = self.app, self.manager
         self.run(
             lambda: (app.day.close(manager), read_day(app))[1],
-            self._changed,
+            self._closed,
             self._day_failed,
             hold=[self.open_button, self.close_button],
         )
+
+    def _closed(self, view: object) -> None:
+        """The day is closed: then the full store check and a backup, on the database lane."""
+        self._changed(view)
+        self.run(self.app.recovery.close_day, self._checked, self._day_failed)
+
+    def _checked(self, check: object) -> None:
+        assert isinstance(check, DayCloseCheck)
+        if check.problems or check.backup is None:
+            self.day_notice.error(
+                self.tr(
+                    "The business day is closed, but the store check needs attention: {lines}"
+                ).format(lines=" ".join(check.lines()))
+            )
+        else:
+            self.day_notice.ok(
+                self.tr(
+                    "The business day is closed; the store checked sound and was backed up "
+                    "({path}). Print the reconciliation."
+                ).format(path=check.backup)
+            )
 
     def _changed(self, view: object) -> None:
         self._loaded(view)
