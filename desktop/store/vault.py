@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -189,6 +190,14 @@ class Vault:
 def vault_for(db_path: Path) -> Vault:
     """The vault of the store database at `db_path` (one per database file)."""
     return Vault(db_path)
+
+
+def vault_of(conn: sqlite3.Connection) -> Vault:
+    """The vault of the database a connection has open (its main file)."""
+    for row in conn.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return vault_for(Path(row[2]))
+    raise VaultError("a database in memory has no vault: its secrets cannot be kept")
 
 
 def copy_vault(src_db: Path, dst_db: Path, names: tuple[str, ...] | None = None) -> None:
