@@ -1658,5 +1658,25 @@
         <source>Not available</source>
         <translation>不可兑换</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="207"/>
+        <source>Nothing was recorded: the store database is on a read-only disk. Make the disk writable again, then try again. The database is not damaged: do not restore a backup.</source>
+        <translation>未能记录：门店数据库所在的磁盘是只读的。请让磁盘恢复可写后重试。数据库没有损坏：请勿用备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="213"/>
+        <source>Nothing was recorded: the disk is full. Free some space on this computer&apos;s disk, then try again. The database is not damaged: do not restore a backup.</source>
+        <translation>未能记录：磁盘已满。请清理本机磁盘空间后重试。数据库没有损坏：请勿用备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="218"/>
+        <source>Nothing was recorded: Lantern is not allowed to write the store database (permission denied). Ask whoever set up this till to give it write access, then try again. Do not restore a backup.</source>
+        <translation>未能记录：Lantern 没有写入门店数据库的权限（权限被拒绝）。请让安装这台收银机的人开放写入权限后重试。请勿用备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="233"/>
+        <source>No PIN can be checked: this till&apos;s PIN key is missing (the store database was moved or copied without its .vault file). Nothing was changed; call support.</source>
+        <translation>无法验证任何 PIN：本收银机的 PIN 密钥缺失（门店数据库被移动或复制时没有带上它的 .vault 文件）。未做任何更改；请联系技术支持。</translation>
+    </message>
 </context>
 </TS>
