@@ -206,4 +206,17 @@ def copy_vault(src_db: Path, dst_db: Path, names: tuple[str, ...] | None = None)
     vault_for(src_db).copy_to(vault_for(dst_db), names or KNOWN_NAMES)
 
 
+def move_vault(src_db: Path, dst_db: Path, names: tuple[str, ...] | None = None) -> None:
+    """The database at `src_db` is renamed to `dst_db`: its secrets go along."""
+    copy_vault(src_db, dst_db, names)
+    clear_vault(src_db, names)
+
+
+def clear_vault(db_path: Path, names: tuple[str, ...] | None = None) -> None:
+    """Forget the secrets of a database that is removed."""
+    vault = vault_for(db_path)
+    for name in names or KNOWN_NAMES:
+        vault.delete(name)
+
+
 KNOWN_NAMES = ("headoffice_secret", "pin_pepper", "chain_key")
