@@ -234,3 +234,9 @@ def test_the_log_file_is_0600(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         assert mode(path.parent) == 0o700
     finally:
         logs.setup(verbose=False, program="secrets-test", to_file=False)
+
+
+def test_reports_are_0600_in_a_new_0700_folder(app: StoreServices, tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    app.reports.write_daily(csv=folder / "daily.csv")
+    assert mode(folder / "daily.csv") == 0o600 and mode(folder) == 0o700
