@@ -32,6 +32,7 @@ from desktop.services.sync_apply import apply_page
 from desktop.store import outbox, settings
 from desktop.store import reports as reports_repo
 from desktop.store import sync_state as sync_repo
+from desktop.store.vault import vault_for
 from desktop.sync.client import HeadOfficeClient, HeadOfficeUnreachable, SyncError
 from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer, StoredEvents
 
@@ -251,6 +252,13 @@ class SyncService:
             raise NotConnected(
                 "this store is not connected to a head office: run "
                 "`lantern store connect --url URL --store-id ID` first"
+            )
+        if not c.secret:
+            raise NotConnected(
+                f"this store's head-office secret is not on this machine (it is kept outside "
+                f"the database, in {vault_for(self.db.path).where}, and a copied or moved "
+                "database does not take it along): run `lantern store connect` again with "
+                "the secret head office gave (nothing was changed)"
             )
         with self._round:
             tally = _Tally()

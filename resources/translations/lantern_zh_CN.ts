@@ -370,62 +370,62 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="143"/>
+        <location filename="../../desktop/ui/screens/login.py" line="144"/>
         <source>Log in to the till</source>
         <translation>登录收银台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="144"/>
+        <location filename="../../desktop/ui/screens/login.py" line="145"/>
         <source>Who is at the till?</source>
         <translation>请选择您的姓名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="145"/>
+        <location filename="../../desktop/ui/screens/login.py" line="146"/>
         <source>↑ ↓ choose your name · type your PIN · Enter</source>
         <translation>↑ ↓ 选择姓名 · 输入密码 · 回车</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="155"/>
+        <location filename="../../desktop/ui/screens/login.py" line="156"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="155"/>
+        <location filename="../../desktop/ui/screens/login.py" line="156"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="177"/>
+        <location filename="../../desktop/ui/screens/login.py" line="178"/>
         <source>The staff list could not be read: {error}</source>
         <translation>无法读取员工名单：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="212"/>
+        <location filename="../../desktop/ui/screens/login.py" line="213"/>
         <source>PIN for {name}</source>
         <translation>{name} 的密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="233"/>
+        <location filename="../../desktop/ui/screens/login.py" line="234"/>
         <source>Choose your name first.</source>
         <translation>请先选择您的姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="236"/>
+        <location filename="../../desktop/ui/screens/login.py" line="237"/>
         <source>Type your PIN, then Enter.</source>
         <translation>请输入密码，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="239"/>
+        <location filename="../../desktop/ui/screens/login.py" line="240"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="262"/>
+        <location filename="../../desktop/ui/screens/login.py" line="264"/>
         <source>Could not log in: {error}</source>
         <translation>无法登录：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="212"/>
+        <location filename="../../desktop/ui/screens/login.py" line="213"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
@@ -663,22 +663,22 @@
 <context>
     <name>PinRefusal</name>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="47"/>
+        <location filename="../../desktop/ui/screens/login.py" line="48"/>
         <source>{name} is locked after too many wrong PINs. Try again after {time}, or ask a manager.</source>
         <translation>{name} 密码错误次数过多，账号已锁定。请在 {time} 之后再试，或联系店长。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="52"/>
+        <location filename="../../desktop/ui/screens/login.py" line="53"/>
         <source>{name} is not a manager: a manager&apos;s PIN is needed.</source>
         <translation>{name} 不是店长：需要店长密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="56"/>
+        <location filename="../../desktop/ui/screens/login.py" line="57"/>
         <source>No active staff member {id}: check the number.</source>
         <translation>没有在职员工 {id}：请核对工号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="59"/>
+        <location filename="../../desktop/ui/screens/login.py" line="60"/>
         <source>Wrong PIN for {name}. {n} tries left before the account locks for {minutes} minutes.</source>
         <translation>{name} 的密码错误。再错 {n} 次，账号将锁定 {minutes} 分钟。</translation>
     </message>
@@ -1333,7 +1333,7 @@
         <translation>正在记录兑换…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="397"/>
+        <location filename="../../desktop/ui/screens/till.py" line="401"/>
         <source>Not recorded: {detail}. Press Enter to try again; it will not deduct twice.</source>
         <translation>未能记录：{detail}。请按回车重试，不会重复扣分。</translation>
     </message>
@@ -1717,6 +1717,26 @@
         <location filename="../../desktop/ui/wording.py" line="205"/>
         <source>Not available</source>
         <translation>不可兑换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="211"/>
+        <source>Nothing was recorded: the store database is on a read-only disk. Make the disk writable again, then try again. The database is not damaged: do not restore a backup.</source>
+        <translation>未能记录：门店数据库所在的磁盘是只读的。请让磁盘恢复可写后重试。数据库没有损坏：请勿用备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="217"/>
+        <source>Nothing was recorded: the disk is full. Free some space on this computer&apos;s disk, then try again. The database is not damaged: do not restore a backup.</source>
+        <translation>未能记录：磁盘已满。请清理本机磁盘空间后重试。数据库没有损坏：请勿用备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="222"/>
+        <source>Nothing was recorded: Lantern is not allowed to write the store database (permission denied). Ask whoever set up this till to give it write access, then try again. Do not restore a backup.</source>
+        <translation>未能记录：Lantern 没有写入门店数据库的权限（权限被拒绝）。请让安装这台收银机的人开放写入权限后重试。请勿用备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="237"/>
+        <source>No PIN can be checked: this till&apos;s PIN key is missing (the store database was moved or copied without its .vault file). Nothing was changed; call support.</source>
+        <translation>无法验证任何 PIN：本收银机的 PIN 密钥缺失（门店数据库被移动或复制时没有带上它的 .vault 文件）。未做任何更改；请联系技术支持。</translation>
     </message>
 </context>
 </TS>

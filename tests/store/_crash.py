@@ -37,6 +37,7 @@ from desktop.store import checks
 from desktop.store import database as database_module
 from desktop.store.database import StoreDB, open_store
 from desktop.store.staff import Staff, get_staff
+from desktop.store.vault import copy_vault
 
 from ._helpers import T0, Clock
 from ._sync import ScriptedHeadOffice, lot, member, page
@@ -382,6 +383,7 @@ def copy_store(src: Path, dst: Path) -> None:
     shutil.rmtree(database_module.backup_dir(dst), ignore_errors=True)
     if src.exists():
         shutil.copyfile(src, dst)
+        copy_vault(src, dst)  # its PIN pepper and head-office secret live beside it
     else:
         dst.unlink(missing_ok=True)
 

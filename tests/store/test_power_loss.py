@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.store.vault import copy_vault
 from tests.reliability import record
 
 from ._power import power_cuts
@@ -28,6 +29,7 @@ SECTION = "Power-loss harness (12 redemptions, unsynced writes dropped)"
 def statements(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> list[str]:
     path = tmp_path_factory.mktemp("recorded") / "store.db"
     shutil.copyfile(demo_template, path)
+    copy_vault(demo_template, path)
     recorded = record_statements(path, REDEMPTIONS)
     assert recorded.count("COMMIT") >= REDEMPTIONS
     return recorded

@@ -42,7 +42,7 @@ from desktop.ui.widgets.catalogue import CatalogueGrid
 from desktop.ui.widgets.member_panel import MemberPanel
 from desktop.ui.widgets.theme import TILL_STYLE
 from desktop.ui.widgets.till_header import TillHeader
-from desktop.ui.wording import lookup_error_text, refusal_text, tile_reason
+from desktop.ui.wording import lookup_error_text, problem_text, refusal_text, tile_reason
 
 if TYPE_CHECKING:
     from desktop.scanning.camera import FrameSource
@@ -390,6 +390,10 @@ class TillScreen(QWidget):
         self.basket_view.override.setVisible(self.checkout.override_offered)
 
     def _failed(self, error: Exception) -> None:
+        problem = problem_text(error)
+        if problem is not None:  # a full or read-only disk: trying again will not help yet
+            self._say("error", lambda: problem)
+            return
         detail = str(error) if isinstance(error, LanternError) else type(error).__name__
         self._say(
             "error",
