@@ -18,6 +18,7 @@ IDLE_RANGE = (15, 3600)  # seconds before an idle till locks itself
 LIMIT_RANGE = (0, 10_000_000)
 CAMERA_RANGE = (0, 99)
 LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"  # a store that never chose one: the chain's language
 LIMIT_FIELDS = tuple(f.name for f in fields(OfflineLimits))
 
 
@@ -89,9 +90,16 @@ class SettingsService:
             int(self.ctx.setting("idle_lock_seconds", idle_default)),
             list(self.ctx.setting("printers", []) or []),
             self.ctx.setting("camera_index"),
-            str(self.ctx.setting("language", "zh_CN")),
+            self.language(),
             connection.url if connection else None,
         )
+
+    def language(self) -> str:
+        """The till's language: the store's setting (Settings, "Default language"), or
+        Simplified Chinese when none was saved. It wins over the system's locale, so what
+        Settings shows is what the till starts in."""
+        value = self.ctx.setting("language")
+        return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
     def save(self, new: StoreSettings, old: StoreSettings) -> StoreSettings:
         """Check every value, then save: printers and the head-office address through their

@@ -14,7 +14,7 @@ from desktop.services.staff import Staff
 from desktop.ui.collector import GuiThreadCollector
 from desktop.ui.customer_display import CustomerDisplay
 from desktop.ui.dialogs.manager_pin import ManagerPinDialog
-from desktop.ui.i18n import LANGUAGES, Language, system_language
+from desktop.ui.i18n import LANGUAGES, Language
 from desktop.ui.qt import (
     QEvent,
     QKeySequence,
@@ -203,8 +203,8 @@ class MainWindow(QMainWindow):
             dialog.reject()
 
     def _default_language(self) -> str:
-        setting = self.app.ctx.setting("language")
-        return setting if setting in LANGUAGES else system_language()
+        """The store's language setting (what Settings shows), whatever the system locale."""
+        return self.app.settings.language()
 
     def _load_idle_lock(self) -> None:
         app = self.app

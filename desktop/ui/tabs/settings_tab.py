@@ -32,6 +32,7 @@ from desktop.ui.qt import (
     QWidget,
 )
 from desktop.ui.tabs.base import ManagerTab, Notice
+from desktop.ui.widgets.number_box import select_on_focus
 
 if TYPE_CHECKING:
     from desktop.ui.screens.manager import ManagerScreen
@@ -72,6 +73,7 @@ class SettingsTab(ManagerTab):
             edit.setObjectName(f"limit_{name}")
             edit.setMinimumHeight(36)
             edit.setMaximumWidth(NUMBER_WIDTH)
+            select_on_focus(edit)
             label = QLabel()
             label.setWordWrap(True)
             self.limit_fields[name], self.limit_labels[name] = edit, label
@@ -86,6 +88,8 @@ class SettingsTab(ManagerTab):
         self.idle.setMaximumWidth(NUMBER_WIDTH)
         self.camera = QLineEdit()
         self.camera.setObjectName("camera_index")
+        select_on_focus(self.idle)
+        select_on_focus(self.camera)
         self.language = QComboBox()
         self.language.setObjectName("default_language")
         for code, name in LANGUAGES.items():
