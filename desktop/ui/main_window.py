@@ -99,7 +99,10 @@ class MainWindow(QMainWindow):
         self.lock_button.clicked.connect(self.lock)
         bar.addPermanentWidget(self.manager_button)
         bar.addPermanentWidget(self.lock_button)
-        QShortcut(QKeySequence(Qt.Key.Key_F9), self).activated.connect(self.open_manager)
+        # F9 from anywhere in the application (a second screen that took focus included)
+        manager_key = QShortcut(QKeySequence(Qt.Key.Key_F9), self)
+        manager_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        manager_key.activated.connect(self.open_manager)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
         bar.addPermanentWidget(self.language_button)
 
@@ -169,6 +172,12 @@ class MainWindow(QMainWindow):
         """F9 / Manager: the manager screen, after a manager's PIN."""
         if self.session.staff is None or self.stack.currentWidget() is self.manager_screen:
             return
+        dialog = self.pin_dialog
+        if dialog is not None and isValid(dialog) and dialog.isVisible():
+            dialog.raise_()  # a PIN is being asked already: bring it forward, keep what is typed
+            dialog.activateWindow()
+            return
+        self.till.hold()  # after a sale, the till must not clear itself and grab focus now
 
         def enter(manager: Staff) -> None:
             if self.session.staff is None:  # locked meanwhile
@@ -177,25 +186,34 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.manager_screen)
             self.manager_screen.tabs.setFocus()  # so Esc (a shortcut of the screen) works
 
-        self._ask_manager(self.tr("Open the manager screen."), enter)
+        self._ask_manager(self.tr("Open the manager screen."), enter, self.till.resume)
 
     def back_to_till(self) -> None:
         self.manager_screen.leave()
         if self.session.staff is not None:
             self.stack.setCurrentWidget(self.till)
+            self.till.resume()
 
     def lock(self) -> None:
         """Ctrl+L / Lock: back to the log-in screen for the next cashier."""
         self.session.lock()
 
-    def _ask_manager(self, purpose: str, callback: Callable[[Staff], None]) -> None:
+    def _ask_manager(
+        self,
+        purpose: str,
+        callback: Callable[[Staff], None],
+        on_cancel: Callable[[], None] | None = None,
+    ) -> None:
         self._close_pin_dialog()
 
         def done(manager: Staff) -> None:
             self.pin_dialog = None
             callback(manager)
 
-        self.pin_dialog = ManagerPinDialog.ask(self.session, self, done, purpose)
+        self.wedge.flush()  # keys held back before the dialog belong where they were typed
+        self.pin_dialog = ManagerPinDialog.ask(self.session, self, done, purpose, on_cancel)
+        self.pin_dialog.raise_()
+        self.pin_dialog.activateWindow()
 
     def _close_pin_dialog(self) -> None:
         dialog, self.pin_dialog = self.pin_dialog, None

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from test_login import approve
-from till_support import Store, settled
+from till_support import Store, press, scan, settled, shown, type_keys
 from waits import WAIT_MS
 
 from desktop.ui.main_window import MainWindow
@@ -123,3 +123,107 @@ def test_settings_numbers_select_on_tab(qtbot, store: Store, window: MainWindow)
     qtbot.keyClick(first, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is second, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: second.selectedText() == old, timeout=WAIT_MS)
+
+
+# --- after a sale -----------------------------------------------------------------------------
+def rich(store: Store):
+    return store.member(lambda v: v.member.tier.value == "gold" and v.available >= 4000)
+
+
+def sell_a_flask(qtbot, store: Store, window: MainWindow):
+    """Scan a member, type "flask", Enter, Enter: the sale is done, the member still shown."""
+    till = window.till
+    till.next_customer_ms = 3_600_000  # the till stays in its after-sale state for the test
+    member = rich(store)
+    scan(qtbot, window, store.card(member.member.member_id))
+    shown(qtbot, window, member)
+    type_keys(qtbot, till.search, "flask")
+    press(qtbot, till.search)
+    press(qtbot, till.search)
+    qtbot.waitUntil(lambda: till.receipt is not None, timeout=WAIT_MS)
+    return member
+
+
+def test_after_a_sale_the_cashier_goes_on_with_the_member(
+    qtbot, store: Store, window: MainWindow
+) -> None:
+    # Given a sale just done, the member still on the panel
+    till = window.till
+    member = sell_a_flask(qtbot, store, window)
+    assert till.member_name.text() == member.member.masked_name
+    # When the cashier types another gift and Enter
+    type_keys(qtbot, till.search, "flask")
+    press(qtbot, till.search)
+    # Then it goes into a new basket for the same member; the screen does not ask for a scan
+    assert "Scan the member" not in till.status.text()
+    assert [i.gift.gift_id for i in till.basket.items] == ["G501"]
+    assert till.state == "serving" and till.confirm_button.isEnabled()
+    # and Enter redeems it as a second receipt
+    press(qtbot, till.search)
+    qtbot.waitUntil(
+        lambda: len(store.rows("SELECT * FROM redemptions")) == 2 and till.state == "done",
+        timeout=WAIT_MS,
+    )
+
+
+def test_f9_after_a_sale_opens_the_pin_dialog_and_the_pin_never_reaches_the_scan(
+    qtbot, store: Store, window: MainWindow
+) -> None:
+    # Given the after-sale state
+    till = window.till
+    sell_a_flask(qtbot, store, window)
+    # When the manager presses F9 wherever focus is
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F9)
+    # Then the PIN dialog is open at once, and the till's after-sale timer is held
+    dialog = window.pin_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not till.next_timer.isActive()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.pad.field, timeout=WAIT_MS)
+    # and were the till to clear itself now, the scan field would not take the focus
+    till.next_customer()
+    assert QApplication.focusWidget() is dialog.pad.field
+    # When the manager types 9999 and Enter on the keyboard, into the dialog
+    dialog.set_manager("M01")
+    qtbot.keyClicks(dialog.pad.field, "9999")
+    qtbot.keyClick(dialog.pad.field, Qt.Key.Key_Return)
+    # Then the manager screen opens; nothing reached the scan field or the member panel
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.manager_screen, timeout=WAIT_MS)
+    assert "9999" not in till.status.text() and till.scan.text() == ""
+
+
+def test_a_rejected_input_is_never_echoed(qtbot, store: Store, window: MainWindow) -> None:
+    # Given the till, when a PIN is typed into the scan field by mistake and Enter pressed
+    till = window.till
+    till.scan.setFocus()
+    type_keys(qtbot, till.scan, "9999")
+    press(qtbot, till.scan)
+    # Then the panel refuses it without repeating it
+    qtbot.waitUntil(lambda: "Not accepted" in till.status.text(), timeout=WAIT_MS)
+    assert "9999" not in till.status.text()
+    assert till.scan.text() == ""
+
+
+def test_the_day_closed_says_so_and_no_sale_is_built(
+    qtbot, store: Store, window: MainWindow
+) -> None:
+    # Given the business day closed by the manager
+    till = window.till
+    store.app.day.close(store.app.login("M01", "9999"))
+    window.session.store_changed.emit()
+    qtbot.waitUntil(lambda: "closed" in till.day_label.text(), timeout=WAIT_MS)
+    assert "not open" not in till.day_label.text()
+    # When a member is scanned and a gift typed
+    member = rich(store)
+    scan(qtbot, window, store.card(member.member.member_id))
+    shown(qtbot, window, member)
+    assert "closed" in till.status.text()
+    type_keys(qtbot, till.search, "flask")
+    press(qtbot, till.search)
+    # Then nothing goes into the basket, the panel says the day is closed, nothing to retry
+    assert till.basket.items == []
+    assert "business day is closed" in till.status.text()
+    assert "try again" not in till.status.text()
+    assert not till.confirm_button.isEnabled()
+    press(qtbot, till.search)
+    settled(qtbot, window)
+    assert store.rows("SELECT COUNT(*) FROM redemptions")[0][0] == 0
