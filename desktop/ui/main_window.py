@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.wedge.scanned.connect(self.on_scanned)
         self.session.staff_changed.connect(self.on_staff)
         self.session.link_changed.connect(self.show_link)
+        self.session.sync_changed.connect(self._sync_changed)
         self.language.set(language or self._default_language())
         self._load_idle_lock()
         self.on_staff(self.session.staff)
@@ -132,7 +133,8 @@ class MainWindow(QMainWindow):
         self.show_link(self.session.link)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.LanguageChange:
+        # A closed window's store may be closed too: it has nothing to show in a new language.
+        if event.type() == QEvent.Type.LanguageChange and not self.session.closed:
             self.retranslate()
         super().changeEvent(event)
 
@@ -153,7 +155,22 @@ class MainWindow(QMainWindow):
         assert isinstance(status, LinkStatus)
         state = self.tr("Head office online") if status.online else self.tr("OFFLINE")
         waiting = self.tr("{n} events waiting to sync").format(n=status.waiting)
-        self.link_label.setText(f"{state} · {waiting}")
+        text = f"{state} · {waiting}"
+        sync = self.session.sync_status
+        if sync is not None and sync.misconfigured and not sync.syncing:
+            # a configuration error is not a network outage: say what to do about it
+            state = self.tr("OFFLINE")
+            text = f"{state} · {waiting} · " + self.tr(
+                "the head-office address is not valid: a manager must correct it "
+                "(Manager, Settings; the error is on the Sync tab)"
+            )
+            self.link_label.setStyleSheet("color: #b3261e; font-weight: 600;")
+        else:
+            self.link_label.setStyleSheet("")
+        self.link_label.setText(text)
+
+    def _sync_changed(self, _status: object) -> None:
+        self.show_link(self.session.link)
 
     def on_scanned(self, text: str) -> None:
         if self.stack.currentWidget() is self.manager_screen:

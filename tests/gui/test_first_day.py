@@ -227,3 +227,39 @@ def test_the_day_closed_says_so_and_no_sale_is_built(
     press(qtbot, till.search)
     settled(qtbot, window)
     assert store.rows("SELECT COUNT(*) FROM redemptions")[0][0] == 0
+
+
+# --- the head-office address ------------------------------------------------------------------
+def test_a_malformed_head_office_address_is_refused_and_a_bad_one_shown(
+    qtbot, store: Store, window: MainWindow
+) -> None:
+    app = store.app
+    app.sync.connect("http://127.0.0.1:8765", "SH001", "s3cret")
+    # Given the manager on Settings, when the address is pasted twice into the field
+    manager_screen(qtbot, window)
+    screen = window.manager_screen
+    tab = screen.settings_tab
+    screen.show_tab(tab)
+    qtbot.waitUntil(lambda: tab.loaded is not None and tab.headoffice.isEnabled(), timeout=WAIT_MS)
+    tab.headoffice.setFocus()
+    qtbot.keyClick(tab.headoffice, Qt.Key.Key_End)
+    qtbot.keyClicks(tab.headoffice, "http://127.0.0.1:8765")
+    qtbot.waitUntil(lambda: tab.headoffice.text().count("http://") == 2, timeout=WAIT_MS)
+    qtbot.mouseClick(tab.save_button, CLICK)
+    # Then nothing is saved and the notice says what is wrong
+    assert "Not saved" in tab.notice.text() and "not a valid address" in tab.notice.text()
+    settled(qtbot, window)
+    assert app.sync.connection().url == "http://127.0.0.1:8765"
+    # Given an address that got into the store some other way (an older version)
+    from desktop.store import sync_state
+
+    with app.db.write() as tx:
+        sync_state.put_connection(
+            tx, sync_state.Connection("http://127.0.0.1:1http://x", "SH001", "s3cret")
+        )
+    # When a sync round runs: it fails as a configuration error the status bar names
+    screen.show_tab(screen.sync_tab)
+    window.session.sync_now()
+    qtbot.waitUntil(lambda: "address is not valid" in window.link_label.text(), timeout=WAIT_MS)
+    assert window.link_label.text().startswith("OFFLINE")
+    qtbot.waitUntil(lambda: "not valid" in screen.sync_tab.last_error.text(), timeout=WAIT_MS)

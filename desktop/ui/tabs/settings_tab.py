@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.errors import InvalidInput
 from desktop.services.printing import configured_printers
 from desktop.services.store_settings import (
     CAMERA_RANGE,
@@ -15,6 +16,7 @@ from desktop.services.store_settings import (
     LIMIT_FIELDS,
     LIMIT_RANGE,
     StoreSettings,
+    check_headoffice_url,
 )
 from desktop.ui.i18n import LANGUAGES
 from desktop.ui.qt import (
@@ -236,8 +238,16 @@ class SettingsTab(ManagerTab):
         if camera_text:
             camera = self._whole(self.camera, self.till_labels[1].text(), *CAMERA_RANGE, errors)
         url = self.headoffice.text().strip() if self.headoffice.isEnabled() else None
-        if url is not None and not url.startswith(("http://", "https://")):
-            errors.append(self.tr("Head-office address: it starts with http:// or https://."))
+        if url is not None:
+            try:
+                check_headoffice_url(url)
+            except InvalidInput:
+                errors.append(
+                    self.tr(
+                        "Head-office address: {address} is not a valid address. Write it as "
+                        "http://HOST:PORT, e.g. http://10.0.0.5:8765."
+                    ).format(address=url)
+                )
         entries: list[Any] = []
         for typed in self.printers.toPlainText().splitlines():
             line = typed.strip()
