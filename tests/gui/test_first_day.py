@@ -5,12 +5,16 @@ demo store on a real SQLite file. Every result is read back: widget text, rows, 
 from __future__ import annotations
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from test_login import approve
 from till_support import Store, press, scan, settled, shown, type_keys
 from waits import WAIT_MS
 
+from desktop.core.redemption import Refusal
+from desktop.services.till import LineRequest, Receipt
+from desktop.store import settings
 from desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -263,3 +267,66 @@ def test_a_malformed_head_office_address_is_refused_and_a_bad_one_shown(
     qtbot.waitUntil(lambda: "address is not valid" in window.link_label.text(), timeout=WAIT_MS)
     assert window.link_label.text().startswith("OFFLINE")
     qtbot.waitUntil(lambda: "not valid" in screen.sync_tab.last_error.text(), timeout=WAIT_MS)
+
+
+# --- closing the day --------------------------------------------------------------------------
+def a_day_with_an_override_and_stock_notes(store: Store) -> Receipt:
+    """Offline, a redemption beyond the cap approved by M01; a delivery with its note and a
+    count with its reason."""
+    app = store.app
+    cashier, manager = app.login("C01", "1111"), app.login("M01", "9999")
+    store.link.online = False
+    with app.db.write() as tx:
+        settings.put(tx, "offline_limits", {"per_redemption_points": 150})
+    member = rich(store).member.member_id
+    lines = (LineRequest("G104", 1, 0),)  # 200 points, over the cap of 150
+    assert isinstance(app.till.redeem(cashier, "over-1", member, lines), Refusal)
+    receipt = app.till.redeem(cashier, "over-1", member, lines, override_by=manager)
+    assert isinstance(receipt, Receipt)
+    with app.db.write() as tx:
+        settings.put(tx, "offline_limits", {})
+    store.link.online = True
+    app.stock.receive(manager, "recv-1", "G105", 12, "DN-2041")
+    app.stock.adjust(manager, "adj-1", "G504", counted=3, reason="Damaged in store")
+    return receipt
+
+
+def test_closing_the_day_writes_the_closing_reconciliation_with_overrides_and_reasons(
+    qtbot, store: Store, window: MainWindow
+) -> None:
+    receipt = a_day_with_an_override_and_stock_notes(store)
+    manager_screen(qtbot, window)
+    screen = window.manager_screen
+    tab = screen.day_tab
+    screen.show_tab(tab)
+    qtbot.waitUntil(lambda: "is open" in tab.state_label.text(), timeout=WAIT_MS)
+    # Given the mid-day reconciliation written earlier
+    qtbot.mouseClick(tab.report_button, CLICK)
+    qtbot.waitUntil(lambda: tab.written is not None, timeout=WAIT_MS)
+    midday = tab.report_notice.text()
+    # When the manager closes the day
+    qtbot.mouseClick(tab.close_button, CLICK)
+    qtbot.mouseClick(tab.confirm_yes, CLICK)
+    # Then the closing reconciliation is written, and offered for printing
+    qtbot.waitUntil(
+        lambda: "Closing reconciliation written" in tab.report_notice.text(), timeout=WAIT_MS
+    )
+    assert tab.report_notice.text() != midday
+    assert tab.print_button.isVisible()
+    assert "closing reconciliation is written" in tab.day_notice.text()
+    written = tab.written
+    assert str(written.pdf) in tab.paths.text()
+    text = "\n".join(page.extract_text() for page in PdfReader(written.pdf).pages)
+    # It is the closing one: the day's close with who closed it
+    assert "李经理 (M01)" in text
+    day = store.app.ctx.today().isoformat()
+    closed_at = store.rows("SELECT closed_at FROM business_days WHERE day = ?", (day,))[0][0]
+    assert closed_at is not None and closed_at[11:16] in text
+    # with the override (which receipt, who approved) and the stock reasons and notes
+    assert "Manager overrides of the offline limits" in text
+    section = text.split("Manager overrides of the offline limits", 1)[1]
+    assert receipt.receipt_no in section and "(M01)" in section
+    assert "Damaged in store" in text and "DN-2041" in text
+    # "Print" offers the system printer; with none set up it says so
+    qtbot.mouseClick(tab.print_button, CLICK)
+    qtbot.waitUntil(lambda: "No system printer" in tab.report_notice.text(), timeout=WAIT_MS)
