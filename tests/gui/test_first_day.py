@@ -330,3 +330,45 @@ def test_closing_the_day_writes_the_closing_reconciliation_with_overrides_and_re
     # "Print" offers the system printer; with none set up it says so
     qtbot.mouseClick(tab.print_button, CLICK)
     qtbot.waitUntil(lambda: "No system printer" in tab.report_notice.text(), timeout=WAIT_MS)
+
+
+# --- the language -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("saved", "expected"), [(None, "zh_CN"), ("en", "en"), ("zh_CN", "zh_CN")])
+def test_the_store_language_setting_wins_over_the_system_locale(
+    qtbot, store: Store, saved: str | None, expected: str
+) -> None:
+    # Given a till whose system locale is C (English), and the store's setting
+    if saved is not None:
+        with store.app.db.write() as tx:
+            settings.put(tx, "language", saved)
+    # When the till starts without being told a language
+    w = MainWindow(store.app)
+    qtbot.addWidget(w)
+    try:
+        # Then it runs in the store's language, the one Settings shows as the default
+        assert w.language.current == expected
+        assert store.app.settings.read(120).language == expected
+        label = "店长 (F9)" if expected == "zh_CN" else "Manager (F9)"
+        assert w.manager_button.text() == label
+    finally:
+        w.session.close()
+        w.language.set("en")
+
+
+@pytest.mark.parametrize("where", ["idle", "search", "refused"])
+def test_f9_opens_the_pin_dialog_from_every_state(
+    qtbot, store: Store, window: MainWindow, where: str
+) -> None:
+    till = window.till
+    focus = till.scan
+    if where != "idle":
+        member = rich(store)
+        scan(qtbot, window, store.card(member.member.member_id))
+        shown(qtbot, window, member)
+        focus = till.search
+        if where == "refused":
+            type_keys(qtbot, till.search, "zzzz")
+            press(qtbot, till.search)
+            qtbot.waitUntil(lambda: "No gift" in till.status.text(), timeout=WAIT_MS)
+    qtbot.keyClick(focus, Qt.Key.Key_F9)
+    assert window.pin_dialog is not None and window.pin_dialog.isVisible()
