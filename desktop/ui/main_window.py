@@ -161,8 +161,7 @@ class MainWindow(QMainWindow):
             # a configuration error is not a network outage: say what to do about it
             state = self.tr("OFFLINE")
             text = f"{state} · {waiting} · " + self.tr(
-                "the head-office address is not valid: a manager must correct it "
-                "(Manager, Settings; the error is on the Sync tab)"
+                "head-office address not valid: a manager corrects it in Settings"
             )
             self.link_label.setStyleSheet("color: #b3261e; font-weight: 600;")
         else:

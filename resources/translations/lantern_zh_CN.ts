@@ -500,16 +500,16 @@
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="164"/>
-        <source>the head-office address is not valid: a manager must correct it (Manager, Settings; the error is on the Sync tab)</source>
-        <translation>总部地址无效：需店长更正（店长 › 设置；错误见“同步”页）</translation>
+        <source>head-office address not valid: a manager corrects it in Settings</source>
+        <translation>总部地址无效：请店长在“设置”中更正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="186"/>
+        <location filename="../../desktop/ui/main_window.py" line="185"/>
         <source>Approve going beyond the offline limits.</source>
         <translation>批准超出离线限额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="206"/>
+        <location filename="../../desktop/ui/main_window.py" line="205"/>
         <source>Open the manager screen.</source>
         <translation>进入店长管理界面。</translation>
     </message>

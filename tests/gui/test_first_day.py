@@ -264,7 +264,7 @@ def test_a_malformed_head_office_address_is_refused_and_a_bad_one_shown(
     # When a sync round runs: it fails as a configuration error the status bar names
     screen.show_tab(screen.sync_tab)
     window.session.sync_now()
-    qtbot.waitUntil(lambda: "address is not valid" in window.link_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "address not valid" in window.link_label.text(), timeout=WAIT_MS)
     assert window.link_label.text().startswith("OFFLINE")
     qtbot.waitUntil(lambda: "not valid" in screen.sync_tab.last_error.text(), timeout=WAIT_MS)
 
