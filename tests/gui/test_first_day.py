@@ -372,3 +372,26 @@ def test_f9_opens_the_pin_dialog_from_every_state(
             qtbot.waitUntil(lambda: "No gift" in till.status.text(), timeout=WAIT_MS)
     qtbot.keyClick(focus, Qt.Key.Key_F9)
     assert window.pin_dialog is not None and window.pin_dialog.isVisible()
+
+
+# --- the Void tab -----------------------------------------------------------------------------
+def test_the_void_tab_says_none_only_when_there_are_none(
+    qtbot, store: Store, window: MainWindow
+) -> None:
+    # Given no redemption yet today: the Void tab says so
+    manager_screen(qtbot, window)
+    screen = window.manager_screen
+    tab = screen.void_tab
+    screen.show_tab(tab)
+    qtbot.waitUntil(lambda: "No redemptions today yet." in tab.notice.text(), timeout=WAIT_MS)
+    # When a redemption is made and the tab is shown again
+    app = store.app
+    member = rich(store).member.member_id
+    receipt = app.till.redeem(app.login("C01", "1111"), "r-1", member, (LineRequest("G101"),))
+    assert isinstance(receipt, Receipt)
+    screen.show_tab(screen.stock_tab)
+    screen.show_tab(tab)
+    # Then the list has it and nothing below it says there are none
+    qtbot.waitUntil(lambda: len(tab.rows) == 1, timeout=WAIT_MS)
+    assert tab.table.item(0, 1).text() == receipt.receipt_no
+    assert "No redemptions" not in tab.notice.text()
