@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.session.staff_changed.connect(self.on_staff)
         self.session.link_changed.connect(self.show_link)
         self.session.sync_changed.connect(self._sync_changed)
+        self.session.language_saved.connect(self.language.set)
         self.language.set(language or self._default_language())
         self._load_idle_lock()
         self.on_staff(self.session.staff)

@@ -43,6 +43,7 @@ class TillSession(QObject):
     link_changed = Signal(object)  # LinkStatus
     store_changed = Signal()  # catalogue, stock or business day may have changed
     sync_changed = Signal(object)  # LoopStatus: a sync round started (syncing) or ended
+    language_saved = Signal(str)  # the store's language setting changed (Settings)
     _loop_status = Signal(object)  # the loop's thread to the GUI thread
 
     def __init__(

@@ -458,58 +458,58 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="124"/>
+        <location filename="../../desktop/ui/main_window.py" line="125"/>
         <source>Lantern — {store}</source>
         <translation>灯笼 — {store}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="129"/>
+        <location filename="../../desktop/ui/main_window.py" line="130"/>
         <source>Cashier: {name}</source>
         <translation>收银员：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="129"/>
+        <location filename="../../desktop/ui/main_window.py" line="130"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="131"/>
+        <location filename="../../desktop/ui/main_window.py" line="132"/>
         <source>Manager (F9)</source>
         <translation>店长 (F9)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="132"/>
+        <location filename="../../desktop/ui/main_window.py" line="133"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
         <source>Head office online</source>
         <translation>总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="156"/>
-        <location filename="../../desktop/ui/main_window.py" line="162"/>
+        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>{n} events waiting to sync</source>
         <translation>{n} 条记录待同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <location filename="../../desktop/ui/main_window.py" line="165"/>
         <source>head-office address not valid: a manager corrects it in Settings</source>
         <translation>总部地址无效：请店长在“设置”中更正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="185"/>
+        <location filename="../../desktop/ui/main_window.py" line="186"/>
         <source>Approve going beyond the offline limits.</source>
         <translation>批准超出离线限额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205"/>
+        <location filename="../../desktop/ui/main_window.py" line="206"/>
         <source>Open the manager screen.</source>
         <translation>进入店长管理界面。</translation>
     </message>
@@ -965,12 +965,12 @@
         <translation>未保存。{problems}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="290"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="292"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="294"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="296"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>

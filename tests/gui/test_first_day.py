@@ -355,6 +355,29 @@ def test_the_store_language_setting_wins_over_the_system_locale(
         w.language.set("en")
 
 
+def test_saving_the_language_setting_switches_the_till(
+    qtbot, store: Store, window: MainWindow
+) -> None:
+    # Given the till in English and the manager on Settings
+    manager_screen(qtbot, window)
+    screen = window.manager_screen
+    tab = screen.settings_tab
+    screen.show_tab(tab)
+    qtbot.waitUntil(lambda: tab.loaded is not None, timeout=WAIT_MS)
+    # When the manager picks 简体中文 as the language and saves
+    tab.language.setCurrentIndex(tab.language.findData("zh_CN"))
+    qtbot.mouseClick(tab.save_button, CLICK)
+    # Then the setting is saved and the till runs in it now: Settings and the UI agree
+    qtbot.waitUntil(lambda: window.language.current == "zh_CN", timeout=WAIT_MS)
+    try:
+        assert store.app.ctx.setting("language") == "zh_CN"
+        qtbot.waitUntil(lambda: window.manager_button.text() == "店长 (F9)", timeout=WAIT_MS)
+        assert tab.language.currentText() == "简体中文"
+        assert tab.notice.text() == "设置已保存。"
+    finally:
+        window.language.set("en")
+
+
 @pytest.mark.parametrize("where", ["idle", "search", "refused"])
 def test_f9_opens_the_pin_dialog_from_every_state(
     qtbot, store: Store, window: MainWindow, where: str

@@ -18,7 +18,7 @@ from desktop.services.store_settings import (
     StoreSettings,
     check_headoffice_url,
 )
-from desktop.ui.i18n import LANGUAGES
+from desktop.ui.i18n import LANGUAGES, current_language
 from desktop.ui.qt import (
     QComboBox,
     QFormLayout,
@@ -287,7 +287,9 @@ class SettingsTab(ManagerTab):
         assert isinstance(values, StoreSettings)
         self.loaded = values
         self.session.idle_lock_seconds = values.idle_lock_seconds
-        self.notice.ok(self.tr("Settings saved."))
+        if values.language != current_language():  # the store's setting wins: switch now
+            self.session.language_saved.emit(values.language)
+        self.notice.ok(self.tr("Settings saved."))  # in the language now shown
         self.session.store_changed.emit()
 
     def _save_failed(self, error: Exception) -> None:
