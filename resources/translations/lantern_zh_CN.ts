@@ -965,12 +965,12 @@
         <translation>未保存。{problems}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="292"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="293"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="296"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="297"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>

@@ -285,10 +285,11 @@ class SettingsTab(ManagerTab):
 
     def _saved(self, values: object) -> None:
         assert isinstance(values, StoreSettings)
+        chose = self.loaded is not None and self.loaded.language != values.language
         self.loaded = values
         self.session.idle_lock_seconds = values.idle_lock_seconds
-        if values.language != current_language():  # the store's setting wins: switch now
-            self.session.language_saved.emit(values.language)
+        if chose and values.language != current_language():  # the manager chose another
+            self.session.language_saved.emit(values.language)  # language: the till follows
         self.notice.ok(self.tr("Settings saved."))  # in the language now shown
         self.session.store_changed.emit()
 
