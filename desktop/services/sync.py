@@ -33,10 +33,20 @@ from desktop.store import outbox, settings
 from desktop.store import reports as reports_repo
 from desktop.store import sync_state as sync_repo
 from desktop.store.vault import vault_for
-from desktop.sync.client import HeadOfficeClient, HeadOfficeUnreachable, SyncError
+from desktop.sync.client import (
+    BadAddress,
+    HeadOfficeClient,
+    HeadOfficeUnreachable,
+    SyncError,
+    check_base_url,
+)
 from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer, StoredEvents
 
 log = logging.getLogger(__name__)
+
+# The head-office address in the settings cannot be used (a configuration error, not an
+# outage): the sync loop and the till tell it apart to show it to a manager.
+BadHeadOfficeAddress = BadAddress
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -150,9 +160,7 @@ class SyncService:
         office, whose change numbers mean nothing here: the pull starts again from the
         beginning (snapshots, so pulling again is harmless). The acknowledged seq stays:
         a head office that lacks events says so in its answer and gets them again."""
-        url = url.strip().rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise InvalidInput(f"head office URL must start with http:// or https://, got {url!r}")
+        url = check_base_url(url)
         if not store_id.strip() or ":" in store_id:
             raise InvalidInput(f"a store id is letters and digits (e.g. SH001), got {store_id!r}")
         if not secret or not (secret.isascii() and secret.isprintable()) or " " in secret:
@@ -263,8 +271,19 @@ class SyncService:
         with self._round:
             tally = _Tally()
             problems: list[str] = []
-            client = self.client_factory(c.url, c.store_id, c.secret)
+            client: HeadOffice | None = None
             try:
+                # Inside the try: an address the client cannot use is a failed round too,
+                # recorded (so the link shows offline) and named for the manager.
+                try:
+                    client = self.client_factory(c.url, c.store_id, c.secret)
+                except LanternError:
+                    raise
+                except Exception as e:
+                    raise BadAddress(
+                        f"head office at {c.url} cannot be called: {type(e).__name__}: {e}; "
+                        "correct the address in the manager's Settings"
+                    ) from e
                 self._push(client, c.store_id, tally, progress)
                 self._pull(client, tally, problems, progress)
             except BaseException as e:
@@ -274,7 +293,8 @@ class SyncService:
                     log.exception("could not record the failed sync round")
                 raise
             finally:
-                client.close()
+                if client is not None:
+                    client.close()
             self._finish(None)
             with self.db.read() as conn:
                 report = SyncReport(

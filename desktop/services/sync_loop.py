@@ -10,6 +10,7 @@ online backup is taken when events wait and the last one is 15 minutes old
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import threading
@@ -19,7 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from desktop.core.errors import LanternError
-from desktop.services.sync import NotConnected, SyncReport, SyncService
+from desktop.services.sync import BadHeadOfficeAddress, NotConnected, SyncReport, SyncService
 
 if TYPE_CHECKING:
     from desktop.services.recovery import RecoveryService
@@ -36,6 +37,7 @@ class LoopStatus:
     syncing: bool = False  # a round is running now
     next_in: float = 0.0  # seconds until the next round
     report: SyncReport | None = None  # the last round's figures, after a success
+    misconfigured: bool = False  # the round failed on the store's own settings (the address)
 
 
 class SyncLoop:
@@ -101,7 +103,7 @@ class SyncLoop:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._emit(self._status(None, syncing=True))
-            report, error = None, None
+            report, error, misconfigured = None, None, False
             try:
                 if self.recovery is not None and self.recovery.pending():
                     recovered = self.recovery.recover()
@@ -113,17 +115,25 @@ class SyncLoop:
                 self.failures = 0
             except NotConnected as e:
                 error, self.failures = str(e), 0  # nothing to back off from: check again later
+            except (
+                BadHeadOfficeAddress
+            ) as e:  # the store's settings: logged, shown, and tried again
+                error, misconfigured = str(e), True
+                self.failures += 1
+                log.error("sync round %d: head-office settings unusable: %s", self.rounds + 1, e)
             except LanternError as e:
                 error = str(e)
                 self.failures += 1
+                log.warning("sync round %d failed: %s", self.rounds + 1, e)
             except Exception as e:  # a bug must not kill the till's sync for good
-                log.exception("sync round failed unexpectedly")
+                log.exception("sync round %d failed unexpectedly", self.rounds + 1)
                 error = f"unexpected error: {type(e).__name__}: {e}"
                 self.failures += 1
             self.rounds += 1
             self._backup()
             wait = self.wait_after_failures(self.failures)
-            self._emit(self._status(error, next_in=wait, report=report))
+            status = self._status(error, next_in=wait, report=report)
+            self._emit(dataclasses.replace(status, misconfigured=misconfigured))
             if self._stop.is_set():
                 break
             self._wake.wait(wait)

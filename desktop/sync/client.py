@@ -20,10 +20,11 @@ import random
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from desktop.core.errors import LanternError
+from desktop.core.errors import InvalidInput, LanternError
 from desktop.sync.protocol import (
     ChangesPage,
     Malformed,
@@ -52,6 +53,49 @@ class Unauthorized(SyncError):
     """Head office refused this store's credentials (HTTP 401)."""
 
 
+class BadAddress(SyncError):
+    """The head-office address in the store's settings is not a usable URL: a configuration
+    error for a manager to correct (Settings), not a network failure."""
+
+
+def check_base_url(url: str) -> str:
+    """The head-office address cleaned (no trailing slash), or InvalidInput naming what is
+    wrong. The one rule for the Settings tab, `lantern store connect` and the client:
+    http:// or https://, a host, an optional port of digits, an optional path; nothing else
+    (so `http://127.0.0.1:1http://…`, a paste gone wrong, is refused before it is saved)."""
+    text = url.strip().rstrip("/")
+    problem = _url_problem(text)
+    if problem:
+        raise InvalidInput(f"the head-office address {text!r} is not valid: {problem}")
+    return text
+
+
+def _url_problem(text: str) -> str | None:
+    if not text.startswith(("http://", "https://")):
+        return "it must start with http:// or https://"
+    if any(c.isspace() for c in text) or not text.isascii():
+        return "it must not contain spaces or non-ASCII characters"
+    rest = text.split("://", 1)[1]
+    if "://" in rest:
+        return "it holds more than one address (pasted twice?)"
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # ValueError for a port that is not a number from 0 to 65535
+    except ValueError as e:
+        return f"the port is not a number from 1 to 65535 ({e})"
+    if not parts.hostname:
+        return "there is no host name after the //"
+    if port == 0:
+        return "the port is not a number from 1 to 65535"
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        return "only a host, a port and a path are allowed (no ?, # or @)"
+    try:
+        httpx.URL(text)
+    except (httpx.InvalidURL, ValueError) as e:
+        return str(e)
+    return None
+
+
 class _Retry(Exception):
     """A failure worth trying again (timeout, refused connection, 5xx)."""
 
@@ -76,10 +120,10 @@ class HeadOfficeClient:
         transport: httpx.BaseTransport | None = None,
         on_failure: Callable[[str], None] | None = None,
     ) -> None:
-        if not base_url.startswith(("http://", "https://")):
-            raise LanternError(
-                f"head office URL must start with http:// or https://, got {base_url!r}"
-            )
+        try:
+            base_url = check_base_url(base_url)
+        except InvalidInput as e:
+            raise BadAddress(f"{e}: correct it in the manager's Settings") from None
         if attempts < 1:
             raise LanternError("a head-office client needs at least one attempt")
         self.base_url = base_url.rstrip("/")
@@ -92,13 +136,18 @@ class HeadOfficeClient:
         self._sleep = sleep
         self._rand = rand
         self._on_failure = on_failure
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            timeout=httpx.Timeout(timeout),
-            transport=transport,
-            headers={"Authorization": f"Lantern-Store {store_id}:{secret}"},
-            follow_redirects=False,
-        )
+        try:
+            self._http = httpx.Client(
+                base_url=self.base_url,
+                timeout=httpx.Timeout(timeout),
+                transport=transport,
+                headers={"Authorization": f"Lantern-Store {store_id}:{secret}"},
+                follow_redirects=False,
+            )
+        except (httpx.InvalidURL, ValueError) as e:  # a header the secret cannot be sent in
+            raise BadAddress(
+                f"head office at {self.base_url} cannot be called: {type(e).__name__}: {e}"
+            ) from None
 
     def __repr__(self) -> str:
         return f"HeadOfficeClient({self.base_url!r}, store {self.store_id!r}, secret hidden)"
@@ -193,6 +242,11 @@ class HeadOfficeClient:
     ) -> Any:
         try:
             response = self._http.request(method, path, json=json_body, params=params)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:  # not worth a retry
+            raise BadAddress(
+                f"head office at {self.base_url} cannot be called ({_short(e)}): correct the "
+                "address in the manager's Settings"
+            ) from None
         except httpx.TimeoutException:
             raise _Retry(f"no answer within {self.timeout:g} s") from None
         except httpx.ConnectError as e:

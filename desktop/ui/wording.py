@@ -108,7 +108,10 @@ def lookup_error_text(error: Exception) -> str:
         return verdict_text(error.result.verdict)
     if isinstance(error, NotFound):
         return translate("Wording", "Unknown member or card number: check it and scan again.")
-    return translate("Wording", "Not accepted: {detail}").format(detail=error)
+    # Never the text itself: a rejected input may be a manager's PIN typed in the wrong place.
+    return translate(
+        "Wording", "Not accepted: that is not a member code or card number. Scan the code again."
+    )
 
 
 def offline_check_text(check: OfflineCheck | None) -> str:
