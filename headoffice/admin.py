@@ -83,6 +83,19 @@ class Admin:
                 raise NotFound(f"no store {store_id!r}")
         log.info("store %s revoked", store_id)
 
+    def rotate_secret(self, store_id: str) -> str:
+        """A new secret for a store (returned once, kept only as a hash); the old one stops
+        working at once, in every service process."""
+        secret = new_secret()
+        hashed = hash_secret(secret)
+        with self.db.transaction() as tx:
+            if not tx.execute(
+                "UPDATE stores SET secret_hash = ? WHERE store_id = ?", (hashed, store_id)
+            ):
+                raise NotFound(f"no store {store_id!r}")
+        log.info("store %s has a new secret", store_id)
+        return secret
+
     def stores(self) -> list[dict[str, Any]]:
         """Every store with its sync state: acknowledged seq, parked events, flags."""
         with self.db.transaction(write=False) as tx:
