@@ -14,6 +14,7 @@ from datetime import datetime
 
 from desktop.core.errors import LanternError
 from desktop.services.sync import NotConnected, SyncReport, SyncService
+from desktop.sync.client import RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +91,15 @@ class SyncLoop:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._emit(self._status(None, syncing=True))
-            report, error = None, None
+            report, error, at_least = None, None, 0.0
             try:
                 report = self.service.sync_once()
                 self.failures = 0
             except NotConnected as e:
                 error, self.failures = str(e), 0  # nothing to back off from: check again later
+            except RateLimited as e:  # head office said how long to wait: at least that
+                error, at_least = str(e), e.retry_after
+                self.failures += 1
             except LanternError as e:
                 error = str(e)
                 self.failures += 1
@@ -104,7 +108,7 @@ class SyncLoop:
                 error = f"unexpected error: {type(e).__name__}: {e}"
                 self.failures += 1
             self.rounds += 1
-            wait = self.wait_after_failures(self.failures)
+            wait = max(at_least, self.wait_after_failures(self.failures))
             self._emit(self._status(error, next_in=wait, report=report))
             if self._stop.is_set():
                 break
