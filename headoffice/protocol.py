@@ -187,7 +187,6 @@ def parse_push(body: Any, store_id: str) -> PushBody:
     an event whose payload cannot be applied is parked, not refused)."""
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
-    check_values(body)
     claimed = body.get("store_id", store_id)
     if claimed != store_id:
         raise BadRequest(f"store_id {_show(claimed)} in the body is not the authenticated store")
@@ -196,6 +195,7 @@ def parse_push(body: Any, store_id: str) -> PushBody:
         raise BadRequest("events must be a list (empty when there is nothing to send)")
     if len(events) > MAX_EVENTS_PER_PUSH:
         raise BadRequest(f"at most {MAX_EVENTS_PER_PUSH} events per push, got {len(events)}")
+    check_values(body)
     if "head" not in body:
         raise BadRequest("head is required: the store's newest event {seq, hash}")
     raw_head = body["head"]

@@ -82,6 +82,7 @@ def _event(sh: StoreLog, kind: str, change: dict[str, Any]) -> dict[str, Any]:
     return sh.add(kind, {**good["payload"], **change})
 
 
+@pytest.mark.reliability
 def test_bound_breaking_values_are_parked_and_the_queue_moves_on(
     http: tuple[TestClient, StoreLog, str],
 ) -> None:
@@ -119,8 +120,13 @@ def test_bound_breaking_values_are_parked_and_the_queue_moves_on(
         db.close()
     assert parked[0]["n"] == len(BOUND_BREAKERS)
     assert json.loads(kept[0]["payload"])["note"] == "a\x00b"  # stored escaped, as hashed
-    if "postgresql" not in target:
-        record("Bound-breaking values", "parked at head office", tried=tried, accepted=accepted)
+    dialect = "PostgreSQL" if target.startswith("postgresql") else "SQLite"
+    record(
+        "Bound-breaking values",
+        f"chained events with extreme values over HTTP ({dialect})",
+        tried=tried,
+        accepted=accepted,
+    )
 
 
 def _deep(n: int) -> str:
@@ -174,12 +180,15 @@ def _fingerprint(target: str) -> tuple[Any, ...]:
         db.close()
 
 
+@pytest.mark.reliability
 def test_malformed_requests_are_4xx_and_change_nothing(
     http: tuple[TestClient, StoreLog, str],
 ) -> None:
     client, sh, target = http
     before = _fingerprint(target)
+    tried = 0
     for name, body in _malformed(sh):
+        tried += 1
         r = client.post("/v1/sync/push", content=body, headers={"Content-Type": "application/json"})
         assert 400 <= r.status_code < 500, (name, r.status_code, r.text[:300])
         assert isinstance(r.json()["error"], str), name
@@ -193,8 +202,34 @@ def test_malformed_requests_are_4xx_and_change_nothing(
         {"since": "\x00"},
     ):
         r = client.get("/v1/sync/changes", params=params)
+        tried += 1
         assert r.status_code < 500, (params, r.text)
     # a wrong content type is refused too
     r = client.post("/v1/sync/push", content=b"{}", headers={"Content-Type": "text/plain"})
+    tried += 1
     assert r.status_code == 415
+    assert _fingerprint(target) == before
+    dialect = "PostgreSQL" if target.startswith("postgresql") else "SQLite"
+    record(
+        "Malformed head-office requests",
+        f"extreme cases over HTTP ({dialect})",
+        tried=tried,
+        answered_5xx=0,
+        database_changed=0,
+    )
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_body_beyond_the_limit_is_400_however_it_is_sent(
+    http: tuple[TestClient, StoreLog, str], monkeypatch: pytest.MonkeyPatch, chunked: bool
+) -> None:
+    client, sh, target = http
+    monkeypatch.setattr("headoffice.app.MAX_BODY_BYTES", 10_000)
+    before = _fingerprint(target)
+    body = json.dumps({**sh.body([]), "pad": "x" * 20_000}).encode()
+    content: Any = (
+        iter([body[i : i + 1000] for i in range(0, len(body), 1000)]) if chunked else body
+    )
+    r = client.post("/v1/sync/push", content=content, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and "larger than 10000 bytes" in r.json()["error"]
     assert _fingerprint(target) == before
