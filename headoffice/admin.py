@@ -16,6 +16,7 @@ from desktop.core import codes
 from desktop.core.catalogue import Gift
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound
+from desktop.core.limits import Bounds
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
 from desktop.core.offline import OfflineLimits
@@ -26,7 +27,7 @@ from headoffice.db import Database, Tx
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SETTING_KEYS = ("offline_limits", "expiry_years_kept")
+SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +274,13 @@ class Admin:
             raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(SETTING_KEYS)}")
         if key == "expiry_years_kept" and (not isinstance(value, int) or value < 0):
             raise InvalidInput("expiry_years_kept must be a whole number of zero or more")
+        if key == "bounds":  # every field, each a whole number from 1 to 10^12
+            if not isinstance(value, dict):
+                raise InvalidInput("bounds must be an object of limits (desktop/core/limits.py)")
+            unknown = sorted(set(value) - set(Bounds().as_dict()))
+            if unknown:
+                raise InvalidInput(f"unknown bound(s) {', '.join(unknown)}")
+            value = Bounds.from_mapping(value).as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(

@@ -68,6 +68,8 @@ async def authenticated(request: Request) -> StoreId:
     throttle: Backoff = request.app.state.throttle
     client = _client(request)
     wait = throttle.wait(client)
+    if wait and not _office(request).verified.presented_before(store_id, secret):
+        raise TooManyAttempts(wait)  # at once: no database read, no thread
     verdict = await run_in_threadpool(
         _office(request).check_credentials, store_id, secret, may_hash=not wait
     )

@@ -82,17 +82,26 @@ class VerifiedCredentials:
     secret. A new secret has a new hash (a new salt), so after a rotation the old secret
     misses and is checked (and refused) again at once; a revoked store is refused before the
     cache is asked. Nothing is shared between processes: each worker verifies once. The
-    presented secret itself is never kept."""
+    presented secret itself is never kept.
+
+    `presented_before` answers from memory alone (no database read) whether a store id
+    and secret were ever verified here: only a hint, so that a client that is backing off
+    can be answered 429 at once unless it presents credentials that may still be good."""
 
     def __init__(self, size: int = 4096) -> None:
         self._key = os.urandom(32)
         self._seen: OrderedDict[bytes, None] = OrderedDict()
+        self._presented: OrderedDict[bytes, None] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def _digest(self, store_id: str, stored: str, secret: str) -> bytes:
-        text = "\0".join((store_id, stored, secret)).encode("utf-8", "surrogatepass")
+    def _digest(self, *parts: str) -> bytes:
+        text = "\0".join(parts).encode("utf-8", "surrogatepass")
         return hmac.new(self._key, text, hashlib.sha256).digest()
+
+    def presented_before(self, store_id: str, secret: str) -> bool:
+        with self._lock:
+            return self._digest(store_id, secret) in self._presented
 
     def known(self, store_id: str, stored: str, secret: str) -> bool:
         digest = self._digest(store_id, stored, secret)
@@ -103,12 +112,16 @@ class VerifiedCredentials:
             return True
 
     def remember(self, store_id: str, stored: str, secret: str) -> None:
-        digest = self._digest(store_id, stored, secret)
+        digests = (
+            (self._seen, self._digest(store_id, stored, secret)),
+            (self._presented, self._digest(store_id, secret)),
+        )
         with self._lock:
-            self._seen[digest] = None
-            self._seen.move_to_end(digest)
-            while len(self._seen) > self._size:
-                self._seen.popitem(last=False)
+            for memory, digest in digests:
+                memory[digest] = None
+                memory.move_to_end(digest)
+                while len(memory) > self._size:
+                    memory.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._seen)

@@ -7,8 +7,9 @@
   each wait a random 50–100 % of that), then `HeadOfficeUnreachable`.
 - 401: `Unauthorized` at once (retrying the same credentials cannot help).
 - 429 (head office backs off a client after wrong credentials): wait its `Retry-After`
-  and try again, within the same `attempts`; a longer wait than `max_retry_after`, or no
-  attempt left: `RateLimited`, which carries the wait so the sync loop waits as long.
+  and try again, within the same `attempts`; a longer wait than `max_retry_after` (10 s:
+  a round must stay short enough for the till to stop promptly), or no attempt left:
+  `RateLimited`, which carries the wait so the sync loop waits as long.
 - Any other 4xx: `Refused` at once, with head office's error text: head office was
   reached and refuses the request, so trying again unchanged cannot help; a manager must
   see it (it is not "unreachable").
@@ -84,7 +85,7 @@ class HeadOfficeClient:
         attempts: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 8.0,
-        max_retry_after: float = 60.0,
+        max_retry_after: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
         transport: httpx.BaseTransport | None = None,

@@ -73,6 +73,9 @@ def test_a_verified_secret_needs_no_scrypt_run_but_rotation_and_revocation_count
     # Then it passes without a hash (may_hash=False: an scrypt run is not allowed)
     assert check("SH001", secret, may_hash=False) is Verdict.REMEMBERED
     assert check("SH001", secret) is Verdict.REMEMBERED
+    assert ho.verified.presented_before("SH001", secret)
+    assert not ho.verified.presented_before("SH001", secret + "x")
+    assert not ho.verified.presented_before("BJ001", secret)
     assert check("SH001", secret + "x", may_hash=False) is Verdict.NOT_CHECKED
     assert check("SH001", secret + "x") is Verdict.REFUSED
     # When the secret is rotated (by another process: a fresh HeadOffice on the database)

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ho_helpers import Clock, StoreLog, add_member, q
+from ho_helpers import Clock, StoreLog, add_member, ledger_problems, q
 from starlette.testclient import TestClient
 
+from desktop.core.errors import InvalidInput
 from desktop.core.limits import CEILING, Bounds
 from headoffice.app import create_app
 from headoffice.auth import authorization
@@ -233,3 +234,50 @@ def test_a_body_beyond_the_limit_is_400_however_it_is_sent(
     r = client.post("/v1/sync/push", content=content, headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and "larger than 10000 bytes" in r.json()["error"]
     assert _fingerprint(target) == before
+
+
+def test_a_balance_beyond_a_32_bit_column_is_never_a_5xx(
+    http: tuple[TestClient, StoreLog, str],
+) -> None:
+    # Given head office's bounds raised to the ceiling, and an earn of 3 billion points
+    # (PostgreSQL's INTEGER columns hold at most 2,147,483,647; SQLite's hold 2^63 - 1)
+    client, sh, target = http
+    db = open_db(target)
+    try:
+        HeadOffice(db).admin.set_setting("bounds", {"earn_points": CEILING})
+    finally:
+        db.close()
+    big = sh.earn("M00000001", 3_000_000_000)
+    # Then it is applied where the column holds it, else parked; never a 5xx
+    (result,) = _push(client, sh, big)["results"]
+    expected = "rejected" if target.startswith("postgresql") else "applied"
+    assert result["outcome"] == expected, result
+    # And the queue moves on, the ledger still adds up
+    assert _push(client, sh, sh.earn("M00000001", 5))["results"][0]["outcome"] == "applied"
+    db = open_db(target)
+    try:
+        assert ledger_problems(db) == []
+    finally:
+        db.close()
+
+
+def test_bounds_are_a_head_office_setting_that_parks_and_that_stores_pull(
+    ho: HeadOffice,
+) -> None:
+    # Refused: a bound of 0, beyond the ceiling, unknown, not an object
+    for bad in ({"earn_points": 0}, {"earn_points": CEILING + 1}, {"nope": 1}, [1]):
+        with pytest.raises(InvalidInput):
+            ho.admin.set_setting("bounds", bad)
+    # Given head office lowers the points one earn may give to 1,000
+    ho.admin.set_setting("bounds", {"earn_points": 1000})
+    sh = StoreLog("SH001", ho.admin.create_store("SH001", "store"))
+    add_member(ho, 1, 100)
+    # Then stores pull every bound (the others at their defaults)
+    pulled = ho.changes("SH001", 0)["settings"]["bounds"]
+    assert pulled == {**BOUNDS.as_dict(), "earn_points": 1000}
+    # And head office parks an earn beyond it, naming the bound, and applies one at it
+    sh.earn("M00000001", 1001)
+    sh.earn("M00000001", 1000)
+    answer = ho.push("SH001", sh.body())
+    assert [r["outcome"] for r in answer["results"]] == ["rejected", "applied"]
+    assert "earn_points" in answer["results"][0]["error"]
