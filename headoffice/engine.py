@@ -2,8 +2,9 @@
 
 `HeadOffice(db)` authenticates stores, applies pushed events exactly once, each in its own
 transaction, and serves change-log pages. `HeadOffice.admin` holds the administration the
-`lantern headoffice …` commands use. Nothing is kept in the process between calls, so
-several service processes can share one PostgreSQL database.
+`lantern headoffice …` commands use. Nothing is kept in the process between calls but a
+memory of verified credentials, keyed on the stored hash (a rotated or revoked store misses
+at once), so several service processes can share one PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 from desktop.core.chain import GENESIS, canonical, chain_hash, payload_hash
 from headoffice import recovery, snapshots
 from headoffice.admin import Admin, Clock
-from headoffice.auth import dummy_check, secret_matches
+from headoffice.auth import Verdict, VerifiedCredentials, dummy_check, secret_matches
 from headoffice.db import Database, Tx
 from headoffice.events import Unappliable, apply_event
 from headoffice.protocol import (
@@ -55,16 +56,34 @@ class HeadOffice:
         self.db = db
         self.clock = clock
         self.admin = Admin(db, clock)
+        self.verified = VerifiedCredentials()  # per process; see check_credentials
 
     # --- credentials ------------------------------------------------------------------
     def authenticate(self, store_id: str, secret: str) -> bool:
         """True only for a known, not revoked store with the right secret."""
+        return self.check_credentials(store_id, secret).ok
+
+    def check_credentials(self, store_id: str, secret: str, *, may_hash: bool = True) -> Verdict:
+        """Check a store's credentials. A secret this process verified before against the
+        same stored hash costs no scrypt run (auth.VerifiedCredentials); any other check
+        needs one, and when `may_hash` is false (the client is backing off) it is not
+        made: NOT_CHECKED."""
         with self.db.transaction(write=False) as tx:
             row = tx.one("SELECT secret_hash, revoked FROM stores WHERE store_id = ?", (store_id,))
-        if row is None:
+        stored = str(row["secret_hash"]) if row is not None else None
+        if row is not None and row["revoked"]:
+            return Verdict.REFUSED
+        if stored is not None and self.verified.known(store_id, stored, secret):
+            return Verdict.REMEMBERED
+        if not may_hash:
+            return Verdict.NOT_CHECKED
+        if stored is None:
             dummy_check(secret)
-            return False
-        return secret_matches(secret, row["secret_hash"]) and not row["revoked"]
+            return Verdict.REFUSED
+        if not secret_matches(secret, stored):
+            return Verdict.REFUSED
+        self.verified.remember(store_id, stored, secret)
+        return Verdict.VERIFIED
 
     # --- push -------------------------------------------------------------------------
     def push(self, store_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -268,9 +287,17 @@ class HeadOffice:
         except Unappliable as e:
             return self._rejected(event, str(e))
         except Exception as e:
-            if not self.db.is_integrity_error(e):
-                raise
-            return self._rejected(event, f"contradicts what head office holds ({e})")
+            if self.db.is_integrity_error(e):
+                return self._rejected(event, f"contradicts what head office holds ({e})")
+            if self.db.is_data_error(e) or isinstance(e, ValueError | ArithmeticError):
+                # a value no check above caught: the event's input, not head office, is
+                # wrong, so it is parked rather than answered 500 and resent for ever
+                log.exception("push store=%s seq=%d: payload cannot be stored", store_id, event.seq)
+                return self._rejected(
+                    event,
+                    f"its payload holds a value head office cannot store ({type(e).__name__})",
+                )
+            raise
         outcome = Outcome.APPLIED_WITH_CONFLICT if conflicts else Outcome.APPLIED
         return EventResult(event.seq, event.event_id, outcome, conflicts)
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from desktop.core.errors import LanternError
 from desktop.services.sync import BadHeadOfficeAddress, NotConnected, SyncReport, SyncService
+from desktop.sync.client import RateLimited
 
 if TYPE_CHECKING:
     from desktop.services.recovery import RecoveryService
@@ -103,7 +104,7 @@ class SyncLoop:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._emit(self._status(None, syncing=True))
-            report, error, misconfigured = None, None, False
+            report, error, misconfigured, at_least = None, None, False, 0.0
             try:
                 if self.recovery is not None and self.recovery.pending():
                     recovered = self.recovery.recover()
@@ -121,6 +122,9 @@ class SyncLoop:
                 error, misconfigured = str(e), True
                 self.failures += 1
                 log.error("sync round %d: head-office settings unusable: %s", self.rounds + 1, e)
+            except RateLimited as e:  # head office said how long to wait: at least that
+                error, at_least = str(e), e.retry_after
+                self.failures += 1
             except LanternError as e:
                 error = str(e)
                 self.failures += 1
@@ -131,7 +135,7 @@ class SyncLoop:
                 self.failures += 1
             self.rounds += 1
             self._backup()
-            wait = self.wait_after_failures(self.failures)
+            wait = max(at_least, self.wait_after_failures(self.failures))
             status = self._status(error, next_in=wait, report=report)
             self._emit(dataclasses.replace(status, misconfigured=misconfigured))
             if self._stop.is_set():

@@ -7,8 +7,15 @@
   each wait a random 50–100 % of that), then `HeadOfficeUnreachable`. `on_failure` hears
   of every failed attempt at once (the till's offline caps must not wait for the retries).
 - 401: `Unauthorized` at once (retrying the same credentials cannot help).
-- Any other non-2xx, or a 2xx whose body is not the JSON the protocol describes ("a head
-  office that answers garbage"): `HeadOfficeUnreachable` at once, naming what was wrong.
+- 429 (head office backs off a client after wrong credentials): wait its `Retry-After`
+  and try again, within the same `attempts`; a longer wait than `max_retry_after` (10 s:
+  a round must stay short enough for the till to stop promptly), or no attempt left:
+  `RateLimited`, which carries the wait so the sync loop waits as long.
+- Any other 4xx: `Refused` at once, with head office's error text: head office was
+  reached and refuses the request, so trying again unchanged cannot help; a manager must
+  see it (it is not "unreachable").
+- A 2xx whose body is not the JSON the protocol describes ("a head office that answers
+  garbage"), or another status: `HeadOfficeUnreachable` at once, naming what was wrong.
 Both pushing and pulling are safe to repeat, so a retry never changes the outcome.
 """
 
@@ -96,12 +103,28 @@ def _url_problem(text: str) -> str | None:
     return None
 
 
+class Refused(SyncError):
+    """Head office answered with a 4xx other than 401 and 429: it was reached and refuses
+    the request as it is (a malformed push, a batch too large). Nothing was applied; the
+    events wait at the store until the cause is fixed."""
+
+
+class RateLimited(HeadOfficeUnreachable):
+    """Head office asked this client to wait (HTTP 429) longer than the client waits
+    within one round; `retry_after` is the wait in seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class _Retry(Exception):
     """A failure worth trying again (timeout, refused connection, 5xx)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, wait: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.wait = wait  # head office's Retry-After, when it said how long
 
 
 class HeadOfficeClient:
@@ -115,6 +138,7 @@ class HeadOfficeClient:
         attempts: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 8.0,
+        max_retry_after: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
         transport: httpx.BaseTransport | None = None,
@@ -133,6 +157,7 @@ class HeadOfficeClient:
         self.attempts = attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
         self._sleep = sleep
         self._rand = rand
         self._on_failure = on_failure
@@ -226,8 +251,16 @@ class HeadOfficeClient:
                 )
                 if self._on_failure is not None:
                     self._on_failure(reason)
+                if e.wait is not None and (
+                    e.wait > self.max_retry_after or attempt == self.attempts
+                ):
+                    raise RateLimited(
+                        f"head office at {self.base_url} asks this store to wait {e.wait:g} s "
+                        "(too many wrong credentials from this address)",
+                        e.wait,
+                    ) from None
                 if attempt < self.attempts:
-                    self._sleep(self.delay(attempt))
+                    self._sleep(self.delay(attempt) if e.wait is None else e.wait)
         raise HeadOfficeUnreachable(
             f"head office at {self.base_url} is unreachable: {reason} "
             f"(tried {self.attempts} time{'s' if self.attempts > 1 else ''})"
@@ -259,8 +292,17 @@ class HeadOfficeClient:
                 f"head office at {self.base_url} refused the credentials of store "
                 f"{self.store_id}: check the store id and secret (`lantern store connect`)"
             )
+        if status == 429:
+            wait = _retry_after(response, self.backoff)
+            raise _Retry(f"HTTP 429{_error_text(response)}", wait)
         if status >= 500:
             raise _Retry(f"HTTP {status}{_error_text(response)}")
+        if 400 <= status < 500:
+            raise Refused(
+                f"head office at {self.base_url} refused {method} {path} with HTTP "
+                f"{status}{_error_text(response)}; nothing was applied and the events wait "
+                "here: tell head office (this is not a network problem)"
+            )
         if not 200 <= status < 300:
             raise HeadOfficeUnreachable(
                 f"head office at {self.base_url} answered {method} {path} with HTTP "
@@ -273,6 +315,14 @@ class HeadOfficeClient:
                 f"head office at {self.base_url} answered {method} {path} with something "
                 f"that is not JSON ({_show_body(response)}); is the URL right?"
             ) from None
+
+
+def _retry_after(response: httpx.Response, default: float) -> float:
+    """Seconds from a Retry-After header (whole seconds; an HTTP date or nothing: `default`)."""
+    text = response.headers.get("retry-after", "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 6:
+        return float(text)
+    return default
 
 
 def _short(e: Exception) -> str:
