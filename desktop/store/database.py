@@ -32,11 +32,19 @@ from sqlite_utils import Database
 
 from desktop.core.errors import LanternError
 from desktop.resources import package_dir
+from desktop.store.seals import Sealer, ensure_chain_key
 
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern store file
-MIGRATIONS_DIR = package_dir("desktop.store.migrations")  # db/store/ in the source tree
+_SOURCE_MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "store"
+# db/store/ of this source tree when there is one (an editable install maps the package to
+# the tree it was installed from, which may be another checkout), else the package data
+MIGRATIONS_DIR = (
+    _SOURCE_MIGRATIONS
+    if (_SOURCE_MIGRATIONS / "0001_initial.sql").is_file()
+    else package_dir("desktop.store.migrations")
+)
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 WAL_PATIENCE = 10.0  # seconds, as the busy timeout, where SQLite does not wait itself
 
@@ -79,6 +87,7 @@ class StoreDB:
         self.path = path
         self.db = Database(conn)
         self._lock = threading.RLock()
+        self.sealer: Sealer | None = None  # set by open_store once the schema is current
 
     # --- transactions ------------------------------------------------------------------
     @contextmanager
@@ -88,11 +97,17 @@ class StoreDB:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                if self.sealer is not None:
+                    self.sealer.seal()
             except BaseException:
                 self.conn.execute("ROLLBACK")
+                if self.sealer is not None:
+                    self.sealer.discard()
                 raise
             else:
                 self.conn.execute("COMMIT")
+                if self.sealer is not None:
+                    self.sealer.anchor()
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -262,6 +277,9 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
         if not empty and version < len(migrations):
             backup_before_migration(conn, path, version)
         _migrate(store, version, migrations)
+        with store.write():  # under the write lock: two openers of a new store, one key
+            store.sealer = Sealer(conn, path, ensure_chain_key(path))
+            store.sealer.baseline()
         return store
     except BaseException:
         conn.close()

@@ -1,0 +1,338 @@
+"""Seals: every row the store writes is bound, by an HMAC chain under a key kept outside the
+database, to the transaction (and so the outbox event) that wrote it. docs/tamper-evidence.md.
+
+- Temporary triggers (per connection, never in the file) note the key of every row inserted,
+  changed or deleted in a bound table. Before COMMIT, `Sealer.seal` appends one row to
+  `seals`: the hash of each noted row as it is now (null when deleted), chained to the seal
+  before by HMAC-SHA256 under the store's chain key (the vault's "chain_key").
+- After COMMIT the newest seal and outbox head are written to an anchor file beside the
+  database (`<db>.anchor`), so a removed tail of seals and events shows.
+- `problems` replays the seals and compares every row of every bound table with the hash its
+  latest seal recorded, naming the table, the row and the seal (with its events).
+
+Someone who edits only the database file cannot write a valid seal (no key), so an edited,
+inserted or deleted row, a payload edited with the hash chain recomputed, appended events
+and a removed tail all show, located.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.store.vault import vault_for
+
+log = logging.getLogger(__name__)
+
+KEY_NAME = "chain_key"
+GENESIS = "0" * 64
+#: Not bound: the seals themselves, the migrations record, the print queue (a queue, not a
+#: record: reprints and retries change it and no figure is derived from it).
+UNBOUND = frozenset({"seals", "schema_migrations", "print_jobs"})
+#: Columns that change on their own and carry no record (bookkeeping of sync attempts).
+UNBOUND_COLUMNS = {"sync_state": frozenset({"last_attempt_at", "last_attempt_ok", "last_error"})}
+SEAL_ROWS_MAX = 20_000  # a bulk load is sealed in several seals of at most this many rows
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]  # the bound columns, in table order
+    key: tuple[str, ...]  # primary key columns, or ("rowid",)
+
+    @property
+    def select(self) -> str:
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        keys = ", ".join(f'"{c}"' if c != "rowid" else "rowid" for c in self.key)
+        return f'SELECT json_array({keys}), {cols} FROM main."{self.name}"'
+
+    @property
+    def where(self) -> str:
+        return " AND ".join(("rowid" if c == "rowid" else f'"{c}"') + " = ?" for c in self.key)
+
+
+def bound_tables(conn: sqlite3.Connection) -> list[Table]:
+    tables = []
+    for (name,) in conn.execute(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ).fetchall():
+        if name in UNBOUND:
+            continue
+        info = conn.execute(f'PRAGMA main.table_info("{name}")').fetchall()
+        skip = UNBOUND_COLUMNS.get(name, frozenset())
+        columns = tuple(r[1] for r in info if r[1] not in skip)
+        pk = tuple(r[1] for r in sorted(info, key=lambda r: r[5]) if r[5] > 0)
+        tables.append(Table(name, columns, pk or ("rowid",)))
+    return tables
+
+
+def row_hash(values: Iterable[Any]) -> str:
+    body = json.dumps(
+        [v.hex() if isinstance(v, bytes) else v for v in values],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+
+
+def seal_mac(key: bytes, prev_mac: str, n: int, at: str, rows: str) -> str:
+    h = hmac.new(key, digestmod=hashlib.sha256)
+    for part in (prev_mac, str(n), at, rows):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def anchor_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".anchor")
+
+
+def chain_key(db_path: Path) -> bytes | None:
+    """The store's chain key from the vault (32 random bytes, base64 there)."""
+    text = vault_for(db_path).get(KEY_NAME)
+    return None if text is None else base64.b64decode(text)
+
+
+def ensure_chain_key(db_path: Path) -> bytes:
+    """The chain key, made when the vault has none (call under the store's write lock)."""
+    key = chain_key(db_path)
+    if key is None:
+        key = secrets.token_bytes(32)
+        vault_for(db_path).put(KEY_NAME, base64.b64encode(key).decode("ascii"))
+        log.info("made a new chain key for %s", db_path)
+    return key
+
+
+@dataclass(frozen=True)
+class Anchor:
+    seal: int
+    mac: str
+    event_seq: int
+    event_hash: str
+
+    def text(self) -> str:
+        return f"{self.seal} {self.mac} {self.event_seq} {self.event_hash}\n"
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        n, mac, seq, digest = text.split()
+        return cls(int(n), mac, int(seq), digest)
+
+
+class Sealer:
+    """Seals the writes of one connection (installed by `open_store`)."""
+
+    def __init__(self, conn: sqlite3.Connection, db_path: Path, key: bytes) -> None:
+        self.conn = conn
+        self.key = key
+        self.anchor_file = anchor_path(db_path)
+        self.tables = {t.name: t for t in bound_tables(conn)}
+        self._pending: Anchor | None = None
+        self._install()
+
+    def _install(self) -> None:
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS lantern_touched (tbl TEXT NOT NULL, key TEXT NOT NULL)"
+        )
+        for t in self.tables.values():
+
+            def keys(row: str, t: Table = t) -> str:
+                return ", ".join(f"{row}.{c}" if c == "rowid" else f'{row}."{c}"' for c in t.key)
+
+            # no conflict clause: an outer upsert's would override it (duplicates go later)
+            note = "INSERT INTO lantern_touched VALUES ('{t}', json_array({k}))"
+            cols = ", ".join(f'"{c}"' for c in t.columns)
+            for suffix, event, rows in (
+                ("i", "INSERT", ("NEW",)),
+                ("u", f"UPDATE OF {cols}", ("OLD", "NEW")),
+                ("d", "DELETE", ("OLD",)),
+            ):
+                body = "; ".join(note.format(t=t.name, k=keys(r)) for r in rows)
+                self.conn.execute(
+                    f'CREATE TEMP TRIGGER IF NOT EXISTS "lantern_seal_{t.name}_{suffix}" '
+                    f'AFTER {event} ON main."{t.name}" BEGIN {body}; END'
+                )
+
+    def seal(self) -> None:
+        """Inside the write transaction, just before COMMIT: seal what it touched."""
+        touched = self.conn.execute("SELECT DISTINCT tbl, key FROM temp.lantern_touched").fetchall()
+        if not touched:
+            return
+        self.conn.execute("DELETE FROM temp.lantern_touched")
+        entries: list[tuple[str, str, str | None]] = []
+        for tbl, key in touched:
+            t = self.tables[tbl]
+            row = self.conn.execute(f"{t.select} WHERE {t.where}", json.loads(key)).fetchone()
+            entries.append((tbl, key, None if row is None else row_hash(tuple(row)[1:])))
+        self._pending = append(self.conn, self.key, entries)
+
+    def anchor(self) -> None:
+        """After COMMIT: the newest seal and event, outside the file (no fsync: an anchor
+        that lags behind after a power cut is still right about what it names)."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        tmp = self.anchor_file.with_name(self.anchor_file.name + f".{os.getpid()}.tmp")
+        try:
+            tmp.write_text(pending.text(), encoding="ascii")
+            os.replace(tmp, self.anchor_file)
+        except OSError as e:  # the record is committed; the next write anchors again
+            log.error("could not write the anchor %s: %s", self.anchor_file, e)
+
+    def discard(self) -> None:
+        self._pending = None
+
+    def baseline(self) -> None:
+        """A store without seals (new, or made before seals): seal every row as it is."""
+        if self.conn.execute("SELECT 1 FROM seals LIMIT 1").fetchone() is not None:
+            return
+        self.conn.execute("DELETE FROM temp.lantern_touched")
+        entries = [
+            (t.name, str(r[0]), row_hash(tuple(r)[1:]))
+            for t in self.tables.values()
+            for r in self.conn.execute(t.select)
+        ]
+        self._pending = append(self.conn, self.key, entries)
+
+
+def append(
+    conn: sqlite3.Connection, key: bytes, entries: Sequence[tuple[str, str, str | None]]
+) -> Anchor:
+    """Append seals for `entries` (several when there are many); the newest as an anchor."""
+    head = conn.execute("SELECT n, mac FROM seals ORDER BY n DESC LIMIT 1").fetchone()
+    n, prev = (int(head[0]), str(head[1])) if head else (0, GENESIS)
+    at = datetime.now(UTC).isoformat()
+    for start in range(0, max(len(entries), 1), SEAL_ROWS_MAX):
+        rows: dict[str, dict[str, str | None]] = {}
+        for tbl, k, digest in entries[start : start + SEAL_ROWS_MAX]:
+            rows.setdefault(tbl, {})[k] = digest
+        body = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        n += 1
+        mac = seal_mac(key, prev, n, at, body)
+        conn.execute(
+            "INSERT INTO seals (n, at, rows, prev_mac, mac) VALUES (?, ?, ?, ?, ?)",
+            (n, at, body, prev, mac),
+        )
+        prev = mac
+    event = conn.execute("SELECT seq, hash FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
+    return Anchor(n, prev, *(event or (0, GENESIS)))
+
+
+# --- the check ---------------------------------------------------------------------------
+def _show(key: str) -> str:
+    return "/".join(str(v) for v in json.loads(key))
+
+
+def problems(conn: sqlite3.Connection, db_path: Path) -> list[str]:
+    """Every row that differs from its seal, every seal that does not verify, and a tail
+    removed behind the anchor. Read-only."""
+    key = chain_key(db_path)
+    if (
+        conn.execute(
+            "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'seals'"
+        ).fetchone()
+        is None
+    ):
+        return []
+    if key is None:
+        return [
+            f"seals: no chain key for {db_path} in its vault: the seals cannot be verified "
+            "(was the database copied from another computer?)"
+        ]
+    found: list[str] = []
+    expected: dict[tuple[str, str], tuple[str | None, int]] = {}
+    events: dict[int, list[str]] = {}
+    prev, last = GENESIS, 0
+    for n, at, body, prev_mac, mac in conn.execute(
+        "SELECT n, at, rows, prev_mac, mac FROM seals ORDER BY n"
+    ):
+        if n != last + 1:
+            found.append(f"seals: seals {last + 1}..{n - 1} are missing (removed)")
+        if prev_mac != prev:
+            found.append(f"seals: seal {n} does not chain to the seal before")
+        ok = hmac.compare_digest(mac, seal_mac(key, prev_mac, n, at, body))
+        if not ok:
+            found.append(f"seals: seal {n} does not verify under the chain key (forged or edited)")
+        prev, last = mac, n
+        if not ok:
+            continue
+        for tbl, rows in json.loads(body).items():
+            for k, digest in rows.items():
+                expected[(tbl, k)] = (digest, n)
+            if tbl == "outbox":
+                events[n] = [_show(k) for k in rows]
+    found += _anchor_problems(conn, db_path, last)
+
+    def where(n: int) -> str:
+        seqs = events.get(n)
+        return f"seal {n}" + (f", event {', '.join(seqs)}" if seqs else "")
+
+    for t in bound_tables(conn):
+        for r in conn.execute(t.select):
+            k = str(r[0])
+            want = expected.pop((t.name, k), None)
+            if want is None:
+                found.append(f"{t.name} {_show(k)}: not sealed (written outside Lantern)")
+            elif want[0] is None:
+                found.append(f"{t.name} {_show(k)}: deleted in {where(want[1])} but present")
+            elif want[0] != row_hash(tuple(r)[1:]):
+                found.append(f"{t.name} {_show(k)}: changed since {where(want[1])}")
+    for (tbl, k), (digest, n) in sorted(expected.items()):
+        if digest is not None:
+            found.append(f"{tbl} {_show(k)}: missing (deleted), sealed in {where(n)}")
+    return found
+
+
+def _anchor_problems(conn: sqlite3.Connection, db_path: Path, last: int) -> list[str]:
+    path = anchor_path(db_path)
+    try:
+        anchor = Anchor.parse(path.read_text(encoding="ascii"))
+    except FileNotFoundError:
+        return [f"seals: the anchor {path} is missing, so a removed tail cannot be ruled out"]
+    except (OSError, ValueError) as e:
+        return [f"seals: the anchor {path} cannot be read ({e})"]
+    found = []
+    if anchor.seal > last:
+        found.append(
+            f"seals: seals {last + 1}..{anchor.seal} are missing: the anchor outside the "
+            "database names a later seal (the tail was removed, or an older copy restored)"
+        )
+    else:
+        row = conn.execute("SELECT mac FROM seals WHERE n = ?", (anchor.seal,)).fetchone()
+        if row is None or row[0] != anchor.mac:
+            found.append(f"seals: seal {anchor.seal} differs from the anchor outside the database")
+    head = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
+    if anchor.event_seq > head:
+        found.append(
+            f"outbox: events {head + 1}..{anchor.event_seq} are missing: the anchor outside "
+            "the database names a later event (the tail was removed)"
+        )
+    elif anchor.event_seq:
+        row = conn.execute("SELECT hash FROM outbox WHERE seq = ?", (anchor.event_seq,)).fetchone()
+        if row is None or row[0] != anchor.event_hash:
+            found.append(f"outbox: event {anchor.event_seq} differs from the anchor")
+    return found
+
+
+def carry_over(src_db: Path, dst_db: Path) -> None:
+    """A copy of a store database that is to be the same store (a test's template, a moved
+    till): its chain key and its anchor go with it. Without them the copy's seals do not
+    verify, which is what `store check` says of a database copied on its own."""
+    key = vault_for(src_db).get(KEY_NAME)
+    if key is not None:
+        vault_for(dst_db).put(KEY_NAME, key)
+    src = anchor_path(src_db)
+    if src.exists():
+        anchor_path(dst_db).write_bytes(src.read_bytes())
