@@ -279,7 +279,8 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
         _migrate(store, version, migrations)
         with store.write():  # under the write lock: two openers of a new store, one key
             store.sealer = Sealer(conn, path, ensure_chain_key(path))
-            store.sealer.baseline()
+            # a migration may have rewritten rows: seal the upgraded store as it is
+            store.sealer.baseline(always=not empty and version < len(migrations))
         return store
     except BaseException:
         conn.close()

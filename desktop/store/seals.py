@@ -25,7 +25,7 @@ import logging
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,21 +78,16 @@ def bound_tables(conn: sqlite3.Connection) -> list[Table]:
     return tables
 
 
-def row_hash(values: Iterable[Any]) -> str:
-    body = json.dumps(
-        [v.hex() if isinstance(v, bytes) else v for v in values],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+def row_hash(values: tuple[Any, ...]) -> str:
+    """The first 128 bits of SHA-256 over the repr of the row's values (SQLite gives
+    int, float, str, bytes or None; their reprs are exact and stable)."""
+    return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()[:32]
 
 
 def seal_mac(key: bytes, prev_mac: str, n: int, at: str, rows: str) -> str:
-    h = hmac.new(key, digestmod=hashlib.sha256)
-    for part in (prev_mac, str(n), at, rows):
-        h.update(part.encode("utf-8"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    """HMAC-SHA256(key, prev_mac ␟ n ␟ at ␟ rows ␟), as hex."""
+    text = "\x1f".join((prev_mac, str(n), at, rows)) + "\x1f"
+    return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
 def anchor_path(db_path: Path) -> Path:
@@ -143,23 +138,37 @@ class Sealer:
         self._install()
 
     def _install(self) -> None:
+        # old: the row's hash before this transaction first changed it ('' when it was
+        # absent: an insert), so a write never launders an edit made behind the store's back
+        self.conn.create_function("lantern_row_hash", -1, _udf_row_hash, deterministic=True)
         self.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS lantern_touched (tbl TEXT NOT NULL, key TEXT NOT NULL)"
+            "CREATE TEMP TABLE IF NOT EXISTS lantern_touched "
+            "(tbl TEXT NOT NULL, key TEXT NOT NULL, old TEXT NOT NULL)"
         )
         for t in self.tables.values():
 
             def keys(row: str, t: Table = t) -> str:
                 return ", ".join(f"{row}.{c}" if c == "rowid" else f'{row}."{c}"' for c in t.key)
 
+            def old(t: Table = t) -> str:
+                return "lantern_row_hash(" + ", ".join(f'OLD."{c}"' for c in t.columns) + ")"
+
             # no conflict clause: an outer upsert's would override it (duplicates go later)
-            note = "INSERT INTO lantern_touched VALUES ('{t}', json_array({k}))"
+            note = f"INSERT INTO lantern_touched VALUES ('{t.name}', json_array({{k}}), {{o}})"
             cols = ", ".join(f'"{c}"' for c in t.columns)
-            for suffix, event, rows in (
-                ("i", "INSERT", ("NEW",)),
-                ("u", f"UPDATE OF {cols}", ("OLD", "NEW")),
-                ("d", "DELETE", ("OLD",)),
+            changed_key = (
+                f"INSERT INTO lantern_touched SELECT '{t.name}', json_array({keys('NEW')}), '' "
+                f"WHERE json_array({keys('NEW')}) IS NOT json_array({keys('OLD')})"
+            )
+            for suffix, event, body in (
+                ("i", "INSERT", note.format(k=keys("NEW"), o="''")),
+                (
+                    "u",
+                    f"UPDATE OF {cols}",
+                    note.format(k=keys("OLD"), o=old()) + "; " + changed_key,
+                ),
+                ("d", "DELETE", note.format(k=keys("OLD"), o=old())),
             ):
-                body = "; ".join(note.format(t=t.name, k=keys(r)) for r in rows)
                 self.conn.execute(
                     f'CREATE TEMP TRIGGER IF NOT EXISTS "lantern_seal_{t.name}_{suffix}" '
                     f'AFTER {event} ON main."{t.name}" BEGIN {body}; END'
@@ -167,15 +176,21 @@ class Sealer:
 
     def seal(self) -> None:
         """Inside the write transaction, just before COMMIT: seal what it touched."""
-        touched = self.conn.execute("SELECT DISTINCT tbl, key FROM temp.lantern_touched").fetchall()
+        touched = self.conn.execute(
+            "SELECT tbl, key, old FROM temp.lantern_touched ORDER BY rowid"
+        ).fetchall()
         if not touched:
             return
         self.conn.execute("DELETE FROM temp.lantern_touched")
-        entries: list[tuple[str, str, str | None]] = []
-        for tbl, key in touched:
+        first: dict[tuple[str, str], str] = {}
+        for tbl, key, old in touched:
+            first.setdefault((tbl, key), old)
+        entries: list[tuple[str, str, Entry]] = []
+        for (tbl, key), old in first.items():
             t = self.tables[tbl]
             row = self.conn.execute(f"{t.select} WHERE {t.where}", json.loads(key)).fetchone()
-            entries.append((tbl, key, None if row is None else row_hash(tuple(row)[1:])))
+            new = None if row is None else row_hash(tuple(row)[1:])
+            entries.append((tbl, key, [old or None, new]))
         self._pending = append(self.conn, self.key, entries)
 
     def anchor(self) -> None:
@@ -194,12 +209,13 @@ class Sealer:
     def discard(self) -> None:
         self._pending = None
 
-    def baseline(self) -> None:
-        """A store without seals (new, or made before seals): seal every row as it is."""
-        if self.conn.execute("SELECT 1 FROM seals LIMIT 1").fetchone() is not None:
+    def baseline(self, *, always: bool = False) -> None:
+        """A store without seals (new, or made before seals), or `always` (just upgraded:
+        a migration may have rewritten rows): seal every row as it is now."""
+        if not always and self.conn.execute("SELECT 1 FROM seals LIMIT 1").fetchone():
             return
         self.conn.execute("DELETE FROM temp.lantern_touched")
-        entries = [
+        entries: list[tuple[str, str, Entry]] = [
             (t.name, str(r[0]), row_hash(tuple(r)[1:]))
             for t in self.tables.values()
             for r in self.conn.execute(t.select)
@@ -207,15 +223,24 @@ class Sealer:
         self._pending = append(self.conn, self.key, entries)
 
 
+def _udf_row_hash(*values: Any) -> str:
+    return row_hash(values)
+
+
+#: A seal's record of one row: its hash (a baseline), or [hash before, hash after] (a
+#: write; None = absent before / deleted after).
+Entry = str | list[str | None]
+
+
 def append(
-    conn: sqlite3.Connection, key: bytes, entries: Sequence[tuple[str, str, str | None]]
+    conn: sqlite3.Connection, key: bytes, entries: Sequence[tuple[str, str, Entry]]
 ) -> Anchor:
     """Append seals for `entries` (several when there are many); the newest as an anchor."""
     head = conn.execute("SELECT n, mac FROM seals ORDER BY n DESC LIMIT 1").fetchone()
     n, prev = (int(head[0]), str(head[1])) if head else (0, GENESIS)
     at = datetime.now(UTC).isoformat()
     for start in range(0, max(len(entries), 1), SEAL_ROWS_MAX):
-        rows: dict[str, dict[str, str | None]] = {}
+        rows: dict[str, dict[str, Entry]] = {}
         for tbl, k, digest in entries[start : start + SEAL_ROWS_MAX]:
             rows.setdefault(tbl, {})[k] = digest
         body = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
@@ -255,6 +280,11 @@ def problems(conn: sqlite3.Connection, db_path: Path) -> list[str]:
     expected: dict[tuple[str, str], tuple[str | None, int]] = {}
     events: dict[int, list[str]] = {}
     prev, last = GENESIS, 0
+
+    def where(n: int) -> str:
+        seqs = events.get(n)
+        return f"seal {n}" + (f", event {', '.join(seqs)}" if seqs else "")
+
     for n, at, body, prev_mac, mac in conn.execute(
         "SELECT n, at, rows, prev_mac, mac FROM seals ORDER BY n"
     ):
@@ -269,15 +299,22 @@ def problems(conn: sqlite3.Connection, db_path: Path) -> list[str]:
         if not ok:
             continue
         for tbl, rows in json.loads(body).items():
-            for k, digest in rows.items():
+            for k, entry in rows.items():
+                if isinstance(entry, list):
+                    before, digest = entry
+                    had = expected.get((tbl, k))
+                    if before != (had[0] if had else None):
+                        was = f"as sealed in {where(had[1])}" if had else "absent"
+                        found.append(
+                            f"{tbl} {_show(k)}: was not {was} when seal {n} changed it "
+                            "(edited outside Lantern before that)"
+                        )
+                else:
+                    digest = entry
                 expected[(tbl, k)] = (digest, n)
             if tbl == "outbox":
                 events[n] = [_show(k) for k in rows]
     found += _anchor_problems(conn, db_path, last)
-
-    def where(n: int) -> str:
-        seqs = events.get(n)
-        return f"seal {n}" + (f", event {', '.join(seqs)}" if seqs else "")
 
     for t in bound_tables(conn):
         for r in conn.execute(t.select):
