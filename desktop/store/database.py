@@ -145,6 +145,8 @@ class StoreDB:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            if self.sealer is not None:
+                self.sealer.close()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

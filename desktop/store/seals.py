@@ -28,6 +28,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,10 @@ GENESIS = "0" * 64
 UNBOUND = frozenset({"seals", "schema_migrations", "print_jobs"})
 #: Columns that change on their own and carry no record (bookkeeping of sync attempts).
 UNBOUND_COLUMNS = {"sync_state": frozenset({"last_attempt_at", "last_attempt_ok", "last_error"})}
+ANCHOR_SLOT = 256  # bytes per record; the anchor file has two, written in turn
+BULK_ROWS = 500  # more rows of one table than this in one write: hashed in one scan
 SEAL_ROWS_MAX = 20_000  # a bulk load is sealed in several seals of at most this many rows
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows
 
 
 @dataclass(frozen=True)
@@ -51,15 +55,21 @@ class Table:
     columns: tuple[str, ...]  # the bound columns, in table order
     key: tuple[str, ...]  # primary key columns, or ("rowid",)
 
-    @property
+    @cached_property
     def select(self) -> str:
+        """Each row as (its key as a JSON array, the bound columns...)."""
         cols = ", ".join(f'"{c}"' for c in self.columns)
-        keys = ", ".join(f'"{c}"' if c != "rowid" else "rowid" for c in self.key)
-        return f'SELECT json_array({keys}), {cols} FROM main."{self.name}"'
+        return f'SELECT json_array({_names(self.key)}), {cols} FROM main."{self.name}"'
 
-    @property
-    def where(self) -> str:
-        return " AND ".join(("rowid" if c == "rowid" else f'"{c}"') + " = ?" for c in self.key)
+    @cached_property
+    def select_one(self) -> str:
+        where = " AND ".join(f"{n} = ?" for n in _names(self.key).split(", "))
+        return f"{self.select} WHERE {where}"
+
+
+def _names(columns: tuple[str, ...], row: str = "") -> str:
+    prefix = f"{row}." if row else ""
+    return ", ".join(prefix + (c if c == "rowid" else f'"{c}"') for c in columns)
 
 
 def bound_tables(conn: sqlite3.Connection) -> list[Table]:
@@ -117,13 +127,27 @@ class Anchor:
     event_seq: int
     event_hash: str
 
-    def text(self) -> str:
-        return f"{self.seal} {self.mac} {self.event_seq} {self.event_hash}\n"
+    def record(self) -> bytes:
+        """One slot of the anchor file: the fields and a checksum, padded to ANCHOR_SLOT."""
+        line = f"{self.seal} {self.mac} {self.event_seq} {self.event_hash}"
+        check = hashlib.sha256(line.encode("ascii")).hexdigest()[:16]
+        return f"{line} {check}".encode("ascii").ljust(ANCHOR_SLOT - 1) + b"\n"
 
     @classmethod
-    def parse(cls, text: str) -> Anchor:
-        n, mac, seq, digest = text.split()
-        return cls(int(n), mac, int(seq), digest)
+    def read(cls, path: Path) -> Anchor:
+        """The newest valid slot (a write torn by a power cut spoils one slot at most)."""
+        data = path.read_bytes()
+        found = []
+        for start in range(0, len(data), ANCHOR_SLOT):
+            parts = data[start : start + ANCHOR_SLOT].decode("ascii", "replace").split()
+            if len(parts) != 5:
+                continue
+            line, check = " ".join(parts[:4]), parts[4]
+            if hashlib.sha256(line.encode("ascii")).hexdigest()[:16] == check:
+                found.append(cls(int(parts[0]), parts[1], int(parts[2]), parts[3]))
+        if not found:
+            raise ValueError("no valid record in it")
+        return max(found, key=lambda a: a.seal)
 
 
 class Sealer:
@@ -135,6 +159,7 @@ class Sealer:
         self.anchor_file = anchor_path(db_path)
         self.tables = {t.name: t for t in bound_tables(conn)}
         self._pending: Anchor | None = None
+        self._fd: int | None = None
         self._install()
 
     def _install(self) -> None:
@@ -148,7 +173,7 @@ class Sealer:
         for t in self.tables.values():
 
             def keys(row: str, t: Table = t) -> str:
-                return ", ".join(f"{row}.{c}" if c == "rowid" else f'{row}."{c}"' for c in t.key)
+                return _names(t.key, row)
 
             def old(t: Table = t) -> str:
                 return "lantern_row_hash(" + ", ".join(f'OLD."{c}"' for c in t.columns) + ")"
@@ -185,26 +210,50 @@ class Sealer:
         first: dict[tuple[str, str], str] = {}
         for tbl, key, old in touched:
             first.setdefault((tbl, key), old)
-        entries: list[tuple[str, str, Entry]] = []
+        by_table: dict[str, dict[str, str]] = {}
         for (tbl, key), old in first.items():
-            t = self.tables[tbl]
-            row = self.conn.execute(f"{t.select} WHERE {t.where}", json.loads(key)).fetchone()
-            new = None if row is None else row_hash(tuple(row)[1:])
-            entries.append((tbl, key, [old or None, new]))
+            by_table.setdefault(tbl, {})[key] = old
+        entries: list[tuple[str, str, Entry]] = []
+        for tbl, olds in by_table.items():
+            now = self._hashes(self.tables[tbl], olds)
+            entries += [(tbl, key, [old or None, now.get(key)]) for key, old in olds.items()]
         self._pending = append(self.conn, self.key, entries)
 
+    def _hashes(self, t: Table, keys: dict[str, str]) -> dict[str, str]:
+        """The current hash of each of `keys` that exists: one lookup per row, or one scan
+        of the table for a bulk load."""
+        if len(keys) > BULK_ROWS:
+            return {
+                str(r[0]): row_hash(tuple(r)[1:])
+                for r in self.conn.execute(t.select)
+                if str(r[0]) in keys
+            }
+        found = {}
+        for key in keys:
+            row = self.conn.execute(t.select_one, json.loads(key)).fetchone()
+            if row is not None:
+                found[key] = row_hash(tuple(row)[1:])
+        return found
+
     def anchor(self) -> None:
-        """After COMMIT: the newest seal and event, outside the file (no fsync: an anchor
-        that lags behind after a power cut is still right about what it names)."""
+        """After COMMIT: the newest seal and event, outside the file. Written in place into
+        one of two slots in turn (no rename, no fsync: cheap; after a power cut the anchor
+        may lag behind, and it is still right about what it names)."""
         pending, self._pending = self._pending, None
         if pending is None:
             return
-        tmp = self.anchor_file.with_name(self.anchor_file.name + f".{os.getpid()}.tmp")
         try:
-            tmp.write_text(pending.text(), encoding="ascii")
-            os.replace(tmp, self.anchor_file)
+            if self._fd is None:
+                self._fd = os.open(self.anchor_file, os.O_RDWR | os.O_CREAT | _BINARY, 0o644)
+            os.lseek(self._fd, (pending.seal % 2) * ANCHOR_SLOT, os.SEEK_SET)
+            os.write(self._fd, pending.record())
         except OSError as e:  # the record is committed; the next write anchors again
             log.error("could not write the anchor %s: %s", self.anchor_file, e)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def discard(self) -> None:
         self._pending = None
@@ -335,7 +384,7 @@ def problems(conn: sqlite3.Connection, db_path: Path) -> list[str]:
 def _anchor_problems(conn: sqlite3.Connection, db_path: Path, last: int) -> list[str]:
     path = anchor_path(db_path)
     try:
-        anchor = Anchor.parse(path.read_text(encoding="ascii"))
+        anchor = Anchor.read(path)
     except FileNotFoundError:
         return [f"seals: the anchor {path} is missing, so a removed tail cannot be ruled out"]
     except (OSError, ValueError) as e:
