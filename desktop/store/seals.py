@@ -412,6 +412,13 @@ def _anchor_problems(conn: sqlite3.Connection, db_path: Path, last: int) -> list
     return found
 
 
+def forget(db_path: Path) -> None:
+    """Remove the chain key and the anchor of a database file that is gone (a scratch
+    file that became the store under another name, or was thrown away)."""
+    vault_for(db_path).delete(KEY_NAME)
+    anchor_path(db_path).unlink(missing_ok=True)
+
+
 def carry_over(src_db: Path, dst_db: Path) -> None:
     """A copy of a store database that is to be the same store (a test's template, a moved
     till): its chain key and its anchor go with it. Without them the copy's seals do not

@@ -33,8 +33,12 @@ class Vault:
 
     def delete(self, name: str) -> None:
         data = self._load()
-        if data.pop(name, None) is not None:
+        if data.pop(name, None) is None:
+            return
+        if data:
             self._save(data)
+        else:
+            self.path.unlink(missing_ok=True)
 
     def _save(self, data: dict[str, str]) -> None:
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
