@@ -24,8 +24,11 @@ def _demo(cli: Cli, path: Path) -> int:
     if getattr(a, "reset", False) and path.exists():
         import shutil
 
+        from desktop.store.seals import forget
+
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+        forget(path)  # its chain key and anchor (docs/tamper-evidence.md)
         path.with_name(path.stem + "-headoffice-keys.json").unlink(missing_ok=True)
         shutil.rmtree(path.with_name(path.stem + "-cards"), ignore_errors=True)
         shutil.rmtree(path.with_name(path.stem + "-card-designs"), ignore_errors=True)

@@ -19,6 +19,7 @@ from desktop.core.errors import InvalidInput
 from desktop.services.app import StoreServices
 from desktop.services.setup import init_store
 from desktop.services.sync import SyncReport
+from desktop.store import seals
 from desktop.store.staff import validate_pin
 from desktop.store.vault import clear_vault, move_vault
 
@@ -62,6 +63,7 @@ def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     clear_vault(path)
+    seals.forget(path)
 
 
 def set_up_store(path: Path, d: StoreDetails, progress: Progress | None = None) -> SyncReport:
@@ -89,13 +91,17 @@ def set_up_store(path: Path, d: StoreDetails, progress: Progress | None = None) 
         wal = Path(str(scratch) + "-wal")
         if wal.exists() and wal.stat().st_size:
             raise InvalidInput(f"{scratch} is still in use by another program; close it and retry")
+        seals.carry_over(scratch, path)  # its chain key and anchor go with it
         move_vault(scratch, path)  # the secret and the PIN key (desktop/store/vault.py)
         os.replace(scratch, path)
+        seals.forget(scratch)
     except BaseException:
         clear_vault(path)
         if app is not None:
             app.close()
         _remove(scratch)
+        if not path.exists():
+            seals.forget(path)
         raise
     log.info("store %s set up at %s: %s", d.store_id, path, report.summary())
     return report

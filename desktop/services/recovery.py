@@ -26,7 +26,7 @@ from typing import Any
 from desktop.core.errors import InvalidInput, LanternError
 from desktop.services.context import REFUSED_POLICY, ServiceContext, require_manager
 from desktop.services.sync import NotConnected, SyncReport, SyncService
-from desktop.store import backups, checks, outbox, settings
+from desktop.store import backups, checks, outbox, seals, settings
 from desktop.store import recovery as repo
 from desktop.store import sync_state as sync_repo
 from desktop.store.database import backup_dir, open_store
@@ -164,9 +164,8 @@ class RecoveryService:
         found = backups.listed(self.folder(), self.db.path)
         return found[-1] if found else None
 
-    @staticmethod
-    def verify(path: Path | str) -> backups.Verified:
-        return backups.verify(Path(path))
+    def verify(self, path: Path | str) -> backups.Verified:
+        return backups.verify(Path(path), self.db.path)
 
     # --- checks -----------------------------------------------------------------------------
     def quick_check(self) -> list[str]:
@@ -361,7 +360,7 @@ def restore_file(db_path: Path, source: Path, *, force: bool = False) -> Restore
     """Put the backup `source` in place of the store database at `db_path`. The store must
     not be open anywhere (close the till). Nothing is changed when refused."""
     db_path, source = Path(db_path), Path(source)
-    checked = backups.verify(source)
+    checked = backups.verify(source, db_path)
     if not checked.ok:
         raise RecoveryRefused(
             f"{source} does not verify, nothing was restored: " + "; ".join(checked.problems[:5])
@@ -398,6 +397,7 @@ def restore_file(db_path: Path, source: Path, *, force: bool = False) -> Restore
         finally:
             store.close()
     backups.restore_into(source, db_path)
+    seals.reanchor(db_path)  # restored on purpose: its newest seal is the store's now
     store = open_store(db_path)  # upgrades an older backup's schema (after its own copy)
     try:
         with store.write() as conn:

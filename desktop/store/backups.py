@@ -129,9 +129,13 @@ def rotate(folder: Path, db_path: Path, keep: int) -> list[Path]:
     return gone
 
 
-def verify(path: Path) -> Verified:
-    """Check a backup file without changing it."""
+def verify(path: Path, store: Path | None = None) -> Verified:
+    """Check a backup file without changing it. Its seals are verified with the chain key
+    of `store` (the database it was taken from; by default the one whose `-backups`
+    folder holds it), and it is not held to the store's anchor."""
     path = Path(path)
+    if store is None and path.parent.name.endswith("-backups"):
+        store = path.parent.with_name(path.parent.name[: -len("-backups")] + ".db")
     if not path.is_file():
         return Verified(path, (f"{path} is not a file",), 0, 0, 0, 0, None)
     try:
@@ -151,13 +155,13 @@ def verify(path: Path) -> Verified:
                 f"sqlite: {r[0]}" for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"
             ]
             if not found:
-                found += checks.problems(conn, path)
+                found += checks.problems(conn, path, key_from=store, anchored=False)
             events, head = conn.execute(
                 "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM outbox"
             ).fetchone()
             acked = int(str(_setting(conn, "outbox_acked_seq", 0)))
-            store = _setting(conn, "store_id", None)
-            store_id = None if store is None else str(store)
+            own = _setting(conn, "store_id", None)
+            store_id = None if own is None else str(own)
         except sqlite3.DatabaseError as e:
             return Verified(path, (f"{path} is damaged ({e})",), 0, 0, 0, 0, None)
     finally:

@@ -1,5 +1,6 @@
 """The store's integrity check: SQLite's own quick check, every cached figure against its
-ledger, the outbox's hash chain. Read-only."""
+ledger, the outbox's hash chain, every row against its seal (desktop/store/seals.py).
+Read-only."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from desktop.store import catalogue, members, outbox
+from desktop.store import catalogue, members, outbox, seals
 
 log = logging.getLogger(__name__)
 
 
-def problems(conn: sqlite3.Connection, path: Path) -> list[str]:
+def problems(
+    conn: sqlite3.Connection, path: Path, *, key_from: Path | None = None, anchored: bool = True
+) -> list[str]:
     """Every inconsistency found; empty when the store is sound. A damaged file is
     reported as such (restore the last backup), not raised."""
     try:
@@ -20,6 +23,7 @@ def problems(conn: sqlite3.Connection, path: Path) -> list[str]:
         found += members.ledger_mismatches(conn)
         found += catalogue.stock_mismatches(conn)
         found += outbox.chain_problems(conn)
+        found += seals.problems(conn, path, key_from=key_from, anchored=anchored)
         negative = members.unexplained_negative_balances(conn)
     except sqlite3.DatabaseError as e:
         log.error("store database %s is damaged: %s", path, e)

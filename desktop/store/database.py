@@ -41,6 +41,7 @@ from desktop.core.errors import LanternError
 from desktop.private import private_dir, private_file, tighten
 from desktop.resources import package_dir
 from desktop.store.disk import storage_error
+from desktop.store.seals import Sealer, ensure_chain_key
 from desktop.store.vault import vault_for
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern store file
 MIGRATIONS_DIR = package_dir("desktop.store.migrations")  # db/store/ in the source tree
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+#: SQLITE_IOERR_DELETE_NOENT (10 | 23 << 8): the file to delete was gone already
+_IOERR_DELETE_NOENT = getattr(sqlite3, "SQLITE_IOERR_DELETE_NOENT", 5898)
 WAL_PATIENCE = 10.0  # seconds, as the busy timeout, where SQLite does not wait itself
 #: settings rows that older Lantern kept in the file and that now live in the vault
 SECRET_SETTINGS = ("headoffice_secret",)
@@ -91,6 +94,7 @@ class StoreDB:
         self.path = path
         self.db = Database(conn)
         self._lock = threading.RLock()
+        self.sealer: Sealer | None = None  # set by open_store once the schema is current
 
     # --- transactions ------------------------------------------------------------------
     @contextmanager
@@ -101,15 +105,23 @@ class StoreDB:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                if self.sealer is not None:
+                    self.sealer.seal()
             except BaseException:
                 self._rollback()
+                if self.sealer is not None:
+                    self.sealer.discard()
                 raise
             else:
                 try:
                     self.conn.execute("COMMIT")
                 except BaseException:
                     self._rollback()
+                    if self.sealer is not None:
+                        self.sealer.discard()
                     raise
+                if self.sealer is not None:
+                    self.sealer.anchor()
 
     def _rollback(self) -> None:
         # SQLite may have rolled back already (a full disk); a failing ROLLBACK must not
@@ -166,6 +178,8 @@ class StoreDB:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            if self.sealer is not None:
+                self.sealer.close()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -327,12 +341,17 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
         conn.execute("PRAGMA busy_timeout=10000")
         conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left
         backups = backup_dir(path)
-        tighten(path, *_companions(path), backups, *(backups.glob("*.db*")))
+        anchor = path.with_name(path.name + ".anchor")  # desktop/store/seals.py
+        tighten(path, *_companions(path), anchor, backups, *(backups.glob("*.db*")))
         store = StoreDB(conn, path)
         if not empty and version < len(migrations):
             backup_before_migration(conn, path, version)
         _migrate(store, version, migrations)
         move_secrets_out(store)
+        with store.write():  # under the write lock: two openers of a new store, one key
+            store.sealer = Sealer(conn, path, ensure_chain_key(path))
+            # a migration may have rewritten rows: seal the upgraded store as it is
+            store.sealer.baseline(always=not empty and version < len(migrations))
         return store
     except (sqlite3.OperationalError, OSError) as e:
         conn.close()
@@ -447,7 +466,12 @@ def _use_wal(conn: sqlite3.Connection, path: Path, patience: float = WAL_PATIENC
             mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
             break
         except sqlite3.OperationalError as e:
-            if e.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+            # BUSY, or another opener's switch deleted the new file's rollback journal
+            # first (SQLITE_IOERR_DELETE_NOENT): nothing changed, try again
+            retry = e.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY or (
+                e.sqlite_errorcode == _IOERR_DELETE_NOENT
+            )
+            if not retry or time.monotonic() > deadline:
                 raise
         time.sleep(pause * (0.5 + random.random()))
         pause = min(pause * 2, 0.05)

@@ -101,6 +101,7 @@ from desktop.services.context import LinkState
 from desktop.services.setup import init_store
 from desktop.services.till import LineRequest
 from desktop.store.database import open_store
+from desktop.store.seals import carry_over
 from desktop.store.staff import Staff, get_staff
 from desktop.store.vault import copy_vault
 from desktop.sync.client import HeadOfficeUnreachable, SyncError
@@ -613,6 +614,8 @@ class World:
         for name in tpl.files:
             shutil.copyfile(tpl.folder / name, folder / name)
             copy_vault(tpl.folder / name, folder / name)  # secrets and PIN key
+            if name != "headoffice.db":
+                carry_over(tpl.folder / name, folder / name)
         self.link = Link(self, faults, seed)
         self.stats = self.link.stats
         self.db = open_db(str(folder / "headoffice.db"))

@@ -36,6 +36,7 @@ from desktop.services.till import LineRequest
 from desktop.store import checks
 from desktop.store import database as database_module
 from desktop.store.database import StoreDB, open_store
+from desktop.store.seals import carry_over
 from desktop.store.staff import Staff, get_staff
 from desktop.store.vault import copy_vault
 
@@ -235,16 +236,18 @@ def _exactly_once(found: list[str], expected: list[str], what: str) -> list[str]
     return problems
 
 
-def problems(conn: sqlite3.Connection, path: Path) -> list[str]:
-    """Everything wrong with the store behind `conn`; empty when it is sound."""
+def problems(conn: sqlite3.Connection, path: Path, *, sealed: bool = True) -> list[str]:
+    """Everything wrong with the store behind `conn`; empty when it is sound. `sealed=False`
+    leaves out the seals and the anchor (a file written by another writer than the till)."""
     try:
-        return _problems(conn, path)
+        return _problems(conn, path, sealed)
     except sqlite3.DatabaseError as e:
         return [f"the store database is damaged: {e}"]
 
 
-def _problems(conn: sqlite3.Connection, path: Path) -> list[str]:
-    found = checks.problems(conn, path)  # quick_check, balances, lots, stock, outbox chain
+def _problems(conn: sqlite3.Connection, path: Path, sealed: bool = True) -> list[str]:
+    # quick_check, balances, lots, stock, outbox chain (and the seals and anchor)
+    found = checks.problems(conn, path, anchored=sealed)
     found += [
         f"member {m}: balance {b} but lots {lots} - debt {d}"
         for m, b, lots, d in conn.execute(
@@ -341,8 +344,12 @@ def snapshot(path: Path) -> dict[str, Any]:
             )
         ]
         out: dict[str, Any] = {
-            t: sorted(map(tuple, conn.execute(f'SELECT * FROM "{t}"')), key=repr) for t in tables
+            t: sorted(map(tuple, conn.execute(f'SELECT * FROM "{t}"')), key=repr)
+            for t in tables
+            if t != "seals"
         }
+        if "seals" in tables:  # the rows each sealed, not when (wall time) or its MAC
+            out["seals"] = list(conn.execute("SELECT n, rows FROM seals ORDER BY n"))
         out["sqlite_master"] = sorted(
             map(tuple, conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")),
             key=repr,
@@ -364,7 +371,10 @@ def figures(path: Path) -> dict[str, Any]:
             )
         ]
         out: dict[str, Any] = {
-            t: _one(conn, f'SELECT COUNT(*) FROM "{t}"') for t in tables if t != "schema_migrations"
+            t: _one(conn, f'SELECT COUNT(*) FROM "{t}"')
+            for t in tables
+            # a retry seals its own transactions: how many seals there are is no figure
+            if t not in ("schema_migrations", "seals")
         }
         out["versions"] = [v for (v,) in conn.execute("SELECT version FROM schema_migrations")]
         out["members"] = list(
@@ -384,6 +394,7 @@ def copy_store(src: Path, dst: Path) -> None:
     if src.exists():
         shutil.copyfile(src, dst)
         copy_vault(src, dst)  # its PIN pepper and head-office secret live beside it
+        carry_over(src, dst)  # and its chain key and anchor
     else:
         dst.unlink(missing_ok=True)
 

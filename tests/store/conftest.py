@@ -9,6 +9,7 @@ import pytest
 from desktop.services.app import StoreServices
 from desktop.services.demo import build_demo
 from desktop.store.database import open_store
+from desktop.store.seals import carry_over
 from desktop.store.staff import Staff
 from desktop.store.vault import copy_vault
 
@@ -30,6 +31,7 @@ def db_path(tmp_path: Path, demo_template: Path) -> Path:
     path = tmp_path / "store.db"
     shutil.copyfile(demo_template, path)
     copy_vault(demo_template, path)  # its PIN key: the file alone does not carry it
+    carry_over(demo_template, path)
     return path
 
 

@@ -161,29 +161,39 @@ def tamper(db_path: Path, sql: str) -> None:
     [
         (
             "UPDATE members SET balance = balance + 500 WHERE member_id = 'M00000001'",
-            ["member M00000001: cached balance 2569 / debt 0 but ledger sums to 2069 / debt 0"],
+            [
+                "member M00000001: cached balance 2569 / debt 0 but ledger sums to 2069 / debt 0",
+                "members M00000001: changed since seal",
+            ],
         ),
         (
             "UPDATE members SET debt = 7 WHERE member_id = 'M00000002'",
-            ["member M00000002: cached balance"],
+            ["member M00000002: cached balance", "members M00000002: changed since seal"],
         ),
         (
             "UPDATE gifts SET stock = stock + 1 WHERE gift_id = 'G101'",
-            ["gift G101: cached stock 121 but stock ledger sums to 120"],
+            [
+                "gift G101: cached stock 121 but stock ledger sums to 120",
+                "gifts G101: changed since seal",
+            ],
         ),
         (
             "UPDATE point_lots SET remaining = remaining - 1 WHERE lot_id = "
             "(SELECT lot_id FROM point_lots WHERE member_id = 'M00000001' ORDER BY expires_on LIMIT 1)",
-            ["lot "],
+            ["lot ", "point_lots "],
         ),
         (
             "UPDATE members SET balance = -5 WHERE member_id = 'M00000003'",
-            ["member M00000003: cached balance -5", "negative balance with no recorded overdraft"],
+            [
+                "member M00000003: cached balance -5",
+                "members M00000003: changed since seal",
+                "negative balance with no recorded overdraft",
+            ],
         ),
         (
             "INSERT INTO points_ledger (member_id, lot_id, delta, kind, ref, at) VALUES "
             "('M00000004', NULL, 1000, 'earn', 'forged', '2026-06-15T10:00:00+08:00')",
-            ["member M00000004: cached balance"],
+            ["member M00000004: cached balance", "points_ledger 375: not sealed"],
         ),
     ],
     ids=["balance", "debt", "stock", "lot", "negative", "forged-ledger-row"],

@@ -17,6 +17,7 @@ from desktop.services.app import StoreServices
 from desktop.services.till import LineRequest
 from desktop.store import outbox
 from desktop.store.database import open_store
+from desktop.store.seals import carry_over
 from desktop.store.staff import Staff
 from desktop.store.vault import copy_vault
 
@@ -98,6 +99,7 @@ def tampered_copy(app: StoreServices, src: Path, tmp_path: Path, *statements: st
     copy = tmp_path / "tampered.db"
     shutil.copyfile(src, copy)
     copy_vault(src, copy)
+    carry_over(src, copy)
     with closing(sqlite3.connect(copy)) as conn:
         conn.execute("DROP TRIGGER outbox_append_only_u")
         conn.execute("DROP TRIGGER outbox_append_only_d")
@@ -115,7 +117,8 @@ def test_an_edited_payload_is_detected(app: StoreServices, busy: Path, tmp_path:
     copy = tampered_copy(app, busy, tmp_path, f"UPDATE outbox SET payload = '{body}' WHERE seq = 4")
     try:
         problems = copy.setup.check()
-        assert problems == ["outbox: event 4 was altered (hash mismatch)"]
+        assert problems[0] == "outbox: event 4 was altered (hash mismatch)"
+        assert problems[1].startswith("outbox 4: changed since seal")  # located by its seal
     finally:
         copy.close()
     # the original is untouched and still sound
@@ -140,7 +143,11 @@ def test_an_edited_event_with_a_recomputed_hash_breaks_the_next_link(
         f"UPDATE outbox SET payload = '{body}', hash = '{digest}' WHERE seq = 2",
     )
     try:
-        assert copy.setup.check() == ["outbox: event 3 does not chain to the event before"]
+        problems = copy.setup.check()
+        assert problems[0] == "outbox: event 3 does not chain to the event before"
+        # the chain alone cannot tell which event was edited; its seal can
+        assert problems[1].startswith("outbox 2: changed since seal")
+        assert len(problems) == 2
     finally:
         copy.close()
 
@@ -166,10 +173,12 @@ def test_a_changed_timestamp_or_kind_is_detected(
         "UPDATE outbox SET kind = 'earn' WHERE seq = 8",
     )
     try:
-        assert copy.setup.check() == [
+        problems = copy.setup.check()
+        assert problems[:2] == [
             "outbox: event 6 was altered (hash mismatch)",
             "outbox: event 8 was altered (hash mismatch)",
         ]
+        assert [p.split(":")[0] for p in problems[2:]] == ["outbox 6", "outbox 8"]
     finally:
         copy.close()
 

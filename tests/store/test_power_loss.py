@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.store.seals import carry_over
 from desktop.store.vault import copy_vault
 from tests.reliability import record
 
@@ -30,6 +31,7 @@ def statements(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) ->
     path = tmp_path_factory.mktemp("recorded") / "store.db"
     shutil.copyfile(demo_template, path)
     copy_vault(demo_template, path)
+    carry_over(demo_template, path)
     recorded = record_statements(path, REDEMPTIONS)
     assert recorded.count("COMMIT") >= REDEMPTIONS
     return recorded

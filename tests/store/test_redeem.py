@@ -133,6 +133,7 @@ def test_redeem_writes_points_lots_stock_lines_ledger_and_one_event(
         "stock_ledger": 2,
         "outbox": 1,
         "requests": 1,
+        "seals": 1,  # the one seal binding all of the above (docs/tamper-evidence.md)
     }
     assert app.setup.check() == []
 
