@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from desktop.core import codes
@@ -56,6 +56,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 EXPIRING_SOON_DAYS = 30
+# A phone code scanned this long before a redemption is the code that paid for it.
+PHONE_VISIT = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -269,28 +271,30 @@ class TillService:
                     conn, member_id, account, decision.spend.account, "redeem", redemption_id, at
                 )
             requests.record(conn, request_id, "redeem", content, redemption_id, at)
-            outbox.append(
-                conn,
-                "redemption",
-                {
-                    "redemption_id": redemption_id,
-                    "receipt_no": receipt_no,
-                    "member_id": member_id,
-                    "cashier_id": cashier.staff_id,
-                    "lines": [
-                        [line.gift.gift_id, line.quantity, line.price.points, line.price.cash_fen]
-                        for line in decision.lines
-                    ],
-                    "points": decision.points,
-                    "cash_fen": decision.cash_fen,
-                    "lots": [[t.lot_id, t.points] for t in decision.spend.takes],
-                    "offline": offline is not None,
-                    "override_by": override_id,
-                    "code_kind": code_kind.value,
-                    "at": at,
-                },
-                at,
-            )
+            payload: dict[str, object] = {
+                "redemption_id": redemption_id,
+                "receipt_no": receipt_no,
+                "member_id": member_id,
+                "cashier_id": cashier.staff_id,
+                "lines": [
+                    [line.gift.gift_id, line.quantity, line.price.points, line.price.cash_fen]
+                    for line in decision.lines
+                ],
+                "points": decision.points,
+                "cash_fen": decision.cash_fen,
+                "lots": [[t.lot_id, t.points] for t in decision.spend.takes],
+                "offline": offline is not None,
+                "override_by": override_id,
+                "code_kind": code_kind.value,
+                "at": at,
+            }
+            if code_kind is CodeKind.ROTATING_PHONE:
+                # head office sees a phone code used at two stores by its replay key
+                since = (now - PHONE_VISIT).isoformat()
+                key = codes_repo.claim_code_use(conn, member_id, since, redemption_id)
+                if key is not None:
+                    payload["replay_key"] = key
+            outbox.append(conn, "redemption", payload, at)
             receipt = redemptions.receipt(conn, redemption_id)
         # committed; ids and figures only (never the member's name: desktop/logs.py)
         log.info(
