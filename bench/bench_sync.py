@@ -50,6 +50,7 @@ from desktop.store import settings
 from desktop.store import sync_state as sync_repo
 from desktop.store.database import open_store
 from desktop.store.staff import Staff, get_staff
+from desktop.store.vault import copy_vault
 from desktop.sync.client import HeadOfficeClient
 from desktop.sync.protocol import ChangesPage, PushAnswer
 from headoffice.auth import hash_secret, secret_matches
@@ -349,6 +350,7 @@ def build_store_template(path: Path, members: int) -> None:
 
 def copy_store(template: Path, path: Path, store_id: str) -> None:
     shutil.copyfile(template, path)
+    copy_vault(template, path)  # its head-office secret and PIN key
     app = StoreServices(open_store(path), link=online)
     try:
         with app.db.write() as conn:

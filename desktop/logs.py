@@ -16,12 +16,15 @@ can read what the till did after the fact.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 
 from desktop.paths import log_dir
+from desktop.private import FILE_MODE, private_dir, tighten
 
 FILE_FORMAT = "%(asctime)s %(levelname)s [%(process)d %(threadName)s] %(name)s: %(message)s"
 CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -35,6 +38,29 @@ def redact(secret: str) -> None:
     """Never write `secret` to any log from now on (this process)."""
     if len(secret) >= _MIN_REDACTED:
         _secrets.add(secret)
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files only this user may read (0600), the rotated ones too."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        path = Path(self.baseFilename)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE))
+        tighten(path)
+        return super()._open()
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        """A full or read-only disk: say so once on stderr and stop writing the file, rather
+        than print logging's traceback under every message."""
+        if getattr(self, "_failed", False):
+            return
+        self._failed = True
+        error = sys.exc_info()[1]
+        with contextlib.suppress(Exception):
+            sys.stderr.write(
+                f"lantern: warning: cannot write the log file {self.baseFilename} ({error}); "
+                "no more log lines go there in this run\n"
+            )
 
 
 class RedactingFormatter(logging.Formatter):
@@ -81,8 +107,8 @@ def setup(*, verbose: bool = False, program: str = "lantern", to_file: bool = Tr
         return None
     path = log_dir() / f"{program}.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        private_dir(path.parent)
+        handler = _PrivateRotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
     except OSError as e:

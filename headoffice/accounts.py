@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from desktop.core.errors import NotFound
+from desktop.core.errors import InvalidInput, NotFound
+from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, PointLot, PointsAccount, movements
 from headoffice.db import Tx
 
@@ -114,6 +115,16 @@ def expiry_policy(tx: Tx) -> ExpiryPolicy:
     row = tx.one("SELECT value FROM settings WHERE key = 'expiry_years_kept'")
     years = json.loads(row["value"]) if row else DEFAULT_EXPIRY_YEARS
     return ExpiryPolicy(int(years))
+
+
+def bounds(tx: Tx) -> Bounds:
+    """The programme's limits per operation (setting `bounds`, defaults filled in); a
+    setting no store could use either keeps the defaults."""
+    row = tx.one("SELECT value FROM settings WHERE key = 'bounds'")
+    try:
+        return Bounds.from_mapping(json.loads(row["value"]) if row else None)
+    except (InvalidInput, TypeError, ValueError):
+        return Bounds()
 
 
 def ledger_mismatches(tx: Tx) -> list[str]:

@@ -16,6 +16,7 @@ from desktop.core import codes
 from desktop.core.catalogue import Gift
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound
+from desktop.core.limits import Bounds
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
 from desktop.core.offline import OfflineLimits
@@ -26,7 +27,7 @@ from headoffice.db import Database, Tx
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SETTING_KEYS = ("offline_limits", "expiry_years_kept")
+SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,19 @@ class Admin:
             if not tx.execute("UPDATE stores SET revoked = 1 WHERE store_id = ?", (store_id,)):
                 raise NotFound(f"no store {store_id!r}")
         log.info("store %s revoked", store_id)
+
+    def rotate_secret(self, store_id: str) -> str:
+        """A new secret for a store (returned once, kept only as a hash); the old one stops
+        working at once, in every service process."""
+        secret = new_secret()
+        hashed = hash_secret(secret)
+        with self.db.transaction() as tx:
+            if not tx.execute(
+                "UPDATE stores SET secret_hash = ? WHERE store_id = ?", (hashed, store_id)
+            ):
+                raise NotFound(f"no store {store_id!r}")
+        log.info("store %s has a new secret", store_id)
+        return secret
 
     def stores(self) -> list[dict[str, Any]]:
         """Every store with its sync state: acknowledged seq, parked events, flags."""
@@ -260,6 +274,13 @@ class Admin:
             raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(SETTING_KEYS)}")
         if key == "expiry_years_kept" and (not isinstance(value, int) or value < 0):
             raise InvalidInput("expiry_years_kept must be a whole number of zero or more")
+        if key == "bounds":  # every field, each a whole number from 1 to 10^12
+            if not isinstance(value, dict):
+                raise InvalidInput("bounds must be an object of limits (desktop/core/limits.py)")
+            unknown = sorted(set(value) - set(Bounds().as_dict()))
+            if unknown:
+                raise InvalidInput(f"unknown bound(s) {', '.join(unknown)}")
+            value = Bounds.from_mapping(value).as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(

@@ -300,6 +300,17 @@ class Database:
             )
         return False
 
+    def is_data_error(self, exc: BaseException) -> bool:
+        """A value the database cannot hold (a number beyond its column, text it cannot
+        store): the statement's input is wrong, not the database."""
+        if isinstance(exc, OverflowError | sqlite3.DataError):
+            return True
+        if self.dialect is Dialect.POSTGRESQL:
+            import psycopg
+
+            return isinstance(exc, psycopg.DataError)
+        return False
+
     def is_integrity_error(self, exc: BaseException) -> bool:
         if isinstance(exc, sqlite3.IntegrityError):
             return True

@@ -2,8 +2,9 @@
 
 `HeadOffice(db)` authenticates stores, applies pushed events exactly once, each in its own
 transaction, and serves change-log pages. `HeadOffice.admin` holds the administration the
-`lantern headoffice …` commands use. Nothing is kept in the process between calls, so
-several service processes can share one PostgreSQL database.
+`lantern headoffice …` commands use. Nothing is kept in the process between calls but a
+memory of verified credentials, keyed on the stored hash (a rotated or revoked store misses
+at once), so several service processes can share one PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from functools import partial
 from typing import Any, TypeVar
 
 from desktop.core.chain import GENESIS, canonical, chain_hash, payload_hash
-from headoffice import snapshots
+from headoffice import recovery, snapshots
 from headoffice.admin import Admin, Clock
-from headoffice.auth import dummy_check, secret_matches
+from headoffice.auth import Verdict, VerifiedCredentials, dummy_check, secret_matches
 from headoffice.db import Database, Tx
 from headoffice.events import Unappliable, apply_event
 from headoffice.protocol import (
     PROTOCOL_VERSION,
+    ConflictKind,
     EventResult,
     Outcome,
     PushBody,
@@ -54,16 +56,34 @@ class HeadOffice:
         self.db = db
         self.clock = clock
         self.admin = Admin(db, clock)
+        self.verified = VerifiedCredentials()  # per process; see check_credentials
 
     # --- credentials ------------------------------------------------------------------
     def authenticate(self, store_id: str, secret: str) -> bool:
         """True only for a known, not revoked store with the right secret."""
+        return self.check_credentials(store_id, secret).ok
+
+    def check_credentials(self, store_id: str, secret: str, *, may_hash: bool = True) -> Verdict:
+        """Check a store's credentials. A secret this process verified before against the
+        same stored hash costs no scrypt run (auth.VerifiedCredentials); any other check
+        needs one, and when `may_hash` is false (the client is backing off) it is not
+        made: NOT_CHECKED."""
         with self.db.transaction(write=False) as tx:
             row = tx.one("SELECT secret_hash, revoked FROM stores WHERE store_id = ?", (store_id,))
-        if row is None:
+        stored = str(row["secret_hash"]) if row is not None else None
+        if row is not None and row["revoked"]:
+            return Verdict.REFUSED
+        if stored is not None and self.verified.known(store_id, stored, secret):
+            return Verdict.REMEMBERED
+        if not may_hash:
+            return Verdict.NOT_CHECKED
+        if stored is None:
             dummy_check(secret)
-            return False
-        return secret_matches(secret, row["secret_hash"]) and not row["revoked"]
+            return Verdict.REFUSED
+        if not secret_matches(secret, stored):
+            return Verdict.REFUSED
+        self.verified.remember(store_id, stored, secret)
+        return Verdict.VERIFIED
 
     # --- push -------------------------------------------------------------------------
     def push(self, store_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -162,15 +182,19 @@ class HeadOffice:
             )
             last_seq = int(last["seq"]) if last else 0
             if event.seq <= last_seq:
-                held = tx.scalar(
-                    "SELECT hash FROM store_events WHERE store_id = ? AND seq = ?",
+                held = tx.one(
+                    "SELECT hash, outcome, conflict, error FROM store_events "
+                    "WHERE store_id = ? AND seq = ?",
                     (store_id, event.seq),
                 )
-                if held != event.hash:
+                if held is None or held["hash"] != event.hash:
                     return _Mismatch(f"event {event.seq} differs from the one head office holds")
-                return EventResult(event.seq, event.event_id, Outcome.DUPLICATE)
-            if event.seq != last_seq + 1:
+                return _again(event, held)
+            epoch = event.kind == recovery.EPOCH and event.seq > last_seq + 1
+            if event.seq != last_seq + 1 and not epoch:
                 return EventResult(event.seq, event.event_id, Outcome.OUT_OF_ORDER)
+            if epoch and (gap := recovery.epoch_gap(event, last_seq)) is not None:
+                return EventResult(event.seq, event.event_id, Outcome.OUT_OF_ORDER, error=gap)
             if int(store["head_seq"]) == event.seq and store["head_hash"] not in (None, event.hash):
                 return _Mismatch(f"event {event.seq} differs from the head the store pushed")
             body = canonical(event.payload)
@@ -181,6 +205,8 @@ class HeadOffice:
                 (event.event_id,),
             )
             result = self._decide(tx, store_id, event, body, owner, last)
+            if event.kind == recovery.EPOCH and result.outcome is Outcome.APPLIED:
+                recovery.lift_flag(tx, store_id, event, now)
             tx.execute(
                 "INSERT INTO store_events (store_id, seq, event_id, id_reused, kind, payload, "
                 "payload_hash, created_at, prev_hash, hash, outcome, conflict, error, "
@@ -252,15 +278,26 @@ class HeadOffice:
         )
         if expected != event.hash:
             return self._rejected(event, "hash does not match the event's content")
+        if event.kind == recovery.EPOCH:
+            # a new epoch after a recovery: nothing to apply, the chain goes on (lift_flag)
+            return EventResult(event.seq, event.event_id, Outcome.APPLIED)
         try:
             with tx.savepoint():
                 conflicts = apply_event(tx, store_id, event)
         except Unappliable as e:
             return self._rejected(event, str(e))
         except Exception as e:
-            if not self.db.is_integrity_error(e):
-                raise
-            return self._rejected(event, f"contradicts what head office holds ({e})")
+            if self.db.is_integrity_error(e):
+                return self._rejected(event, f"contradicts what head office holds ({e})")
+            if self.db.is_data_error(e) or isinstance(e, ValueError | ArithmeticError):
+                # a value no check above caught: the event's input, not head office, is
+                # wrong, so it is parked rather than answered 500 and resent for ever
+                log.exception("push store=%s seq=%d: payload cannot be stored", store_id, event.seq)
+                return self._rejected(
+                    event,
+                    f"its payload holds a value head office cannot store ({type(e).__name__})",
+                )
+            raise
         outcome = Outcome.APPLIED_WITH_CONFLICT if conflicts else Outcome.APPLIED
         return EventResult(event.seq, event.event_id, outcome, conflicts)
 
@@ -355,6 +392,24 @@ class HeadOffice:
         )
         return {"cursor": cursor, "more": more, **body}
 
+    def stored_events(
+        self, store_id: str, since: int | str | None, limit: int | str | None = None
+    ) -> dict[str, Any]:
+        """The store's own events head office stored after seq `since` (recovery)."""
+        since_n, limit_n = recovery.parse_events_query(since, limit)
+        with self.db.transaction(write=False) as tx:
+            page = recovery.stored_events(tx, store_id, since_n, limit_n)
+        log.info(
+            "events store=%s since=%d sent=%d acked_seq=%d head=%d flagged=%s",
+            store_id,
+            since_n,
+            len(page["events"]),
+            page["acked_seq"],
+            page["head"]["seq"],
+            page["flagged"],
+        )
+        return page
+
     def health(self) -> dict[str, Any]:
         with self.db.transaction(write=False) as tx:
             version = int(tx.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
@@ -364,3 +419,16 @@ class HeadOffice:
             "database": self.db.dialect.value,
             "schema": version,
         }
+
+
+def _again(event: PushedEvent, held: dict[str, Any]) -> EventResult:
+    """The answer to an event head office already stored at this seq: duplicate, carrying
+    the outcome (conflicts, error) stored with it, so a store that lost the first answer
+    records what really happened (docs/sync-protocol.md)."""
+    stored = Outcome(held["outcome"])
+    if stored is Outcome.DUPLICATE:  # its id was stored before at another seq: nothing new
+        return EventResult(event.seq, event.event_id, Outcome.DUPLICATE)
+    conflicts = tuple(ConflictKind(c) for c in (held["conflict"] or "").split(",") if c)
+    return EventResult(
+        event.seq, event.event_id, Outcome.DUPLICATE, conflicts, held["error"], stored
+    )

@@ -9,13 +9,17 @@ from datetime import date, datetime
 from typing import Any
 
 from desktop.core.errors import InvalidInput, LanternError, NotFound
+from desktop.core.limits import CEILING, BoundExceeded, within_ceiling
 from desktop.core.lots import LotId, LotTake
-from headoffice.accounts import apply_account, expiry_policy, flag_member, load_account
+from headoffice.accounts import apply_account, bounds, expiry_policy, flag_member, load_account
 from headoffice.db import Tx
 from headoffice.protocol import ConflictKind, PushedEvent
 
 # recorded for the reconciliation only; `expiry` too: head office runs expiry itself
 RECORDED_ONLY = frozenset({"expiry", "stock_receive", "stock_adjust", "day_open", "day_close"})
+#: The business days an event may fall on: wide enough for any real till clock, narrow
+#: enough that every date computed from it (expiry at the end of next year…) exists.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 class Unappliable(LanternError):
@@ -23,30 +27,63 @@ class Unappliable(LanternError):
     head office already holds). The event is parked with this message."""
 
 
+def _show(value: Any) -> str:
+    """A value for an error text (kept with the parked event), cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _text(p: dict[str, Any], key: str) -> str:
     value = p.get(key)
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        raise Unappliable(f"payload.{key} must be non-empty text, got {value!r}")
+    if not isinstance(value, str) or not value.strip() or not _is_text(value):
+        raise Unappliable(
+            f"payload.{key} must be non-empty text of at most 200 characters without NUL, "
+            f"got {_show(value)}"
+        )
     return value
+
+
+def _is_text(value: str) -> bool:
+    return 0 < len(value) <= 200 and "\x00" not in value
+
+
+def _opt_text(p: dict[str, Any], key: str) -> str | None:
+    return None if p.get(key) is None else _text(p, key)
 
 
 def _whole(p: dict[str, Any], key: str, default: int | None = None) -> int:
     value = p.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise Unappliable(f"payload.{key} must be a whole number of zero or more, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= CEILING:
+        raise Unappliable(
+            f"payload.{key} must be a whole number from 0 to {CEILING:,}, got {_show(value)}"
+        )
     return value
+
+
+def _amount(tx: Tx, p: dict[str, Any], key: str, bound: str, default: int | None = None) -> int:
+    """A points or fen value within the programme's bound `bound` (setting `bounds`, the
+    same limits the stores enforce: desktop/core/limits.py)."""
+    value = _whole(p, key, default)
+    try:
+        return bounds(tx).check(bound, within_ceiling(value, f"payload.{key}"), f"payload.{key}")
+    except BoundExceeded as e:
+        raise Unappliable(str(e)) from None
 
 
 def _when(p: dict[str, Any], event: PushedEvent) -> tuple[str, date]:
     """The event's time as the store wrote it, and its business day (the store writes
     local time with its offset, so the date part is the store's calendar day)."""
     at = p.get("at", event.created_at)
-    if not isinstance(at, str):
-        raise Unappliable(f"payload.at must be an ISO 8601 time, got {at!r}")
+    if not isinstance(at, str) or len(at) > 50 or not (at.isascii() and at.isprintable()):
+        raise Unappliable(f"payload.at must be an ISO 8601 time, got {_show(at)}")
     try:
         when = datetime.fromisoformat(at)
     except ValueError:
-        raise Unappliable(f"payload.at must be an ISO 8601 time, got {at!r}") from None
+        raise Unappliable(f"payload.at must be an ISO 8601 time, got {_show(at)}") from None
+    if not FIRST_DAY <= when.date() <= LAST_DAY:
+        raise Unappliable(
+            f"payload.at {at} is not a business day Lantern accepts ({FIRST_DAY} to {LAST_DAY})"
+        )
     return at, when.date()
 
 
@@ -71,12 +108,11 @@ def _redemption(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind
     p = event.payload
     redemption_id = _text(p, "redemption_id")
     member_id = _text(p, "member_id")
-    points = _whole(p, "points")
-    cash_fen = _whole(p, "cash_fen", 0)
-    receipt_no = p.get("receipt_no") if isinstance(p.get("receipt_no"), str) else None
-    replay_key = p.get("replay_key")
-    if replay_key is not None and (not isinstance(replay_key, str) or not replay_key):
-        raise Unappliable(f"payload.replay_key must be text, got {replay_key!r}")
+    points = _amount(tx, p, "points", "redemption_points")
+    cash_fen = _amount(tx, p, "cash_fen", "redemption_cash_fen", 0)
+    receipt = p.get("receipt_no")
+    receipt_no = receipt if isinstance(receipt, str) and _is_text(receipt) else None
+    replay_key = _opt_text(p, "replay_key")
     at, day = _when(p, event)
     known = tx.one("SELECT store_id FROM redemptions WHERE redemption_id = ?", (redemption_id,))
     if known is not None:
@@ -198,7 +234,7 @@ def _earn(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]
     p = event.payload
     earn_id = _text(p, "earn_id")
     member_id = _text(p, "member_id")
-    points = _whole(p, "points")
+    points = _amount(tx, p, "points", "earn_points")
     at, day = _when(p, event)
     before = load_account(tx, member_id)
     if not points:

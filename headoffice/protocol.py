@@ -4,20 +4,31 @@ outcomes and conflicts. Anything malformed is a `BadRequest` (HTTP 400) that say
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.errors import InvalidInput, NotAllowed
+from desktop.core.limits import CEILING
 
 PROTOCOL_VERSION = 1
 MAX_EVENTS_PER_PUSH = 1000
 MAX_CHANGES_PER_PAGE = 1000
 DEFAULT_CHANGES_PER_PAGE = 200
 HASH_HEX = 64
+#: The deepest nesting of arrays and objects a body may have (a real push nests 5 deep).
+MAX_DEPTH = 32
+#: No seq, count or amount in the protocol is larger (desktop.core.limits.CEILING): far
+#: below a 64-bit column's 2^63, on SQLite and PostgreSQL alike.
+MAX_NUMBER = CEILING
 
 
 class BadRequest(InvalidInput):
     """A request body or query that does not follow the protocol."""
+
+
+class UnsupportedMediaType(BadRequest):
+    """A body sent with a content type that is not JSON (HTTP 415)."""
 
 
 class Unauthorized(NotAllowed):
@@ -68,6 +79,9 @@ class EventResult:
     outcome: Outcome
     conflicts: tuple[ConflictKind, ...] = ()
     error: str | None = None
+    # a duplicate of an event stored at this seq: what head office answered the first time
+    # (with its conflicts and error), so a store whose answer was lost still learns it
+    stored: Outcome | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -75,6 +89,8 @@ class EventResult:
             "event_id": self.event_id,
             "outcome": self.outcome.value,
         }
+        if self.stored is not None:
+            out["stored_outcome"] = self.stored.value
         if self.conflicts:
             # one conflict answers "conflict"; the more serious one when there are two
             # (a replayed code may be fraud; the overdraft is then its consequence)
@@ -86,17 +102,57 @@ class EventResult:
         return out
 
 
-def _int(value: Any, what: str, minimum: int) -> int:
+def _int(value: Any, what: str, minimum: int, maximum: int = MAX_NUMBER) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest(f"{what} must be a whole number, got {value!r}")
+        raise BadRequest(f"{what} must be a whole number, got {_show(value)}")
     if value < minimum:
-        raise BadRequest(f"{what} must be at least {minimum}, got {value}")
+        raise BadRequest(f"{what} must be at least {minimum}, got {_show(value)}")
+    if value > maximum:
+        raise BadRequest(f"{what} must be at most {maximum:,}, got {_show(value)}")
     return value
 
 
+def _show(value: Any) -> str:
+    """A value for an error text, cut short (it may be 16 MB of hostile input)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_values(body: Any) -> None:
+    """Refuse what no step may recurse into or hash: nesting deeper than MAX_DEPTH, text
+    with lone surrogates (not valid UTF-8, so no store could have hashed it), numbers that
+    are not finite. Iterative, so a hostile body cannot exhaust the stack. (A NUL
+    character is refused in the event's own fields; inside a payload it is stored
+    escaped, and a payload field head office reads parks the event when it holds one.)"""
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise BadRequest(f"the body is nested deeper than {MAX_DEPTH} levels")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    _check_text(key)
+                stack.append((item, depth + 1))
+        elif isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise BadRequest("numbers in the body must be finite")
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("text in the body must be valid Unicode (no lone surrogates)") from None
+
+
 def _text(value: Any, what: str, *, max_len: int = 200) -> str:
-    if not isinstance(value, str) or not value or len(value) > max_len:
-        raise BadRequest(f"{what} must be non-empty text of at most {max_len} characters")
+    if not isinstance(value, str) or not value or len(value) > max_len or "\x00" in value:
+        raise BadRequest(
+            f"{what} must be non-empty text of at most {max_len} characters, without NUL"
+        )
     return value
 
 
@@ -138,12 +194,13 @@ def parse_push(body: Any, store_id: str) -> PushBody:
         raise BadRequest("the body must be a JSON object")
     claimed = body.get("store_id", store_id)
     if claimed != store_id:
-        raise BadRequest(f"store_id {claimed!r} in the body is not the authenticated store")
+        raise BadRequest(f"store_id {_show(claimed)} in the body is not the authenticated store")
     events = body.get("events")
     if not isinstance(events, list):
         raise BadRequest("events must be a list (empty when there is nothing to send)")
     if len(events) > MAX_EVENTS_PER_PUSH:
         raise BadRequest(f"at most {MAX_EVENTS_PER_PUSH} events per push, got {len(events)}")
+    check_values(body)
     if "head" not in body:
         raise BadRequest("head is required: the store's newest event {seq, hash}")
     raw_head = body["head"]

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from desktop.core.limits import Bounds
 from desktop.core.offline import OfflineLimits
 from headoffice.accounts import DEFAULT_EXPIRY_YEARS
 from headoffice.db import Row, Tx
@@ -15,6 +16,7 @@ from headoffice.db import Row, Tx
 SETTINGS_DEFAULTS: dict[str, Any] = {
     "offline_limits": asdict(OfflineLimits()),
     "expiry_years_kept": DEFAULT_EXPIRY_YEARS,
+    "bounds": Bounds().as_dict(),
 }
 
 

@@ -14,6 +14,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # (platformdirs' user_log_dir honours XDG_STATE_HOME; LANTERN_* variables are stripped
 # by the CLI tests' helpers, this one is not).
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="lantern-test-state-")
+# Secrets go to each test database's `<db>.vault` file, never to the machine's keyring
+# (the commands the tests run inherit this; keyring reads it itself).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+# PINs hashed in the test process with the cheapest Argon2id parameters (a hash carries its
+# own, so the commands the tests run, which do not get LANTERN_* variables, still verify
+# them); tests/store/test_pins.py checks the production parameters are the default.
+os.environ["LANTERN_PIN_COST"] = "test"
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop import __version__, logs
 from desktop.cli import (
+    backup,
     codes,
     gifts,
     headoffice,
@@ -37,7 +38,7 @@ from desktop.core.errors import LanternError
 __all__ = ["build_parser", "main"]
 
 # the order of `lantern --help`
-GROUPS = (window, store, staff, members, gifts, till, printing, stock, reports, sync, codes)
+GROUPS = (window, store, staff, members, gifts, till, printing, stock, reports, sync, backup, codes)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -56,6 +56,8 @@ PARTS = {
     "shiboken6": "till",
     "cv2": "till",
     "zxingcpp": "till",
+    "argon2": "till",
+    "keyring": "till",
     "starlette": "headoffice",
     "uvicorn": "headoffice",
     "psycopg": "headoffice",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.cli.base import Add, Cli, read_pin
+from desktop.core.errors import InvalidInput
+from desktop.services.staff import PIN_MAX, PIN_MIN
 
 
 def cmd_staff_add(cli: Cli) -> int:
@@ -12,6 +14,17 @@ def cmd_staff_add(cli: Cli) -> int:
     pin = read_pin("LANTERN_NEW_PIN", f"new PIN for {a.id}: ")
     cli.app.setup.add_staff(a.id, a.name, a.role, pin)
     print(f"{a.role} {a.id} added")
+    return 0
+
+
+def cmd_staff_pin_length(cli: Cli) -> int:
+    a = cli.args
+    if a.min is not None:
+        manager = cli.staff(a.manager, manager=True) if a.manager else None
+        if manager is None:
+            raise InvalidInput("--manager is needed to change the PIN policy")
+        cli.app.staff.set_min_pin_length(manager, a.min)
+    print(f"PINs: {cli.app.staff.min_pin_length()} to {PIN_MAX} digits")
     return 0
 
 
@@ -26,3 +39,13 @@ def register(sub: Any, add: Add) -> None:
     sa.add_argument("--id", required=True)
     sa.add_argument("--name", required=True)
     sa.add_argument("--role", choices=["cashier", "manager"], required=True)
+    pl = add(
+        "pin-length",
+        cmd_staff_pin_length,
+        "show or set the shortest PIN the store accepts when a PIN is set",
+        staff,
+    )
+    pl.add_argument(
+        "--min", type=int, help=f"shortest PIN, {PIN_MIN} to {PIN_MAX} digits (manager PIN needed)"
+    )
+    pl.add_argument("--manager", help="manager id (PIN from $LANTERN_MANAGER_PIN or stdin)")

@@ -23,6 +23,11 @@ def cmd_sync(cli: Cli) -> int:
         what = "events acknowledged" if stage == "push" else "pages of changes"
         print(f"  {stage}: {done}/{total} {what}", file=sys.stderr)
 
+    if cli.app.recovery.pending():
+        # a restored store recovers first (`lantern recover`), then syncs
+        from desktop.cli.backup import cmd_recover
+
+        return cmd_recover(cli)
     try:
         report = sync.sync_once(progress)
     except SyncError as e:

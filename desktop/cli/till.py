@@ -22,6 +22,13 @@ def cmd_day(cli: Cli) -> int:
         state = cli.app.day.open(manager) if a.action == "open" else cli.app.day.close(manager)
     status = "open" if state.is_open else ("closed" if state.closed_at else "not opened")
     print(f"business day {state.day}: {status}")
+    if a.action == "close":
+        # the day-close check: integrity, ledgers, chain; then a backup
+        check = cli.app.recovery.close_day()
+        for line in check.lines():
+            print(line, file=sys.stderr if check.problems or check.backup is None else sys.stdout)
+        if check.problems:
+            return 1
     return 0
 
 

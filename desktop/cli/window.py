@@ -150,6 +150,19 @@ def cmd_app(cli: Cli) -> int:
         if choice == "demo":
             return _demo(cli, default_demo_db())
     app = cli.app
+    damaged = app.recovery.quick_check()  # cheap: SQLite's quick_check at every start
+    if damaged:
+        print(f"lantern: error: the store database {app.db.path} is damaged:", file=sys.stderr)
+        for problem in damaged[:10]:
+            print(f"  {problem}", file=sys.stderr)
+        newest = app.recovery.newest_backup()
+        print(
+            "lantern: the till does not start on it. Restore the last good backup and "
+            "recover what head office holds: `lantern restore "
+            f"{newest or 'FILE'}` (check it first with `lantern verify`)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     sync_seconds = SYNC_SECONDS if app.sync.connection() else None
     return _launch(app, cli.args.camera, sync_seconds, cli.args.smoke_test)
 

@@ -46,6 +46,7 @@ class OfflineCheck(enum.Enum):
     STORE_EXPOSURE = "store_exposure"
     TOO_LONG_OFFLINE = "too_long_offline"
     TYPED_NUMBER_OFFLINE = "typed_number_offline"
+    SYNC_REFUSED = "sync_refused"  # head office refuses the store's chain; manager chose "stop"
 
 
 def check_offline(

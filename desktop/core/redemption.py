@@ -53,6 +53,8 @@ class OfflineContext:
     usage: OfflineUsage
     code_kind: CodeKind
     override: bool = False  # a manager approved going beyond the caps
+    stopped: bool = False  # head office refuses this store's sync and a manager stopped
+    # redemptions until it recovers: each one needs a manager's override
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,11 @@ def decide(
         return Refusal(RefusalReason.INSUFFICIENT_POINTS, needed=points, available=available)
     override_used = False
     if offline is not None:
-        check = check_offline(offline.limits, offline.usage, points, offline.code_kind, now)
+        check = (
+            OfflineCheck.SYNC_REFUSED
+            if offline.stopped
+            else check_offline(offline.limits, offline.usage, points, offline.code_kind, now)
+        )
         if check is not None:
             if not offline.override:
                 return Refusal(RefusalReason.OFFLINE_LIMIT_EXCEEDED, offline_check=check)

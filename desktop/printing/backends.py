@@ -31,6 +31,7 @@ from desktop.core.errors import InvalidInput, LanternError
 from desktop.printing.documents import CardDoc, ReceiptDoc
 from desktop.printing.drawer import DrawerKick
 from desktop.printing.escpos_out import COLUMNS, ESC_INIT, print_receipt
+from desktop.private import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,8 @@ class PrinterBackend(Protocol):
 # --- the archive -------------------------------------------------------------------------------
 def write_atomically(path: Path, data: bytes) -> None:
     """The file is either absent, or complete: never half written, even on a power cut."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # 0600
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

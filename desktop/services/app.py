@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop.services.context import LinkState, ServiceContext
 from desktop.services.day import DayService
 from desktop.services.printing import store_printing
+from desktop.services.recovery import RecoveryService
 from desktop.services.reports import ReportService
 from desktop.services.setup import SetupService
 from desktop.services.staff import Staff, StaffService
@@ -40,6 +41,7 @@ class StoreServices:
         self.printing = store_printing(self.ctx)
         self.staff = StaffService(self.ctx)
         self.settings = SettingsService(self.ctx, self.printing, self.sync)
+        self.recovery = RecoveryService(self.ctx, self.sync)
 
     @classmethod
     def open(cls, path: Path | str, clock: Callable[[], datetime] | None = None) -> StoreServices:

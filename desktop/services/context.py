@@ -16,6 +16,12 @@ from desktop.store import days, settings
 from desktop.store.database import StoreDB, Tx
 from desktop.store.staff import Staff, check_pin
 
+#: setting: why head office refuses this store's chain, until a sync round succeeds again
+REFUSED = "sync_refused"
+#: setting: what the till does meanwhile: "caps" (the offline caps, the default) or "stop"
+#: (each redemption needs a manager's override); a manager's choice on the sync tab
+REFUSED_POLICY = "sync_refused_policy"
+
 
 @dataclass(frozen=True)
 class LinkState:
@@ -24,6 +30,10 @@ class LinkState:
 
     online: bool = True
     last_sync: datetime | None = None
+    # head office refuses this store's event chain (restored from an old backup, or
+    # edited): the till trades within the offline caps, or not at all if a manager chose so,
+    # until the store recovers (`lantern recover`, the manager's sync tab)
+    refused: str | None = None
 
 
 @dataclass

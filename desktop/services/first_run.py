@@ -20,6 +20,7 @@ from desktop.services.app import StoreServices
 from desktop.services.setup import init_store
 from desktop.services.sync import SyncReport
 from desktop.store.staff import validate_pin
+from desktop.store.vault import clear_vault, move_vault
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def _check(d: StoreDetails) -> None:
 def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
+    clear_vault(path)
 
 
 def set_up_store(path: Path, d: StoreDetails, progress: Progress | None = None) -> SyncReport:
@@ -87,8 +89,10 @@ def set_up_store(path: Path, d: StoreDetails, progress: Progress | None = None) 
         wal = Path(str(scratch) + "-wal")
         if wal.exists() and wal.stat().st_size:
             raise InvalidInput(f"{scratch} is still in use by another program; close it and retry")
+        move_vault(scratch, path)  # the secret and the PIN key (desktop/store/vault.py)
         os.replace(scratch, path)
     except BaseException:
+        clear_vault(path)
         if app is not None:
             app.close()
         _remove(scratch)

@@ -22,6 +22,7 @@ from desktop.printing.documents import (
 )
 from desktop.printing.report import daily_pdf
 from desktop.printing.report_csv import BOM, daily_csv, redemptions_csv
+from desktop.private import private_dir, private_file
 from desktop.services.context import ServiceContext
 from desktop.store import reports as q
 from desktop.store import settings
@@ -282,8 +283,10 @@ class ReportService:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    private_file(tmp)  # 0600: the report names members and cashiers
     with open(tmp, "wb") as f:
         f.write(data)
         f.flush()

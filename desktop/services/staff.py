@@ -9,9 +9,10 @@ from datetime import datetime
 from desktop.core.errors import NotAllowed
 from desktop.services.context import ServiceContext
 from desktop.store import roster
-from desktop.store.staff import LOCKOUT, MAX_FAILED, Staff
+from desktop.store import staff as staff_repo
+from desktop.store.staff import LOCKOUT, MAX_FAILED, PIN_MAX, PIN_MIN, Staff
 
-__all__ = ["LOCKOUT", "MAX_FAILED", "PinRefusal", "Staff", "StaffService"]
+__all__ = ["LOCKOUT", "MAX_FAILED", "PIN_MAX", "PIN_MIN", "PinRefusal", "Staff", "StaffService"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,17 @@ class StaffService:
         if manager and not staff.is_manager:
             return PinRefusal(staff_id, staff.name, not_manager=True)
         return staff
+
+    # --- the PIN policy ----------------------------------------------------------------
+    def min_pin_length(self) -> int:
+        """The shortest PIN this store accepts when a PIN is set (4 to 12 digits)."""
+        with self.db.read() as tx:
+            return staff_repo.min_length(tx)
+
+    def set_min_pin_length(self, manager: Staff, length: int) -> None:
+        """A manager raises (or lowers) the shortest PIN accepted from now on; PINs set
+        before keep working until they are changed."""
+        if not manager.is_manager:
+            raise NotAllowed(f"{manager.name} ({manager.staff_id}) is not a manager")
+        with self.db.write() as tx:
+            staff_repo.set_min_length(tx, length)

@@ -14,6 +14,15 @@ from desktop.store import catalogue as gifts_repo
 from desktop.store import outbox, requests
 from desktop.store.staff import Staff
 
+UNUSUAL_FLOOR = 50  # a move of this many or fewer is never "unusual"
+UNUSUAL_FACTOR = 5  # nor one within 5× what is on hand
+
+
+def unusual_move(on_hand: int, delta: int) -> bool:
+    """A delivery or count so large next to what is on hand that it is more likely a typing
+    slip (10 typed after a 1 that was not selected: 110) than true: ask before booking it."""
+    return abs(delta) > max(UNUSUAL_FLOOR, UNUSUAL_FACTOR * max(on_hand, 0))
+
 
 @dataclass(frozen=True)
 class StockMove:

@@ -13,11 +13,13 @@ from desktop.services.context import ServiceContext
 from desktop.services.printing import PrintService, configured_printers
 from desktop.services.sync import SyncService
 from desktop.store import settings
+from desktop.sync.client import check_base_url
 
 IDLE_RANGE = (15, 3600)  # seconds before an idle till locks itself
 LIMIT_RANGE = (0, 10_000_000)
 CAMERA_RANGE = (0, 99)
 LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"  # a store that never chose one: the chain's language
 LIMIT_FIELDS = tuple(f.name for f in fields(OfflineLimits))
 
 
@@ -63,15 +65,20 @@ def check(values: StoreSettings) -> None:
             f"language: one of {', '.join(LANGUAGES)} is expected, got {values.language!r} "
             "(nothing was saved)"
         )
-    url = values.headoffice_url
-    if url is not None and not url.strip().startswith(("http://", "https://")):
-        raise InvalidInput(
-            f"head-office address must start with http:// or https://, got {url!r} "
-            "(nothing was saved)"
-        )
+    if values.headoffice_url is not None:
+        try:
+            check_base_url(values.headoffice_url)
+        except InvalidInput as e:
+            raise InvalidInput(f"{e} (nothing was saved)") from None
     _, problems = configured_printers(values.printers)
     if problems:
         raise InvalidInput("printers: " + "; ".join(problems) + " (nothing was saved)")
+
+
+def check_headoffice_url(url: str) -> str:
+    """The head-office address cleaned, or InvalidInput: the rule `lantern store connect`,
+    the sync client and the Settings tab share."""
+    return check_base_url(url)
 
 
 class SettingsService:
@@ -89,9 +96,16 @@ class SettingsService:
             int(self.ctx.setting("idle_lock_seconds", idle_default)),
             list(self.ctx.setting("printers", []) or []),
             self.ctx.setting("camera_index"),
-            str(self.ctx.setting("language", "zh_CN")),
+            self.language(),
             connection.url if connection else None,
         )
+
+    def language(self) -> str:
+        """The till's language: the store's setting (Settings, "Default language"), or
+        Simplified Chinese when none was saved. It wins over the system's locale, so what
+        Settings shows is what the till starts in."""
+        value = self.ctx.setting("language")
+        return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
     def save(self, new: StoreSettings, old: StoreSettings) -> StoreSettings:
         """Check every value, then save: printers and the head-office address through their

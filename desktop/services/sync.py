@@ -26,21 +26,33 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from desktop.core.errors import InvalidInput, LanternError
-from desktop.services.context import LinkState, ServiceContext
+from desktop.services.context import REFUSED, REFUSED_POLICY, LinkState, ServiceContext
 from desktop.services.printing import card_designs_folder
 from desktop.services.sync_apply import apply_page
-from desktop.store import outbox
+from desktop.store import outbox, settings
 from desktop.store import reports as reports_repo
 from desktop.store import sync_state as sync_repo
-from desktop.sync.client import HeadOfficeClient, HeadOfficeUnreachable, SyncError
-from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer
+from desktop.store.vault import vault_for
+from desktop.sync.client import (
+    BadAddress,
+    HeadOfficeClient,
+    HeadOfficeUnreachable,
+    SyncError,
+    check_base_url,
+)
+from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer, StoredEvents
 
 log = logging.getLogger(__name__)
 
+# The head-office address in the settings cannot be used (a configuration error, not an
+# outage): the sync loop and the till tell it apart to show it to a manager.
+BadHeadOfficeAddress = BadAddress
+
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-#: Head office counts as online while the last round succeeded and is at most this old;
-#: beyond it the till applies the offline caps (nobody has heard from head office lately).
+#: Head office counts as online while the last round succeeded and is at most this old,
+#: and no request to it has failed since; beyond it, or from the first failed request on,
+#: the till applies the offline caps.
 FRESH = timedelta(minutes=10)
 BATCH = 200
 PAGE = 500
@@ -54,6 +66,8 @@ class HeadOffice(Protocol):
     def push(self, body: dict[str, Any]) -> PushAnswer: ...
 
     def changes(self, since: int, limit: int) -> ChangesPage: ...
+
+    def stored_events(self, since: int, limit: int) -> StoredEvents: ...
 
     def close(self) -> None: ...
 
@@ -105,10 +119,8 @@ class SyncStatus:
     last_error: str | None
     parked: tuple[sync_repo.Parked, ...]
     outcomes: dict[str, int]
-
-
-def _default_client(url: str, store_id: str, secret: str) -> HeadOffice:
-    return HeadOfficeClient(url, store_id, secret)
+    refused: str | None = None  # head office refuses the chain: recover the store
+    refused_policy: str = "caps"  # meanwhile: "caps" or "stop" (REFUSED_POLICY)
 
 
 @dataclass
@@ -127,7 +139,7 @@ class SyncService:
     def __init__(
         self,
         ctx: ServiceContext,
-        client_factory: ClientFactory = _default_client,
+        client_factory: ClientFactory | None = None,
         *,
         batch_size: int = BATCH,
         page_limit: int = PAGE,
@@ -135,7 +147,7 @@ class SyncService:
     ) -> None:
         self.ctx = ctx
         self.db = ctx.db
-        self.client_factory = client_factory
+        self.client_factory = client_factory or self.http_client
         self.batch_size = batch_size
         self.page_limit = page_limit
         self.fresh = fresh
@@ -148,9 +160,7 @@ class SyncService:
         office, whose change numbers mean nothing here: the pull starts again from the
         beginning (snapshots, so pulling again is harmless). The acknowledged seq stays:
         a head office that lacks events says so in its answer and gets them again."""
-        url = url.strip().rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise InvalidInput(f"head office URL must start with http:// or https://, got {url!r}")
+        url = check_base_url(url)
         if not store_id.strip() or ":" in store_id:
             raise InvalidInput(f"a store id is letters and digits (e.g. SH001), got {store_id!r}")
         if not secret or not (secret.isascii() and secret.isprintable()) or " " in secret:
@@ -181,21 +191,39 @@ class SyncService:
         with self.db.read() as conn:
             return sync_repo.waiting(conn)
 
+    def http_client(self, url: str, store_id: str, secret: str) -> HeadOffice:
+        """The real client (the default factory): it reports every failed request to
+        `request_failed` as it happens, before it tries again."""
+        return HeadOfficeClient(url, store_id, secret, on_failure=self.request_failed)
+
+    def request_failed(self, reason: str) -> None:
+        """A request to head office failed just now (timeout, refused connection, 5xx).
+        The link counts as down from this moment: the till applies the offline caps at
+        once, not only when the client has given up retrying or the last success has grown
+        old. A later success in the same round brings the link back."""
+        try:
+            self._finish(reason)
+        except Exception:  # the round goes on; its end records the outcome again
+            log.exception("could not record the failed request to head office")
+
     # --- state -----------------------------------------------------------------------------
     def link_state(self) -> LinkState:
-        """For ServiceContext.link: online while the last round succeeded recently enough.
-        A store with no head office configured runs standalone (online)."""
+        """For ServiceContext.link: online while the last round succeeded recently enough
+        and no request has failed since (`request_failed`). A store with no head office
+        configured runs standalone (online)."""
         with self.db.read() as conn:
             c = sync_repo.connection(conn)
             st = sync_repo.state(conn)
         if c is None:
             return LinkState()
+        refused = self.ctx.setting(REFUSED)
         online = (
             st.last_attempt_ok
             and st.last_success_at is not None
             and self.ctx.now() - st.last_success_at <= self.fresh
+            and refused is None
         )
-        return LinkState(online, st.last_success_at)
+        return LinkState(online, st.last_success_at, refused)
 
     def status(self) -> SyncStatus:
         with self.db.read() as conn:
@@ -218,6 +246,8 @@ class SyncService:
             st.last_error,
             parked,
             outcomes,
+            self.ctx.setting(REFUSED),
+            str(self.ctx.setting(REFUSED_POLICY, "caps")),
         )
 
     # --- one round -------------------------------------------------------------------------
@@ -231,21 +261,40 @@ class SyncService:
                 "this store is not connected to a head office: run "
                 "`lantern store connect --url URL --store-id ID` first"
             )
+        if not c.secret:
+            raise NotConnected(
+                f"this store's head-office secret is not on this machine (it is kept outside "
+                f"the database, in {vault_for(self.db.path).where}, and a copied or moved "
+                "database does not take it along): run `lantern store connect` again with "
+                "the secret head office gave (nothing was changed)"
+            )
         with self._round:
             tally = _Tally()
             problems: list[str] = []
-            client = self.client_factory(c.url, c.store_id, c.secret)
+            client: HeadOffice | None = None
             try:
+                # Inside the try: an address the client cannot use is a failed round too,
+                # recorded (so the link shows offline) and named for the manager.
+                try:
+                    client = self.client_factory(c.url, c.store_id, c.secret)
+                except LanternError:
+                    raise
+                except Exception as e:
+                    raise BadAddress(
+                        f"head office at {c.url} cannot be called: {type(e).__name__}: {e}; "
+                        "correct the address in the manager's Settings"
+                    ) from e
                 self._push(client, c.store_id, tally, progress)
                 self._pull(client, tally, problems, progress)
             except BaseException as e:
                 try:
-                    self._finish(_reason(e))
+                    self._finish(_reason(e), refused=isinstance(e, ChainMismatch))
                 except Exception:  # the database itself failed: the first error matters
                     log.exception("could not record the failed sync round")
                 raise
             finally:
-                client.close()
+                if client is not None:
+                    client.close()
             self._finish(None)
             with self.db.read() as conn:
                 report = SyncReport(
@@ -265,10 +314,14 @@ class SyncService:
         log.info("sync: %s", report.summary())
         return report
 
-    def _finish(self, error: str | None) -> None:
+    def _finish(self, error: str | None, *, refused: bool = False) -> None:
         at = self.ctx.now().isoformat()
         with self.db.write() as conn:
             sync_repo.record_attempt(conn, at, error)
+            if refused:
+                settings.put(conn, REFUSED, error)
+            elif error is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (REFUSED,))
             reports_repo.record_link(conn, error is None, at, "ok" if error is None else error)
 
     # --- push ------------------------------------------------------------------------------
@@ -335,13 +388,15 @@ class SyncService:
             raise ChainMismatch(
                 "head office holds a different version of events this store already sent: "
                 "the store database was edited or restored from an old backup. Nothing was "
-                "applied; stop redeeming offline and call head office"
+                "applied; the till keeps to the offline limits. Recover it: `lantern recover` "
+                "(or the manager screen's sync tab)"
             )
         if answer.acked_seq > head_seq:
-            raise HeadOfficeUnreachable(
+            raise ChainMismatch(
                 f"head office says it stored event {answer.acked_seq} of this store, but the "
-                f"newest event here is {head_seq}: it is not this store's head office, or "
-                "this database was restored from an old backup"
+                f"newest event here is {head_seq}: this database was restored from an old "
+                "backup (or it is not this store's head office). Recover it: `lantern "
+                "recover` takes back what head office holds"
             )
         sent = {e.seq: e for e in events}
         at = self.ctx.now().isoformat()
@@ -357,19 +412,22 @@ class SyncService:
                         f"head office answered for event {r.seq} with id {r.event_id}, but this "
                         f"store's event {r.seq} is {ev.event_id}"
                     )
+                # a duplicate of an event whose first answer never arrived carries that
+                # answer's outcome: it is recorded and counted as what happened
+                outcome = r.effective
                 sync_repo.record_outcome(
-                    conn, r.seq, r.event_id, r.outcome.value, r.conflict, r.error, at
+                    conn, r.seq, r.event_id, outcome.value, r.conflict, r.error, at
                 )
                 if r.seq <= acked:
                     continue
-                if r.outcome is Outcome.DUPLICATE:
+                if outcome is Outcome.DUPLICATE:
                     tally.duplicates += 1
-                elif r.outcome is Outcome.REJECTED:
+                elif outcome is Outcome.REJECTED:
                     tally.parked += 1
                     log.warning("event %d (%s) parked by head office: %s", r.seq, ev.kind, r.error)
                 else:
                     tally.applied += 1
-                    if r.outcome is Outcome.APPLIED_WITH_CONFLICT:
+                    if outcome is Outcome.APPLIED_WITH_CONFLICT:
                         tally.conflicts += 1
             if answer.acked_seq < acked:
                 log.warning(

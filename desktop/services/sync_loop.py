@@ -1,19 +1,30 @@
 """The till's background sync: a thread that runs a sync round every `interval` seconds,
 backs off (exponentially, with jitter, capped) while head office is unreachable, and
 reports its status through a callback after every round. No Qt here: the UI wraps the
-callback in a signal (it is called on the loop's thread, never the GUI thread)."""
+callback in a signal (it is called on the loop's thread, never the GUI thread).
+
+With a `recovery` service the loop also keeps the store safe: a restored store that still
+has to recover (`recovery_pending`) recovers instead of syncing, and after every round an
+online backup is taken when events wait and the last one is 15 minutes old
+(RecoveryService.backup_if_due) — on this thread, never the GUI's."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from desktop.core.errors import LanternError
-from desktop.services.sync import NotConnected, SyncReport, SyncService
+from desktop.services.sync import BadHeadOfficeAddress, NotConnected, SyncReport, SyncService
+from desktop.sync.client import RateLimited
+
+if TYPE_CHECKING:
+    from desktop.services.recovery import RecoveryService
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +38,7 @@ class LoopStatus:
     syncing: bool = False  # a round is running now
     next_in: float = 0.0  # seconds until the next round
     report: SyncReport | None = None  # the last round's figures, after a success
+    misconfigured: bool = False  # the round failed on the store's own settings (the address)
 
 
 class SyncLoop:
@@ -38,6 +50,7 @@ class SyncLoop:
         max_backoff: float = 300.0,
         on_status: Callable[[LoopStatus], None] | None = None,
         rand: Callable[[], float] = random.random,
+        recovery: RecoveryService | None = None,
     ) -> None:
         if interval <= 0:
             raise ValueError("the sync interval must be positive")
@@ -46,6 +59,7 @@ class SyncLoop:
         self.max_backoff = max_backoff
         self.on_status = on_status
         self._rand = rand
+        self.recovery = recovery
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -90,26 +104,52 @@ class SyncLoop:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._emit(self._status(None, syncing=True))
-            report, error = None, None
+            report, error, misconfigured, at_least = None, None, False, 0.0
             try:
-                report = self.service.sync_once()
+                if self.recovery is not None and self.recovery.pending():
+                    recovered = self.recovery.recover()
+                    report = recovered.sync
+                    if recovered.sync_error is not None:
+                        raise LanternError(recovered.sync_error)
+                else:
+                    report = self.service.sync_once()
                 self.failures = 0
             except NotConnected as e:
                 error, self.failures = str(e), 0  # nothing to back off from: check again later
+            except (
+                BadHeadOfficeAddress
+            ) as e:  # the store's settings: logged, shown, and tried again
+                error, misconfigured = str(e), True
+                self.failures += 1
+                log.error("sync round %d: head-office settings unusable: %s", self.rounds + 1, e)
+            except RateLimited as e:  # head office said how long to wait: at least that
+                error, at_least = str(e), e.retry_after
+                self.failures += 1
             except LanternError as e:
                 error = str(e)
                 self.failures += 1
+                log.warning("sync round %d failed: %s", self.rounds + 1, e)
             except Exception as e:  # a bug must not kill the till's sync for good
-                log.exception("sync round failed unexpectedly")
+                log.exception("sync round %d failed unexpectedly", self.rounds + 1)
                 error = f"unexpected error: {type(e).__name__}: {e}"
                 self.failures += 1
             self.rounds += 1
-            wait = self.wait_after_failures(self.failures)
-            self._emit(self._status(error, next_in=wait, report=report))
+            self._backup()
+            wait = max(at_least, self.wait_after_failures(self.failures))
+            status = self._status(error, next_in=wait, report=report)
+            self._emit(dataclasses.replace(status, misconfigured=misconfigured))
             if self._stop.is_set():
                 break
             self._wake.wait(wait)
             self._wake.clear()
+
+    def _backup(self) -> None:
+        if self.recovery is None:
+            return
+        try:
+            self.recovery.backup_if_due()
+        except Exception:  # a full disk must not stop the sync; the log says why
+            log.exception("automatic backup failed")
 
     def _status(
         self,

@@ -27,6 +27,7 @@ from desktop.core.redemption import (
     decide,
 )
 from desktop.services.context import (
+    REFUSED_POLICY,
     ServiceContext,
     require_manager,
     require_open_day,
@@ -172,7 +173,8 @@ class TillService:
         if link.online:
             return None
         usage = redemptions.offline_usage(conn, member_id, self.ctx.day_of(now), link.last_sync)
-        return OfflineContext(self.ctx.offline_limits(), usage, kind, override)
+        stopped = link.refused is not None and self.ctx.setting(REFUSED_POLICY) == "stop"
+        return OfflineContext(self.ctx.offline_limits(), usage, kind, override, stopped)
 
     def quote(
         self,

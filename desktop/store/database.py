@@ -10,11 +10,18 @@
 - `write()` opens BEGIN IMMEDIATE, so the whole effect of an operation commits or none of it;
   `read()` gives several reads one snapshot. Services compose the store's functions inside
   them and never touch the connection or the lock themselves.
+- Secrets are not kept in the file: the head-office secret and the PIN pepper live in its
+  vault (desktop/store/vault.py). A store that still has its secret inside (Lantern before
+  the vault) gets it moved out when it is opened, and the old bytes scrubbed from the file,
+  its WAL and its backups (secure_delete, VACUUM, a truncating checkpoint).
+- The file, its -wal and -shm and its backups are 0600, folders Lantern makes 0700.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import random
 import re
 import sqlite3
@@ -22,7 +29,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +38,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.core.errors import LanternError
+from desktop.private import private_dir, private_file, tighten
 from desktop.resources import package_dir
+from desktop.store.disk import storage_error
+from desktop.store.vault import vault_for
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +49,8 @@ APPLICATION_ID = 0x4C414E54  # "LANT" in the SQLite header identifies a Lantern 
 MIGRATIONS_DIR = package_dir("desktop.store.migrations")  # db/store/ in the source tree
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 WAL_PATIENCE = 10.0  # seconds, as the busy timeout, where SQLite does not wait itself
+#: settings rows that older Lantern kept in the file and that now live in the vault
+SECRET_SETTINGS = ("headoffice_secret",)
 
 
 #: What `StoreDB.write()` and `read()` hand to the store's functions (desktop/store/*):
@@ -83,23 +95,47 @@ class StoreDB:
     # --- transactions ------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; any exception rolls the whole effect back."""
-        with self._lock:
+        """BEGIN IMMEDIATE … COMMIT; any exception rolls the whole effect back. A disk
+        that refuses (read-only, full, not ours) raises StorageUnavailable saying so."""
+        with self._lock, self._disk():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk); a failing ROLLBACK must not
+        # hide the error that made it necessary
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    @contextmanager
+    def _disk(self) -> Iterator[None]:
+        """sqlite3 errors that are the disk's doing become StorageUnavailable."""
+        try:
+            yield
+        except (sqlite3.OperationalError, OSError) as e:
+            problem = storage_error(self.path, e)
+            if problem is None:
+                raise
+            log.info("store %s: %s", self.path, problem)
+            raise problem from e
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, self._disk():
             return self.conn.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        with self._lock:
+        with self._lock, self._disk():
             row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
             return row
 
@@ -116,12 +152,12 @@ class StoreDB:
             if self.conn.in_transaction:
                 yield self.conn
                 return
-            self.conn.execute("BEGIN")
-            try:
-                yield self.conn
-            finally:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+            with self._disk():
+                self.conn.execute("BEGIN")
+                try:
+                    yield self.conn
+                finally:
+                    self._rollback()
 
     @property
     def schema_version(self) -> int:
@@ -145,9 +181,17 @@ def _check_file(conn: sqlite3.Connection, path: Path, latest: int) -> tuple[int,
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as e:
+        problem = storage_error(path, e)
+        if problem is not None:
+            raise problem from e
+        if e.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            raise StoreFileError(
+                f"{path} is not a Lantern store database ({e}); check the path, or restore "
+                "the store database from its backup"
+            ) from e
         raise StoreFileError(
-            f"{path} is not a Lantern store database ({e}); check the path, or restore the "
-            "store database from its backup"
+            f"cannot read the store database {path} ({e}); nothing was changed: check the "
+            "disk and the path, and try again"
         ) from e
     if tables == 0 and app_id == 0:
         return 0, True
@@ -177,6 +221,26 @@ def _discard(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def online_copy(conn: sqlite3.Connection, target: Path) -> tuple[list[str], int]:
+    """Copy the database of `conn` into the new file `target` with SQLite's online backup
+    API (readable by its owner only: the store database holds credentials), as one
+    self-contained file (no WAL beside it); returns its integrity_check lines and schema
+    version. The one way every backup of a store is written (backup_before_migration,
+    desktop/store/backups.py)."""
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    copy = sqlite3.connect(str(target))
+    try:
+        conn.backup(copy)  # one step: one consistent snapshot, writers go on under WAL
+        copy.execute("PRAGMA journal_mode=DELETE")
+        scrub_secrets(copy)  # a copy keeps no secret the store moved out (vault.py)
+        checked = [str(row[0]) for row in copy.execute("PRAGMA integrity_check")]
+        version = int(copy.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        copy.close()
+    return checked, version
+
+
 def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
     """A verified copy of the store database as it is now, before migrations change it:
     `<store>-backups/<store>-schema<version>-<UTC time>.db`. Uses SQLite's online backup
@@ -195,14 +259,8 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) 
     # each writes its own partial file
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        copy = sqlite3.connect(str(partial))
-        try:
-            conn.backup(copy)
-            checked = [row[0] for row in copy.execute("PRAGMA integrity_check")]
-            copied_version = copy.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            copy.close()
+        private_dir(folder)
+        checked, copied_version = online_copy(conn, partial)
         if checked == ["ok"] and copied_version > version:
             # another opener upgraded it meanwhile, after its own copy: ours is not of the
             # schema it claims to be, and no upgrade of ours follows
@@ -238,11 +296,20 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
                 f"no store database at {path}; create one with `lantern store init` "
                 "or `lantern demo`"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            private_dir(path.parent)
+            private_file(path)  # SQLite gives its -wal and -shm the mode of the file
+        except OSError as e:
+            raise storage_error(path, e) or StoreFileError(
+                f"cannot create the store database {path}: {e}"
+            ) from e
     elif path.is_dir():
         raise StoreFileError(f"{path} is a folder, not a store database file")
     migrations = load_migrations()
-    conn = _connect(path)
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as e:
+        raise storage_error(path, e) or StoreFileError(f"cannot open {path}: {e}") from e
     try:
         with _snapshot(conn):  # another opener may be migrating it right now
             version, empty = _check_file(conn, path, len(migrations))
@@ -258,14 +325,96 @@ def open_store(path: Path | str, *, create: bool = False) -> StoreDB:
         )  # WAL truncated to 64 MB after checkpoints
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left
+        backups = backup_dir(path)
+        tighten(path, *_companions(path), backups, *(backups.glob("*.db*")))
         store = StoreDB(conn, path)
         if not empty and version < len(migrations):
             backup_before_migration(conn, path, version)
         _migrate(store, version, migrations)
+        move_secrets_out(store)
         return store
+    except (sqlite3.OperationalError, OSError) as e:
+        conn.close()
+        problem = storage_error(path, e)
+        if problem is None:
+            raise
+        raise problem from e
     except BaseException:
         conn.close()
         raise
+
+
+def _companions(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def scrub_secrets(conn: sqlite3.Connection) -> bool:
+    """Delete the secret settings rows from a database that is not in WAL mode (a backup
+    copy) and rebuild it, so their bytes are gone from the file. True if any was there."""
+    try:
+        found = conn.execute(
+            f"SELECT count(*) FROM settings WHERE key IN ({_marks(SECRET_SETTINGS)})",
+            SECRET_SETTINGS,
+        ).fetchone()[0]
+    except sqlite3.OperationalError:  # no settings table: nothing to scrub
+        return False
+    if not found:
+        return False
+    conn.execute("PRAGMA secure_delete=ON")
+    with conn:
+        conn.execute(
+            f"DELETE FROM settings WHERE key IN ({_marks(SECRET_SETTINGS)})", SECRET_SETTINGS
+        )
+    conn.execute("VACUUM")
+    return True
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def move_secrets_out(store: StoreDB) -> bool:
+    """A store written by Lantern before the vault keeps its head-office secret in the
+    settings table. Put it into the vault, scrub it from the backups, then delete it from
+    the database and rebuild the file and empty the WAL, so no copy of the old bytes is
+    left in any of them. Each step can be repeated: a crash half-way is finished at the
+    next opening. True when there was a secret to move."""
+    rows = store.query(
+        f"SELECT key, value FROM settings WHERE key IN ({_marks(SECRET_SETTINGS)})",
+        SECRET_SETTINGS,
+    )
+    if not rows:
+        return False
+    vault = vault_for(store.path)
+    for row in rows:
+        value = json.loads(row["value"])
+        if value and vault.get(row["key"]) != value:
+            vault.put(row["key"], str(value))
+    folder = backup_dir(store.path)
+    for copy in sorted(folder.glob("*.db")) if folder.is_dir() else []:
+        with closing(sqlite3.connect(str(copy), isolation_level=None)) as c:
+            scrubbed = scrub_secrets(c)
+        if scrubbed:
+            log.info("scrubbed the head-office secret from the backup %s", copy)
+    with store.write() as tx:
+        tx.execute(
+            f"DELETE FROM settings WHERE key IN ({_marks(SECRET_SETTINGS)})", SECRET_SETTINGS
+        )
+    with store._lock:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.conn.execute("VACUUM")
+        busy, _, _ = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy:
+        log.warning(
+            "the WAL of %s could not be emptied while another program reads it; the old "
+            "secret's bytes leave it at its next checkpoint",
+            store.path,
+        )
+    log.info(
+        "moved the head-office secret of %s out of the database into %s", store.path, vault.where
+    )
+    return True
 
 
 @contextmanager

@@ -94,8 +94,12 @@ class ReceiptRow:
 
 def next_receipt_no(conn: sqlite3.Connection, store_id: str, day: date) -> str:
     """STORE-YYYYMMDD-NNNNN, sequential per business day (a range scan on the unique
-    receipt_no index: constant cost however busy the day)."""
-    prefix = f"{store_id}-{day:%Y%m%d}-"
+    receipt_no index: constant cost however busy the day). After a recovery the store is in
+    a new epoch and its numbers read STORE-YYYYMMDD-E2-NNNNN: a receipt the lost database
+    printed is never issued again (desktop/store/recovery.py)."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'epoch'").fetchone()
+    epoch = int(row[0]) if row else 1
+    prefix = f"{store_id}-{day:%Y%m%d}-" + (f"E{epoch}-" if epoch > 1 else "")
     last = conn.execute(
         "SELECT MAX(receipt_no) FROM redemptions WHERE receipt_no >= ? AND receipt_no < ?",
         (prefix, prefix + "~"),

@@ -12,8 +12,10 @@ from desktop.core.errors import NotFound
 from desktop.core.lots import PointLot
 from desktop.store import catalogue, settings
 from desktop.store.outbox import GENESIS
+from desktop.store.vault import vault_of
 
 ACKED_SEQ = "outbox_acked_seq"
+SECRET = "headoffice_secret"  # in the database's vault (desktop/store/vault.py)
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,15 @@ def connection(conn: sqlite3.Connection) -> Connection | None:
     return Connection(
         str(url),
         str(settings.get(conn, "headoffice_store_id", "")),
-        str(settings.get(conn, "headoffice_secret", "")),
+        vault_of(conn).get(SECRET) or "",
     )
 
 
 def put_connection(conn: sqlite3.Connection, c: Connection) -> None:
+    """The URL and store id in the database; the secret in its vault, never in the file."""
     settings.put(conn, "headoffice_url", c.url)
     settings.put(conn, "headoffice_store_id", c.store_id)
-    settings.put(conn, "headoffice_secret", c.secret)
+    vault_of(conn).put(SECRET, c.secret)
 
 
 def _when(text: str | None) -> datetime | None:

@@ -45,6 +45,17 @@ class EventResult:
     outcome: Outcome
     conflict: str | None = None
     error: str | None = None
+    # with a duplicate of an event head office stored at this seq: the outcome it answered
+    # the first time (`conflict` and `error` are that answer's), for a store that lost it
+    stored_outcome: Outcome | None = None
+
+    @property
+    def effective(self) -> Outcome:
+        """What happened to the event at head office: the first outcome when a duplicate
+        carries it, else the outcome itself."""
+        if self.outcome is Outcome.DUPLICATE and self.stored_outcome is not None:
+            return self.stored_outcome
+        return self.outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,13 +246,14 @@ def parse_push(data: Any) -> PushAnswer:
     a = _At(data, "")
     results = []
     for r in a.items("results", optional=False):
-        try:
-            outcome = Outcome(r.text("outcome"))
-        except ValueError:
-            known = ", ".join(o.value for o in Outcome)
-            raise Malformed(
-                f"{r.path}.outcome: expected one of {known}, got {_show(r.raw('outcome'))}"
-            ) from None
+        outcome = _outcome(r, "outcome")
+        stored = None
+        if r.value.get("stored_outcome") is not None:
+            stored = _outcome(r, "stored_outcome")
+            if outcome is not Outcome.DUPLICATE or not stored.stored or stored is outcome:
+                raise Malformed(
+                    f"{r.path}.stored_outcome: {stored.value} cannot come with {outcome.value}"
+                )
         results.append(
             EventResult(
                 r.num("seq", minimum=1),
@@ -249,12 +261,23 @@ def parse_push(data: Any) -> PushAnswer:
                 outcome,
                 r.opt_text("conflict"),
                 r.opt_text("error"),
+                stored,
             )
         )
     chain = a.text("chain")
     if chain not in ("ok", "mismatch"):
         raise Malformed(f"chain: expected 'ok' or 'mismatch', got {_show(chain)}")
     return PushAnswer(tuple(results), a.num("acked_seq", minimum=0), chain == "ok")
+
+
+def _outcome(r: _At, key: str) -> Outcome:
+    try:
+        return Outcome(r.text(key))
+    except ValueError:
+        known = ", ".join(o.value for o in Outcome)
+        raise Malformed(
+            f"{r.path}.{key}: expected one of {known}, got {_show(r.raw(key))}"
+        ) from None
 
 
 # --- changes -------------------------------------------------------------------------------
@@ -397,4 +420,70 @@ def parse_changes(data: Any) -> ChangesPage:
             )
             for t in a.items("totals")
         ),
+    )
+
+
+# --- recovery: this store's own stored events ------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """One of this store's events as head office stored it, with head office's answer."""
+
+    seq: int
+    event_id: str
+    kind: str
+    payload: dict[str, Any]
+    created_at: str
+    prev_hash: str
+    hash: str
+    outcome: Outcome
+    conflict: str | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvents:
+    events: tuple[StoredEvent, ...]
+    more: bool
+    acked_seq: int  # head office's newest stored seq of this store
+    head_seq: int  # the newest head the store ever pushed (may be beyond acked_seq)
+    head_hash: str | None
+    flagged: bool
+    flag_reason: str | None
+
+
+def parse_stored_events(data: Any) -> StoredEvents:
+    """GET /v1/sync/events (docs/sync-protocol.md, "Recovery")."""
+    a = _At(data, "")
+    events = []
+    for e in a.items("events", optional=False):
+        payload = e.raw("payload")
+        if not isinstance(payload, Mapping):
+            raise Malformed(f"{e.path}.payload: expected a JSON object, got {_show(payload)}")
+        try:
+            outcome = Outcome(e.text("outcome"))
+        except ValueError:
+            raise Malformed(f"{e.path}.outcome: unknown {_show(e.raw('outcome'))}") from None
+        events.append(
+            StoredEvent(
+                e.num("seq", minimum=1),
+                e.text("event_id"),
+                e.text("kind"),
+                dict(payload),
+                e.text("created_at"),
+                e.text("prev_hash"),
+                e.text("hash"),
+                outcome,
+                e.opt_text("conflict"),
+                e.opt_text("error"),
+            )
+        )
+    head = _At(a.raw("head"), "head")
+    return StoredEvents(
+        tuple(events),
+        a.flag("more"),
+        a.num("acked_seq", minimum=0),
+        head.num("seq", minimum=0),
+        head.opt_text("hash"),
+        a.flag("flagged"),
+        a.opt_text("flag_reason"),
     )

@@ -94,7 +94,8 @@ class CustomerDisplay(QWidget):
         pole: PoleDisplay | None = None,
     ) -> None:
         # A window of its own, owned by the till window (deleted with it, on the GUI thread).
-        super().__init__(parent, Qt.WindowType.Window)
+        # The customer's screen never takes the keyboard: F9, a PIN or a scan stay at the till.
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setObjectName("customer")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(STYLE)

@@ -14,7 +14,7 @@ from desktop.services.staff import Staff
 from desktop.ui.collector import GuiThreadCollector
 from desktop.ui.customer_display import CustomerDisplay
 from desktop.ui.dialogs.manager_pin import ManagerPinDialog
-from desktop.ui.i18n import LANGUAGES, Language, system_language
+from desktop.ui.i18n import LANGUAGES, Language
 from desktop.ui.qt import (
     QEvent,
     QKeySequence,
@@ -99,7 +99,10 @@ class MainWindow(QMainWindow):
         self.lock_button.clicked.connect(self.lock)
         bar.addPermanentWidget(self.manager_button)
         bar.addPermanentWidget(self.lock_button)
-        QShortcut(QKeySequence(Qt.Key.Key_F9), self).activated.connect(self.open_manager)
+        # F9 from anywhere in the application (a second screen that took focus included)
+        manager_key = QShortcut(QKeySequence(Qt.Key.Key_F9), self)
+        manager_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        manager_key.activated.connect(self.open_manager)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
         bar.addPermanentWidget(self.language_button)
 
@@ -107,6 +110,8 @@ class MainWindow(QMainWindow):
         self.wedge.scanned.connect(self.on_scanned)
         self.session.staff_changed.connect(self.on_staff)
         self.session.link_changed.connect(self.show_link)
+        self.session.sync_changed.connect(self._sync_changed)
+        self.session.language_saved.connect(self.language.set)
         self.language.set(language or self._default_language())
         self._load_idle_lock()
         self.on_staff(self.session.staff)
@@ -129,7 +134,8 @@ class MainWindow(QMainWindow):
         self.show_link(self.session.link)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.LanguageChange:
+        # A closed window's store may be closed too: it has nothing to show in a new language.
+        if event.type() == QEvent.Type.LanguageChange and not self.session.closed:
             self.retranslate()
         super().changeEvent(event)
 
@@ -150,7 +156,29 @@ class MainWindow(QMainWindow):
         assert isinstance(status, LinkStatus)
         state = self.tr("Head office online") if status.online else self.tr("OFFLINE")
         waiting = self.tr("{n} events waiting to sync").format(n=status.waiting)
-        self.link_label.setText(f"{state} · {waiting}")
+        text = f"{state} · {waiting}"
+        sync = self.session.sync_status
+        if status.refused is not None:
+            # plainly: the till is not syncing and will not until a manager recovers it
+            state = self.tr(
+                "SYNC REFUSED by head office: offline limits apply; a manager must recover "
+                "the store (Manager → Sync)"
+            )
+            text = f"{state} · {waiting}"
+            self.link_label.setStyleSheet("color: #b3261e; font-weight: 600;")
+        elif sync is not None and sync.misconfigured and not sync.syncing:
+            # a configuration error is not a network outage: say what to do about it
+            state = self.tr("OFFLINE")
+            text = f"{state} · {waiting} · " + self.tr(
+                "head-office address not valid: a manager corrects it in Settings"
+            )
+            self.link_label.setStyleSheet("color: #b3261e; font-weight: 600;")
+        else:
+            self.link_label.setStyleSheet("")
+        self.link_label.setText(text)
+
+    def _sync_changed(self, _status: object) -> None:
+        self.show_link(self.session.link)
 
     def on_scanned(self, text: str) -> None:
         if self.stack.currentWidget() is self.manager_screen:
@@ -169,6 +197,12 @@ class MainWindow(QMainWindow):
         """F9 / Manager: the manager screen, after a manager's PIN."""
         if self.session.staff is None or self.stack.currentWidget() is self.manager_screen:
             return
+        dialog = self.pin_dialog
+        if dialog is not None and isValid(dialog) and dialog.isVisible():
+            dialog.raise_()  # a PIN is being asked already: bring it forward, keep what is typed
+            dialog.activateWindow()
+            return
+        self.till.hold()  # after a sale, the till must not clear itself and grab focus now
 
         def enter(manager: Staff) -> None:
             if self.session.staff is None:  # locked meanwhile
@@ -177,25 +211,34 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.manager_screen)
             self.manager_screen.tabs.setFocus()  # so Esc (a shortcut of the screen) works
 
-        self._ask_manager(self.tr("Open the manager screen."), enter)
+        self._ask_manager(self.tr("Open the manager screen."), enter, self.till.resume)
 
     def back_to_till(self) -> None:
         self.manager_screen.leave()
         if self.session.staff is not None:
             self.stack.setCurrentWidget(self.till)
+            self.till.resume()
 
     def lock(self) -> None:
         """Ctrl+L / Lock: back to the log-in screen for the next cashier."""
         self.session.lock()
 
-    def _ask_manager(self, purpose: str, callback: Callable[[Staff], None]) -> None:
+    def _ask_manager(
+        self,
+        purpose: str,
+        callback: Callable[[Staff], None],
+        on_cancel: Callable[[], None] | None = None,
+    ) -> None:
         self._close_pin_dialog()
 
         def done(manager: Staff) -> None:
             self.pin_dialog = None
             callback(manager)
 
-        self.pin_dialog = ManagerPinDialog.ask(self.session, self, done, purpose)
+        self.wedge.flush()  # keys held back before the dialog belong where they were typed
+        self.pin_dialog = ManagerPinDialog.ask(self.session, self, done, purpose, on_cancel)
+        self.pin_dialog.raise_()
+        self.pin_dialog.activateWindow()
 
     def _close_pin_dialog(self) -> None:
         dialog, self.pin_dialog = self.pin_dialog, None
@@ -203,8 +246,8 @@ class MainWindow(QMainWindow):
             dialog.reject()
 
     def _default_language(self) -> str:
-        setting = self.app.ctx.setting("language")
-        return setting if setting in LANGUAGES else system_language()
+        """The store's language setting (what Settings shows), whatever the system locale."""
+        return self.app.settings.language()
 
     def _load_idle_lock(self) -> None:
         app = self.app

@@ -19,6 +19,7 @@ from typing import Any
 from desktop.core.errors import LanternError
 from desktop.services.app import StoreServices
 from desktop.services.staff import Staff
+from desktop.services.sync import BadHeadOfficeAddress
 from desktop.services.sync_loop import LoopStatus, SyncLoop
 from desktop.ui.qt import QApplication, QEvent, QObject, QTimer, Signal
 from desktop.ui.worker import Lanes
@@ -35,6 +36,7 @@ class LinkStatus:
     waiting: int  # events not yet acknowledged by head office
     last_sync: str | None  # ISO time of the last successful sync
     detail: str = ""
+    refused: str | None = None  # head office refuses the store's chain: recover it
 
 
 class TillSession(QObject):
@@ -42,6 +44,7 @@ class TillSession(QObject):
     link_changed = Signal(object)  # LinkStatus
     store_changed = Signal()  # catalogue, stock or business day may have changed
     sync_changed = Signal(object)  # LoopStatus: a sync round started (syncing) or ended
+    language_saved = Signal(str)  # the store's language setting changed (Settings)
     _loop_status = Signal(object)  # the loop's thread to the GUI thread
 
     def __init__(
@@ -76,7 +79,9 @@ class TillSession(QObject):
         self._loop_status.connect(self._on_sync_status)
         self.store_changed.connect(self.refresh_link)  # events waiting may have changed
         if sync_interval is not None:
-            self.sync_loop = SyncLoop(app.sync, sync_interval, on_status=self._loop_status.emit)
+            self.sync_loop = SyncLoop(
+                app.sync, sync_interval, on_status=self._loop_status.emit, recovery=app.recovery
+            )
             self.sync_loop.start()
         self.refresh_link()
 
@@ -139,7 +144,7 @@ class TillSession(QObject):
             state = app.ctx.link()
             waiting = app.sync.waiting()
             last = state.last_sync.isoformat() if state.last_sync else None
-            return LinkStatus(state.online, waiting, last)
+            return LinkStatus(state.online, waiting, last, refused=state.refused)
 
         self.run_io(
             read,
@@ -170,13 +175,18 @@ class TillSession(QObject):
         self._on_sync_status(dataclasses.replace(last, syncing=True, report=None))
 
         def round_once() -> LoopStatus:
-            report, error = None, None
+            report, error, misconfigured = None, None, False
             try:
                 report = sync.sync_once()
+            except BadHeadOfficeAddress as e:  # the store's own settings: named for the manager
+                error, misconfigured = str(e), True
+                log.error("sync now: head-office settings unusable: %s", e)
             except LanternError as e:  # unreachable, refused, not connected: a status
                 error = str(e)
             s = sync.status()
-            return LoopStatus(s.online, s.waiting, s.last_success_at, error, False, 0.0, report)
+            return LoopStatus(
+                s.online, s.waiting, s.last_success_at, error, False, 0.0, report, misconfigured
+            )
 
         def ended(status: object) -> None:
             self._manual_round = False
@@ -196,6 +206,10 @@ class TillSession(QObject):
         self.sync_changed.emit(status)
         if not status.syncing:
             self.refresh_link()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
         """Stop the idle lock and the sync loop (the round in progress ends within the

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from desktop.core.catalogue import Gift, Price
 from desktop.core.codes import CodeRefused, Verdict
-from desktop.core.errors import NotFound
+from desktop.core.errors import NotFound, PinKeyMissing, StorageProblem, StorageUnavailable
 from desktop.core.members import Tier
 from desktop.core.money import yuan_text
 from desktop.core.offline import OfflineCheck
@@ -108,7 +108,10 @@ def lookup_error_text(error: Exception) -> str:
         return verdict_text(error.result.verdict)
     if isinstance(error, NotFound):
         return translate("Wording", "Unknown member or card number: check it and scan again.")
-    return translate("Wording", "Not accepted: {detail}").format(detail=error)
+    # Never the text itself: a rejected input may be a manager's PIN typed in the wrong place.
+    return translate(
+        "Wording", "Not accepted: that is not a member code or card number. Scan the code again."
+    )
 
 
 def offline_check_text(check: OfflineCheck | None) -> str:
@@ -124,6 +127,11 @@ def offline_check_text(check: OfflineCheck | None) -> str:
         OfflineCheck.TOO_LONG_OFFLINE: translate("Wording", "the store has been offline too long"),
         OfflineCheck.TYPED_NUMBER_OFFLINE: translate(
             "Wording", "a typed card number needs head office online"
+        ),
+        OfflineCheck.SYNC_REFUSED: translate(
+            "Wording",
+            "head office refuses this store's sync and redemptions are stopped until it "
+            "recovers (manager's sync tab)",
         ),
     }
     return texts[check] if check is not None else "?"
@@ -198,3 +206,40 @@ def tile_reason(refusal: Refusal) -> str:
             )
         case _:
             return translate("Wording", "Not available")
+
+
+def storage_text(problem: StorageProblem) -> str:
+    """The disk refused the store database: what is wrong and what to do."""
+    texts = {
+        StorageProblem.READ_ONLY: translate(
+            "Wording",
+            "Nothing was recorded: the store database is on a read-only disk. Make the disk "
+            "writable again, then try again. The database is not damaged: do not restore a "
+            "backup.",
+        ),
+        StorageProblem.DISK_FULL: translate(
+            "Wording",
+            "Nothing was recorded: the disk is full. Free some space on this computer's disk, "
+            "then try again. The database is not damaged: do not restore a backup.",
+        ),
+        StorageProblem.PERMISSION_DENIED: translate(
+            "Wording",
+            "Nothing was recorded: Lantern is not allowed to write the store database "
+            "(permission denied). Ask whoever set up this till to give it write access, then "
+            "try again. Do not restore a backup.",
+        ),
+    }
+    return texts[problem]
+
+
+def problem_text(error: Exception) -> str | None:
+    """A failure the cashier cannot fix by trying again at once, worded; None for others."""
+    if isinstance(error, StorageUnavailable):
+        return storage_text(error.problem)
+    if isinstance(error, PinKeyMissing):
+        return translate(
+            "Wording",
+            "No PIN can be checked: this till's PIN key is missing (the store database was "
+            "moved or copied without its .vault file). Nothing was changed; call support.",
+        )
+    return None

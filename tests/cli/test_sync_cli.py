@@ -104,6 +104,12 @@ def test_connect_refuses_another_store_id_and_an_empty_secret(demo_path: Path) -
         "store", "connect", "--url", "ftp://x", "--store-id", "SH001", db=demo_path, secret="x"
     )
     assert r.returncode == 1 and "http://" in r.stderr
+    # the Settings tab's rule: an address pasted twice is refused, nothing is saved
+    pasted = "http://127.0.0.1:1http://127.0.0.1:8765"
+    r = lantern(
+        "store", "connect", "--url", pasted, "--store-id", "SH001", db=demo_path, secret="x"
+    )
+    assert r.returncode == 1 and "not valid" in r.stderr and "pasted twice" in r.stderr
 
 
 def test_demo_runs_head_office_embedded_and_syncs(tmp_path: Path) -> None:

@@ -102,6 +102,7 @@ from desktop.services.setup import init_store
 from desktop.services.till import LineRequest
 from desktop.store.database import open_store
 from desktop.store.staff import Staff, get_staff
+from desktop.store.vault import copy_vault
 from desktop.sync.client import HeadOfficeUnreachable, SyncError
 from desktop.sync.protocol import ChangesPage, Malformed, PushAnswer, parse_changes, parse_push
 from headoffice.admin import Opening
@@ -611,6 +612,7 @@ class World:
         self.faults = faults
         for name in tpl.files:
             shutil.copyfile(tpl.folder / name, folder / name)
+            copy_vault(tpl.folder / name, folder / name)  # secrets and PIN key
         self.link = Link(self, faults, seed)
         self.stats = self.link.stats
         self.db = open_db(str(folder / "headoffice.db"))

@@ -10,6 +10,7 @@ from desktop.services.app import StoreServices
 from desktop.services.demo import build_demo
 from desktop.store.database import open_store
 from desktop.store.staff import Staff
+from desktop.store.vault import copy_vault
 
 from ._helpers import T0, Clock, Link, staff
 
@@ -28,6 +29,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def db_path(tmp_path: Path, demo_template: Path) -> Path:
     path = tmp_path / "store.db"
     shutil.copyfile(demo_template, path)
+    copy_vault(demo_template, path)  # its PIN key: the file alone does not carry it
     return path
 
 

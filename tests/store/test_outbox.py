@@ -18,6 +18,7 @@ from desktop.services.till import LineRequest
 from desktop.store import outbox
 from desktop.store.database import open_store
 from desktop.store.staff import Staff
+from desktop.store.vault import copy_vault
 
 from ._helpers import Clock, Link, open_day, rows
 
@@ -96,6 +97,7 @@ def tampered_copy(app: StoreServices, src: Path, tmp_path: Path, *statements: st
     app.close()
     copy = tmp_path / "tampered.db"
     shutil.copyfile(src, copy)
+    copy_vault(src, copy)
     with closing(sqlite3.connect(copy)) as conn:
         conn.execute("DROP TRIGGER outbox_append_only_u")
         conn.execute("DROP TRIGGER outbox_append_only_d")

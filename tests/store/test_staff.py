@@ -1,4 +1,4 @@
-"""Staff and PINs: scrypt hashes only, wrong PINs counted, lock-out after five."""
+"""Staff and PINs: peppered Argon2id hashes only, wrong PINs counted, lock-out after five."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from desktop.core.errors import InvalidInput, NotAllowed
 from desktop.services.app import StoreServices
 from desktop.services.setup import init_store
-from desktop.store.staff import pin_matches
+from desktop.store.staff import SCHEME, load_pepper, pin_matches
+from desktop.store.vault import vault_for
 
 from ._helpers import T0, Clock, Link, rows, snapshot
 
@@ -40,7 +41,9 @@ def file_bytes(path: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))
 
 
-def test_pins_are_stored_only_as_scrypt_hashes(fresh: tuple[StoreServices, Path]) -> None:
+def test_pins_are_stored_only_as_peppered_argon2id_hashes(
+    fresh: tuple[StoreServices, Path],
+) -> None:
     app, path = fresh
     assert app.login("S1", PIN_A).staff_id == "S1"
     with pytest.raises(NotAllowed):
@@ -48,13 +51,15 @@ def test_pins_are_stored_only_as_scrypt_hashes(fresh: tuple[StoreServices, Path]
     assert app.login("S2", PIN_B, manager=True).is_manager
 
     hashes = {sid: str(staff_row(path, sid)["pin_hash"]) for sid in ("S1", "S2", "S3")}
+    pepper = load_pepper(vault_for(path))
+    assert pepper is not None and len(pepper) == 32
     for sid, stored in hashes.items():
-        scheme, n, r, p, salt, digest = stored.split("$")
-        assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2**14, 8, 1)
-        assert salt and digest
+        scheme, pepper_id, encoded = stored.split("$", 2)
+        assert scheme == SCHEME and len(pepper_id) == 12
+        assert encoded.startswith("$argon2id$v=19$")
         assert PIN_A not in stored and PIN_B not in stored
-        assert pin_matches(PIN_B if sid == "S2" else PIN_A, stored)
-        assert not pin_matches("0000", stored)
+        assert pin_matches(PIN_B if sid == "S2" else PIN_A, stored, pepper)
+        assert not pin_matches("0000", stored, pepper)
     assert hashes["S1"] != hashes["S3"]  # per-staff salt
 
     open_bytes = file_bytes(path)  # the database and its WAL, while the store is open
@@ -120,7 +125,7 @@ def test_an_unknown_staff_member_is_refused(fresh: tuple[StoreServices, Path]) -
     [
         "",
         "123",
-        "123456789",
+        "1234567890123",
         "12a4",
         "12 34",
         " 1234",
@@ -141,7 +146,7 @@ def test_bad_pin_formats_are_refused(fresh: tuple[StoreServices, Path], pin: str
     assert snapshot(path) == snap
 
 
-@pytest.mark.parametrize("pin", ["0000", "12345678", "0012"])
+@pytest.mark.parametrize("pin", ["0000", "12345678", "0012", "123456789012"])
 def test_good_pin_formats(fresh: tuple[StoreServices, Path], pin: str) -> None:
     app, _ = fresh
     app.setup.add_staff("S9", "新员工", "cashier", pin)
@@ -169,8 +174,9 @@ def test_bad_staff_records_are_refused(
 
 def test_demo_staff_pins_are_hashed(db_path: Path) -> None:
     for r in rows(db_path, "SELECT staff_id, pin_hash FROM staff"):
-        assert r["pin_hash"].startswith("scrypt$")
+        assert r["pin_hash"].startswith(SCHEME + "$")
     pins = {"C01": "1111", "C02": "2222", "M01": "9999"}
+    pepper = load_pepper(vault_for(db_path))
     for r in rows(db_path, "SELECT staff_id, pin_hash FROM staff"):
-        assert pin_matches(pins[r["staff_id"]], r["pin_hash"])
+        assert pin_matches(pins[r["staff_id"]], r["pin_hash"], pepper)
         assert pins[r["staff_id"]] not in r["pin_hash"]

@@ -7,12 +7,15 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from desktop.services.app import StoreServices
 from desktop.services.sync_loop import LoopStatus, SyncLoop
 from desktop.store.database import open_store
+from desktop.sync.client import RateLimited
+from desktop.sync.protocol import PushAnswer
 
 from ._helpers import Clock
 from ._sync import ScriptedHeadOffice
@@ -102,3 +105,26 @@ def test_a_failing_status_callback_does_not_stop_the_loop(sapp: StoreServices) -
         assert loop.running and loop.rounds >= 2
     finally:
         assert loop.stop(5.0)
+
+
+class _RateLimited(ScriptedHeadOffice):
+    def push(self, body: dict[str, Any]) -> PushAnswer:
+        raise RateLimited("head office at http://ho.test asks this store to wait 42 s", 42.0)
+
+
+def test_the_loop_waits_at_least_as_long_as_head_office_asks(db_path: Path, clock: Clock) -> None:
+    # Given head office answers 429 with Retry-After: 42 (the client gave up waiting)
+    app = StoreServices(open_store(db_path), clock)
+    app.sync.client_factory = lambda url, store_id, secret: _RateLimited()
+    app.sync.connect("http://ho.test", "SH001", "s3cret")
+    statuses = Statuses()
+    loop = SyncLoop(app.sync, 0.05, max_backoff=0.2, on_status=statuses, rand=lambda: 1.0)
+    loop.start()
+    try:
+        # Then the next round is not before 42 s, although its own backoff is 0.05 s
+        done = statuses.wait_for(lambda s: not s.syncing and s.last_error is not None)
+        assert done.next_in == 42.0 and "wait 42 s" in (done.last_error or "")
+        assert loop.failures == 1
+    finally:
+        assert loop.stop(5.0)
+        app.close()

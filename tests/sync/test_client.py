@@ -16,7 +16,13 @@ import pytest
 
 from desktop.core.lots import LotId
 from desktop.core.members import Tier
-from desktop.sync.client import HeadOfficeClient, HeadOfficeUnreachable, Unauthorized
+from desktop.sync.client import (
+    HeadOfficeClient,
+    HeadOfficeUnreachable,
+    RateLimited,
+    Refused,
+    Unauthorized,
+)
 from desktop.sync.protocol import Outcome
 
 pytestmark = pytest.mark.headoffice
@@ -96,6 +102,7 @@ class Reply:
     body: bytes | dict[str, Any] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (longer than the timeout: a hang)
     drop: bool = False  # close the connection without an answer
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -141,6 +148,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(reply.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
         except OSError:
@@ -309,12 +318,68 @@ def test_401_is_unauthorized_at_once_and_never_shows_the_secret(server: Server) 
     assert SECRET not in repr(c)
 
 
-def test_400_is_not_retried_and_carries_head_offices_error(server: Server) -> None:
+def test_400_is_refused_at_once_and_carries_head_offices_error(server: Server) -> None:
+    # Given a head office that refuses the push as malformed
     server.script.replies = [Reply(400, {"error": "events[0].seq: expected an integer"})]
-    with client(server, Sleeps()) as c, pytest.raises(HeadOfficeUnreachable) as e:
+    with client(server, Sleeps()) as c, pytest.raises(Refused) as e:
         c.push({"store_id": "SH001", "events": [], "head": {"seq": 0, "hash": ""}})
+    # Then it is not "unreachable": a clear error for the manager, not retried
+    assert not isinstance(e.value, HeadOfficeUnreachable)
     assert "HTTP 400: events[0].seq: expected an integer" in str(e.value)
+    assert "not a network problem" in str(e.value)
     assert len(server.script.requests) == 1
+
+
+@pytest.mark.parametrize("status", [404, 405, 413, 415, 422])
+def test_every_other_4xx_to_a_push_is_refused_not_unreachable(server: Server, status: int) -> None:
+    server.script.replies = [Reply(status, {"error": "no"})]
+    sleeps = Sleeps()
+    with client(server, sleeps) as c, pytest.raises(Refused) as e:
+        c.push({"store_id": "SH001", "events": [], "head": None})
+    assert f"HTTP {status}: no" in str(e.value)
+    assert len(server.script.requests) == 1 and sleeps.waits == []
+    no_secret(e.value)
+
+
+def test_429_waits_retry_after_then_tries_again(server: Server) -> None:
+    # Given a head office that asks the client to wait 7 s, then answers
+    server.script.replies = [
+        Reply(429, {"error": "too many"}, headers={"Retry-After": "7"}),
+        Reply(body=GOOD_PUSH),
+    ]
+    sleeps = Sleeps()
+    with client(server, sleeps) as c:
+        answer = c.push({"store_id": "SH001", "events": [], "head": None})
+    # Then the client waited exactly what head office asked, not its own backoff
+    assert answer.acked_seq == 3
+    assert sleeps.waits == [7.0] and len(server.script.requests) == 2
+
+
+def test_429_with_a_long_wait_is_rate_limited_at_once(server: Server) -> None:
+    server.script.replies = [Reply(429, {"error": "x"}, headers={"Retry-After": "600"})]
+    sleeps = Sleeps()
+    with client(server, sleeps) as c, pytest.raises(RateLimited) as e:
+        c.changes(0, 10)
+    assert e.value.retry_after == 600.0 and sleeps.waits == []
+    assert len(server.script.requests) == 1
+    assert "wait 600 s" in str(e.value)
+
+
+def test_429_every_time_ends_rate_limited_after_the_attempts(server: Server) -> None:
+    server.script.replies = [Reply(429, {"error": "x"}, headers={"Retry-After": "2"})]
+    sleeps = Sleeps()
+    with client(server, sleeps) as c, pytest.raises(RateLimited) as e:
+        c.changes(0, 10)
+    assert sleeps.waits == [2.0, 2.0] and len(server.script.requests) == 3
+    assert e.value.retry_after == 2.0
+
+
+def test_429_without_retry_after_waits_the_backoff(server: Server) -> None:
+    server.script.replies = [Reply(429, b""), Reply(body=GOOD_PAGE)]
+    sleeps = Sleeps()
+    with client(server, sleeps) as c:
+        assert c.changes(0, 10).cursor == 1234
+    assert sleeps.waits == [0.5]
 
 
 def test_a_hanging_head_office_times_out(server: Server) -> None:

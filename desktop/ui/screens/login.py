@@ -30,6 +30,7 @@ from desktop.ui.qt import (
     Signal,
 )
 from desktop.ui.session import TillSession
+from desktop.ui.wording import problem_text
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +260,8 @@ class LoginScreen(QWidget):
     def _failed(self, error: Exception) -> None:
         self.pad.clear()
         self._idle()
-        self.message.setText(self.tr("Could not log in: {error}").format(error=error))
+        problem = problem_text(error)
+        self.message.setText(problem or self.tr("Could not log in: {error}").format(error=error))
 
     def _idle(self) -> None:
         self.pad.set_busy(False)

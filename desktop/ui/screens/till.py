@@ -17,13 +17,14 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from desktop.core.errors import LanternError
+from desktop.core.errors import LanternError, NotAllowed
 from desktop.core.offline import CodeKind
 from desktop.core.redemption import Refusal
 from desktop.services.till import MemberView, Receipt
 from desktop.ui.checkout import Checkout, Order
 from desktop.ui.lookup import Lookup
 from desktop.ui.qt import (
+    QApplication,
     QEvent,
     QHBoxLayout,
     QKeySequence,
@@ -42,7 +43,7 @@ from desktop.ui.widgets.catalogue import CatalogueGrid
 from desktop.ui.widgets.member_panel import MemberPanel
 from desktop.ui.widgets.theme import TILL_STYLE
 from desktop.ui.widgets.till_header import TillHeader
-from desktop.ui.wording import lookup_error_text, refusal_text, tile_reason
+from desktop.ui.wording import lookup_error_text, problem_text, refusal_text, tile_reason
 
 if TYPE_CHECKING:
     from desktop.scanning.camera import FrameSource
@@ -192,6 +193,7 @@ class TillScreen(QWidget):
 
     def _apply_shelf(self, shelf: Shelf) -> None:
         self.top.show_day(shelf.day)
+        self.basket_view.set_day_open(shelf.day.is_open)
         self.offers = {o.gift.gift_id: o for o in shelf.offers}
         self.catalogue.set_offers(shelf.offers)
         if shelf.view is not None:
@@ -238,13 +240,16 @@ class TillScreen(QWidget):
                     "Typed card number: while head office is offline, a manager must approve."
                 ),
             )
+        closed = self.day_closed_text()
+        if closed is not None:
+            self._say("error", closed)
         self.search.setFocus()
         self.search.selectAll()
 
     def _lookup_failed(self, error: Exception) -> None:
         self._forget_member()
         self._say("error", lambda: lookup_error_text(error))
-        self.scan.setFocus()
+        self._focus_scan()
 
     def _forget_member(self) -> None:
         self.view = None
@@ -269,7 +274,27 @@ class TillScreen(QWidget):
             self.member_panel.clear_notice()
         self._say("info", lambda: self.tr("Ready for the next customer."))
         self.refresh()
-        self.scan.setFocus()
+        self._focus_scan()
+
+    def _focus_scan(self) -> None:
+        """The scan field takes focus only while the till is on screen and no dialog (a
+        manager's PIN) is open: a PIN must never land in the scan field."""
+        if self.isVisible() and QApplication.activeModalWidget() is None:
+            self.scan.setFocus()
+
+    def hold(self) -> None:
+        """Someone else has the screen (the manager's PIN, the manager screen): the timer that
+        clears the till after a sale waits, and nothing takes focus meanwhile."""
+        self.next_timer.stop()
+
+    def resume(self) -> None:
+        """The till has the screen again (the PIN cancelled, back from the manager screen)."""
+        if self.state == DONE:
+            self.next_timer.start(self.next_customer_ms)
+        if self.state == SERVING:
+            QTimer.singleShot(0, self.search.setFocus)
+        else:
+            QTimer.singleShot(0, self._focus_scan)
 
     def _staff_changed(self, staff: object) -> None:
         if staff is None and self.view is not None:
@@ -296,10 +321,30 @@ class TillScreen(QWidget):
             return
         self.add_offer(offer)
 
+    def day_closed_text(self) -> Callable[[], str] | None:
+        """Why no sale can be made today (the day not open, or closed), or None."""
+        day = self.top.day
+        if day is None or day.is_open:
+            return None
+        if day.closed_at is not None:
+            return lambda: self.tr(
+                "The business day is closed: no more redemptions today. "
+                "Come back when tomorrow's day is open."
+            )
+        return lambda: self.tr(
+            "The business day is not open yet: a manager must open it (F9, Business day)."
+        )
+
     def add_offer(self, offer: Offer) -> None:
         if self.state == REDEEMING:
             return
-        if self.state == DONE or self.view is None:
+        closed = self.day_closed_text()
+        if closed is not None:  # refused before a basket is built that could never be confirmed
+            self._say("error", closed)
+            return
+        if self.state == DONE and self.view is not None:
+            self._go_on_with_member()  # the member is still shown: another gift for them
+        if self.view is None:
             self._say("warn", lambda: self.tr("Scan the member's code first."))
             return
         if offer.refusal is not None:
@@ -311,6 +356,15 @@ class TillScreen(QWidget):
         self._basket_changed()
         self.search.clear()
         self.search.setFocus()
+
+    def _go_on_with_member(self) -> None:
+        """After a sale the member stays on the panel for a while; adding a gift serves them
+        again (a new basket, a new receipt) instead of contradicting the panel."""
+        self.next_timer.stop()
+        self.state = SERVING
+        self.receipt = None
+        self._drop_intent()
+        self.basket_view.set_editable(True)
 
     def change_current(self, delta: int) -> None:
         if self.state != SERVING or not 0 <= self.basket.current < len(self.basket):
@@ -364,6 +418,10 @@ class TillScreen(QWidget):
         if self.view is None:
             self._say("warn", lambda: self.tr("Scan the member's code first."))
             return
+        closed = self.day_closed_text()
+        if closed is not None:
+            self._say("error", closed)
+            return
         if not self.basket.items:
             self._say("warn", lambda: self.tr("The basket is empty: add a gift first."))
             return
@@ -390,7 +448,15 @@ class TillScreen(QWidget):
         self.basket_view.override.setVisible(self.checkout.override_offered)
 
     def _failed(self, error: Exception) -> None:
+        problem = problem_text(error)
+        if problem is not None:  # a full or read-only disk: trying again will not help yet
+            self._say("error", lambda: problem)
+            return
         detail = str(error) if isinstance(error, LanternError) else type(error).__name__
+        if isinstance(error, NotAllowed):  # the day closed meanwhile: a retry cannot succeed
+            self.refresh()  # the header learns the day's state
+            self._say("error", lambda: self.tr("Not recorded: {detail}.").format(detail=detail))
+            return
         self._say(
             "error",
             lambda: self.tr(

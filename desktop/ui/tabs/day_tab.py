@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from desktop.services.app import StoreServices
 from desktop.services.day import DayState
+from desktop.services.recovery import DayCloseCheck
 from desktop.services.reports import daily_file_names
 from desktop.ui.qt import (
     QDate,
@@ -62,18 +63,28 @@ class _Progress(QObject):
     step = Signal(str, int, int)
 
 
-def write_and_print(app: StoreServices, day: date, progress: _Progress) -> Written:
-    """The reconciliation to PDF and CSV, then the PDF to the first system printer."""
+def write_files(app: StoreServices, day: date, progress: _Progress) -> Written:
+    """The reconciliation to PDF and CSV (nothing printed)."""
     pdf, csv, lines = daily_file_names(app.ctx.store_id, day, reports_folder(app))
     app.reports.write_daily(day, pdf, csv, progress=progress.step.emit, redemptions=lines)
+    return Written(pdf, csv, None, None)
+
+
+def print_pdf(app: StoreServices, written: Written) -> Written:
+    """The written PDF to the first system printer (none set up: `printer` stays None)."""
     for backend in app.printing.backends:
         if isinstance(backend, QtSystemPrinter):
             try:
-                backend.print_pdf(pdf.read_bytes(), pdf.name)
+                backend.print_pdf(written.pdf.read_bytes(), written.pdf.name)
             except Exception as e:  # the files are written; printing can be done again
-                return Written(pdf, csv, backend.name, str(e))
-            return Written(pdf, csv, backend.name, None)
-    return Written(pdf, csv, None, None)
+                return Written(written.pdf, written.csv, backend.name, str(e))
+            return Written(written.pdf, written.csv, backend.name, None)
+    return written
+
+
+def write_and_print(app: StoreServices, day: date, progress: _Progress) -> Written:
+    """The reconciliation to PDF and CSV, then the PDF to the first system printer."""
+    return print_pdf(app, write_files(app, day, progress))
 
 
 def read_day(app: StoreServices) -> DayView:
@@ -86,6 +97,7 @@ class DayTab(ManagerTab):
         super().__init__(screen)
         self.view: DayView | None = None
         self.written: Written | None = None
+        self.closing = False  # the report on show is the closing one, written at close
         self._progress: _Progress | None = None
         layout = QVBoxLayout(self)
 
@@ -163,7 +175,13 @@ class DayTab(ManagerTab):
         self.folder_button.setObjectName("open_reports_folder")
         self.folder_button.setMinimumHeight(44)
         self.folder_button.clicked.connect(self.open_folder)
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("print_closing_report")
+        self.print_button.setMinimumHeight(44)
+        self.print_button.clicked.connect(self.print_closing)
+        self.print_button.setVisible(False)
         folder_row = QHBoxLayout()
+        folder_row.addWidget(self.print_button)
         folder_row.addWidget(self.folder_button)
         folder_row.addStretch(1)
         box.addLayout(folder_row)
@@ -181,6 +199,7 @@ class DayTab(ManagerTab):
         self.report_day_label.setText(self.tr("Day"))
         self.report_button.setText(self.tr("Write and print the reconciliation"))
         self.folder_button.setText(self.tr("Open the reports folder"))
+        self.print_button.setText(self.tr("Print the closing reconciliation"))
         self._show()
 
     # --- the day -----------------------------------------------------------------------------
@@ -243,10 +262,31 @@ class DayTab(ManagerTab):
         app, manager = self.app, self.manager
         self.run(
             lambda: (app.day.close(manager), read_day(app))[1],
-            self._changed,
+            self._closed,
             self._day_failed,
             hold=[self.open_button, self.close_button],
         )
+
+    def _closed(self, view: object) -> None:
+        """The day is closed: then the full store check and a backup, on the database lane."""
+        self._changed(view)
+        self.run(self.app.recovery.close_day, self._checked, self._day_failed)
+
+    def _checked(self, check: object) -> None:
+        assert isinstance(check, DayCloseCheck)
+        if check.problems or check.backup is None:
+            self.day_notice.error(
+                self.tr(
+                    "The business day is closed, but the store check needs attention: {lines}"
+                ).format(lines=" ".join(check.lines()))
+            )
+        else:
+            self.day_notice.ok(
+                self.tr(
+                    "The business day is closed; the store checked sound and was backed up "
+                    "({path}). Print the reconciliation."
+                ).format(path=check.backup)
+            )
 
     def _changed(self, view: object) -> None:
         self._loaded(view)
@@ -254,7 +294,12 @@ class DayTab(ManagerTab):
         if view.state.is_open:
             self.day_notice.ok(self.tr("The business day is open."))
         else:
-            self.day_notice.ok(self.tr("The business day is closed. Print the reconciliation."))
+            self.day_notice.ok(
+                self.tr("Business day {day} is closed. Writing the closing reconciliation…").format(
+                    day=view.state.day
+                )
+            )
+            self.write_closing(date.fromisoformat(view.state.day))
         self.session.store_changed.emit()
 
     def _day_failed(self, error: Exception) -> None:
@@ -262,19 +307,35 @@ class DayTab(ManagerTab):
         self.refresh()
 
     # --- the reconciliation ------------------------------------------------------------------
+    def write_closing(self, day: date) -> None:
+        """At close: the closing reconciliation written (what was on show before is replaced),
+        then offered for printing."""
+        self.report_day.setDate(QDate(day.year, day.month, day.day))
+        self._write(day, closing=True)
+
     def write_report(self) -> None:
         d = self.report_day.date()
-        day = date(d.year(), d.month(), d.day())
+        self._write(date(d.year(), d.month(), d.day()), closing=False)
+
+    def _write(self, day: date, *, closing: bool) -> None:
+        self.closing = closing
+        self.print_button.setVisible(False)
         progress = _Progress()
         progress.step.connect(self._step)
         self._progress = progress  # kept alive until the report is written
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.report_notice.info(self.tr("Writing the reconciliation for {day}…").format(day=day))
+        if closing:
+            self.report_notice.info(
+                self.tr("Writing the closing reconciliation for {day}…").format(day=day)
+            )
         self.paths.clear()
         app = self.app
-        self.run_io(  # it ends at the system printer
-            lambda: write_and_print(app, day, progress),
+        self.run_io(  # the mid-day one ends at the system printer; the closing one is offered
+            lambda: (
+                write_files(app, day, progress) if closing else write_and_print(app, day, progress)
+            ),
             self._written,
             self._report_failed,
             hold=[self.report_button],
@@ -290,6 +351,21 @@ class DayTab(ManagerTab):
         self._progress = None
         self.progress.setVisible(False)
         self.paths.setText(f"PDF: {written.pdf}\nCSV: {written.csv}")
+        if self.closing:
+            self.print_button.setVisible(True)
+            if self.view is not None:
+                self.day_notice.ok(
+                    self.tr(
+                        "Business day {day} is closed; its closing reconciliation is written."
+                    ).format(day=self.view.state.day)
+                )
+            self.report_notice.ok(
+                self.tr(
+                    "Closing reconciliation written. Print it, check it and sign it; "
+                    "the PDF and CSV are kept in the reports folder."
+                )
+            )
+            return
         if written.printer is None:
             self.report_notice.ok(
                 self.tr(
@@ -307,6 +383,32 @@ class DayTab(ManagerTab):
                 self.tr("Reconciliation written, but printing failed: {error}").format(
                     error=written.print_error
                 )
+            )
+
+    def print_closing(self) -> None:
+        written, app = self.written, self.app
+        if written is None:
+            return
+        self.run_io(
+            lambda: print_pdf(app, written),
+            self._printed,
+            self._report_failed,
+            hold=[self.print_button, self.report_button],
+        )
+
+    def _printed(self, written: object) -> None:
+        assert isinstance(written, Written)
+        if written.printer is None:
+            self.report_notice.error(
+                self.tr("No system printer is set up: open the PDF to print it.")
+            )
+        elif written.print_error is None:
+            self.report_notice.ok(
+                self.tr("Closing reconciliation sent to {printer}.").format(printer=written.printer)
+            )
+        else:
+            self.report_notice.error(
+                self.tr("Printing failed: {error}").format(error=written.print_error)
             )
 
     def _report_failed(self, error: Exception) -> None:

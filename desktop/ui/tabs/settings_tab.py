@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.errors import InvalidInput
 from desktop.services.printing import configured_printers
 from desktop.services.store_settings import (
     CAMERA_RANGE,
@@ -15,8 +16,9 @@ from desktop.services.store_settings import (
     LIMIT_FIELDS,
     LIMIT_RANGE,
     StoreSettings,
+    check_headoffice_url,
 )
-from desktop.ui.i18n import LANGUAGES
+from desktop.ui.i18n import LANGUAGES, current_language
 from desktop.ui.qt import (
     QComboBox,
     QFormLayout,
@@ -32,6 +34,7 @@ from desktop.ui.qt import (
     QWidget,
 )
 from desktop.ui.tabs.base import ManagerTab, Notice
+from desktop.ui.widgets.number_box import select_on_focus
 
 if TYPE_CHECKING:
     from desktop.ui.screens.manager import ManagerScreen
@@ -72,6 +75,7 @@ class SettingsTab(ManagerTab):
             edit.setObjectName(f"limit_{name}")
             edit.setMinimumHeight(36)
             edit.setMaximumWidth(NUMBER_WIDTH)
+            select_on_focus(edit)
             label = QLabel()
             label.setWordWrap(True)
             self.limit_fields[name], self.limit_labels[name] = edit, label
@@ -86,6 +90,8 @@ class SettingsTab(ManagerTab):
         self.idle.setMaximumWidth(NUMBER_WIDTH)
         self.camera = QLineEdit()
         self.camera.setObjectName("camera_index")
+        select_on_focus(self.idle)
+        select_on_focus(self.camera)
         self.language = QComboBox()
         self.language.setObjectName("default_language")
         for code, name in LANGUAGES.items():
@@ -232,8 +238,16 @@ class SettingsTab(ManagerTab):
         if camera_text:
             camera = self._whole(self.camera, self.till_labels[1].text(), *CAMERA_RANGE, errors)
         url = self.headoffice.text().strip() if self.headoffice.isEnabled() else None
-        if url is not None and not url.startswith(("http://", "https://")):
-            errors.append(self.tr("Head-office address: it starts with http:// or https://."))
+        if url is not None:
+            try:
+                check_headoffice_url(url)
+            except InvalidInput:
+                errors.append(
+                    self.tr(
+                        "Head-office address: {address} is not a valid address. Write it as "
+                        "http://HOST:PORT, e.g. http://10.0.0.5:8765."
+                    ).format(address=url)
+                )
         entries: list[Any] = []
         for typed in self.printers.toPlainText().splitlines():
             line = typed.strip()
@@ -271,9 +285,12 @@ class SettingsTab(ManagerTab):
 
     def _saved(self, values: object) -> None:
         assert isinstance(values, StoreSettings)
+        chose = self.loaded is not None and self.loaded.language != values.language
         self.loaded = values
         self.session.idle_lock_seconds = values.idle_lock_seconds
-        self.notice.ok(self.tr("Settings saved."))
+        if chose and values.language != current_language():  # the manager chose another
+            self.session.language_saved.emit(values.language)  # language: the till follows
+        self.notice.ok(self.tr("Settings saved."))  # in the language now shown
         self.session.store_changed.emit()
 
     def _save_failed(self, error: Exception) -> None:

@@ -7,13 +7,14 @@ import uuid
 from typing import TYPE_CHECKING
 
 from desktop.core.catalogue import Gift
-from desktop.services.stock import StockMove
+from desktop.services.stock import StockMove, unusual_move
 from desktop.ui.qt import (
     QBrush,
     QButtonGroup,
     QColor,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,10 +22,10 @@ from desktop.ui.qt import (
     QListWidget,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
 )
 from desktop.ui.tabs.base import ManagerTab, Notice, cell, table
+from desktop.ui.widgets.number_box import NumberBox
 from desktop.ui.wording import gift_name
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class StockTab(ManagerTab):
 
         self.receive_box = QGroupBox()
         form = QFormLayout(self.receive_box)
-        self.receive_qty = QSpinBox()
+        self.receive_qty = NumberBox()
         self.receive_qty.setObjectName("receive_quantity")
         self.receive_qty.setRange(1, MOST)
         self.receive_qty.setMinimumHeight(40)
@@ -90,7 +91,7 @@ class StockTab(ManagerTab):
         modes = QHBoxLayout()
         modes.addWidget(self.by_count)
         modes.addWidget(self.by_change)
-        self.adjust_qty = QSpinBox()
+        self.adjust_qty = NumberBox()
         self.adjust_qty.setObjectName("adjust_quantity")
         self.adjust_qty.setMinimumHeight(40)
         self.adjust_reason = QComboBox()
@@ -108,6 +109,29 @@ class StockTab(ManagerTab):
         form.addRow(self.adjust_reason_label, self.adjust_reason)
         form.addRow(self.adjust_button)
         right.addWidget(self.adjust_box)
+        # An unusually large delivery or count is asked about before it is booked.
+        self.pending: tuple[str, int, str] | None = None  # ("receive"|"adjust", qty, gift)
+        self.confirm = QFrame()
+        self.confirm.setObjectName("confirm_stock")
+        self.confirm.setFrameShape(QFrame.Shape.StyledPanel)
+        confirm = QVBoxLayout(self.confirm)
+        self.confirm_text = QLabel()
+        self.confirm_text.setObjectName("confirm_stock_text")
+        self.confirm_text.setWordWrap(True)
+        confirm.addWidget(self.confirm_text)
+        confirm_buttons = QHBoxLayout()
+        self.confirm_yes = QPushButton()
+        self.confirm_yes.setObjectName("confirm_stock_yes")
+        self.confirm_no = QPushButton()
+        self.confirm_no.setObjectName("confirm_stock_no")
+        for b in (self.confirm_yes, self.confirm_no):
+            b.setMinimumHeight(44)
+            confirm_buttons.addWidget(b)
+        confirm.addLayout(confirm_buttons)
+        self.confirm_yes.clicked.connect(self._confirmed)
+        self.confirm_no.clicked.connect(self._unconfirmed)
+        self.confirm.setVisible(False)
+        right.addWidget(self.confirm)
         self.notice = Notice("stock_message")
         right.addWidget(self.notice)
         right.addStretch(1)
@@ -146,6 +170,8 @@ class StockTab(ManagerTab):
         if line is not None:
             line.setPlaceholderText(self.tr("Why? (required, goes on the report)"))
         self.adjust_button.setText(self.tr("Adjust stock"))
+        self.confirm_no.setText(self.tr("No, correct it"))
+        self._ask_text()
         self._show()
 
     def _mode(self) -> None:
@@ -217,6 +243,9 @@ class StockTab(ManagerTab):
 
     def _picked(self) -> None:
         chosen = self.selected()
+        if self.pending is not None and self.pending[2] != (chosen[0].gift_id if chosen else ""):
+            self.pending = None  # another gift picked: the question was about the last one
+            self.confirm.setVisible(False)
         if chosen is None:
             self.picked.setText(self.tr("Pick a gift in the list."))
         else:
@@ -235,8 +264,11 @@ class StockTab(ManagerTab):
         if gift_id is None:
             self.notice.error(self.tr("Pick the gift that was delivered first."))
             return
+        qty = self.receive_qty.value()
+        if self._ask("receive", qty):
+            return
         app, manager = self.app, self.manager
-        qty, note = self.receive_qty.value(), self.receive_note.text().strip()
+        note = self.receive_note.text().strip()
         request_id = str(uuid.uuid4())
         self.run(
             lambda: app.stock.receive(manager, request_id, gift_id, qty, note),
@@ -244,6 +276,65 @@ class StockTab(ManagerTab):
             self._failed,
             hold=[self.receive_button, self.adjust_button],
         )
+
+    # --- asking before an unusual quantity -----------------------------------------------------
+    def _ask(self, kind: str, qty: int) -> bool:
+        """True when `qty` is unusual for the picked gift and not yet confirmed: the question
+        is shown and nothing is booked. A confirmed quantity is booked once."""
+        chosen = self.selected()
+        gift_id, on_hand = (chosen[0].gift_id, chosen[1]) if chosen else ("", 0)
+        delta = qty if kind == "receive" or self.by_change.isChecked() else qty - on_hand
+        if self.pending == (kind, qty, gift_id):
+            self.pending = None
+            self.confirm.setVisible(False)
+            return False
+        if not unusual_move(on_hand, delta):
+            return False
+        self.pending = (kind, qty, gift_id)
+        self._ask_text()
+        self.confirm.setVisible(True)
+        self.confirm_no.setFocus()
+        return True
+
+    def _ask_text(self) -> None:
+        if self.pending is None:
+            return
+        kind, qty, _ = self.pending
+        chosen = self.selected()
+        code, on_hand = (chosen[0].gift_id, chosen[1]) if chosen else ("", 0)
+        if kind == "receive":
+            text = self.tr(
+                "Receive {n} of {code}? That is far more than usual ({stock} on hand). "
+                "Check the quantity on the delivery note."
+            )
+            yes = self.tr("Yes, receive {n}")
+        elif self.by_count.isChecked():
+            text = self.tr(
+                "{n} of {code} counted on the shelf? The stock says {stock}. Check the count."
+            )
+            yes = self.tr("Yes, {n} are on the shelf")
+        else:
+            text = self.tr(
+                "Change the stock of {code} by {n:+d}? That is far more than usual "
+                "({stock} on hand)."
+            )
+            yes = self.tr("Yes, change by {n:+d}")
+        self.confirm_text.setText(text.format(n=qty, code=code, stock=on_hand))
+        self.confirm_yes.setText(yes.format(n=qty))
+
+    def _confirmed(self) -> None:
+        if self.pending is None:
+            return
+        kind = self.pending[0]
+        (self.receive if kind == "receive" else self.adjust)()
+
+    def _unconfirmed(self) -> None:
+        kind = self.pending[0] if self.pending else "receive"
+        self.pending = None
+        self.confirm.setVisible(False)
+        box = self.receive_qty if kind == "receive" else self.adjust_qty
+        box.setFocus()
+        box.selectAll()
 
     def _received(self, move: object) -> None:
         assert isinstance(move, StockMove)
@@ -269,6 +360,8 @@ class StockTab(ManagerTab):
         qty = self.adjust_qty.value()
         if self.by_change.isChecked() and qty == 0:
             self.notice.error(self.tr("A change of zero changes nothing: enter how many."))
+            return
+        if self._ask("adjust", qty):
             return
         app, manager = self.app, self.manager
         request_id = str(uuid.uuid4())

@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from desktop.services.recovery import RecoveryReport
 from desktop.services.sync import SyncStatus
 from desktop.services.sync_loop import LoopStatus
 from desktop.ui.qt import (
+    QCheckBox,
     QFont,
     QFormLayout,
     QHBoxLayout,
@@ -62,6 +64,21 @@ class SyncTab(ManagerTab):
         self.sync_button.setMinimumHeight(48)
         self.sync_button.clicked.connect(self.sync_now)
         row.addWidget(self.sync_button)
+        # the way out when head office refuses the store (restored from an old backup)
+        self.recover_button = QPushButton()
+        self.recover_button.setObjectName("recover")
+        self.recover_button.setMinimumHeight(48)
+        self.recover_button.clicked.connect(self.recover)
+        row.addWidget(self.recover_button)
+        self.backup_button = QPushButton()
+        self.backup_button.setObjectName("backup_now")
+        self.backup_button.setMinimumHeight(48)
+        self.backup_button.clicked.connect(self.backup_now)
+        row.addWidget(self.backup_button)
+        self.stop_box = QCheckBox()
+        self.stop_box.setObjectName("stop_while_refused")
+        self.stop_box.clicked.connect(self.choose_policy)
+        row.addWidget(self.stop_box)
         row.addStretch(1)
         layout.addLayout(row)
         self.notice = Notice("sync_message")
@@ -87,6 +104,9 @@ class SyncTab(ManagerTab):
         ):
             label.setText(text)
         self.sync_button.setText(self.tr("Sync now"))
+        self.recover_button.setText(self.tr("Recover from head office"))
+        self.backup_button.setText(self.tr("Back up now"))
+        self.stop_box.setText(self.tr("Stop redemptions while sync is refused"))
         self.parked_title.setText(
             self.tr(
                 "Events head office parked (they do not block the others; head office reviews them)"
@@ -131,12 +151,21 @@ class SyncTab(ManagerTab):
         else:
             self.state.setText(self.tr("Head office online") if s.online else self.tr("OFFLINE"))
             self.state.setStyleSheet("color: #1b5e20;" if s.online else "color: #b3261e;")
+            if s.refused is not None:
+                self.state.setText(
+                    self.tr(
+                        "SYNC REFUSED: head office does not accept this store's events (restored "
+                        "from an old backup?). Press “Recover from head office”."
+                    )
+                )
             self.head_office.setText(f"{s.connection.url} ({s.connection.store_id})")
         self.waiting.setText(str(s.waiting))
         self.last_success.setText(self._when(s.last_success_at))
         self.last_attempt.setText(self._when(s.last_attempt_at))
         self.last_error.setText(s.last_error or "—")
         self.sync_button.setEnabled(s.connection is not None and not self.syncing)
+        self.recover_button.setEnabled(s.connection is not None and not self.syncing)
+        self.stop_box.setChecked(s.refused_policy == "stop")
         self.parked.setRowCount(len(s.parked))
         for i, p in enumerate(s.parked):
             for col, item in enumerate(
@@ -151,6 +180,46 @@ class SyncTab(ManagerTab):
 
     def _failed(self, error: Exception) -> None:
         self.notice.error(self.tr("The sync status could not be read: {error}").format(error=error))
+
+    # --- recovery ----------------------------------------------------------------------------
+    def recover(self) -> None:
+        """Take back this store's events from head office, new epoch, sync (I/O lane)."""
+        self.notice.info(self.tr("Recovering from head office…"))
+        recovery = self.app.recovery
+        self.run_io(
+            recovery.recover,
+            self._recovered,
+            lambda e: self.notice.error(self.tr("Recovery failed: {error}").format(error=e)),
+            hold=[self.recover_button, self.sync_button],
+        )
+
+    def _recovered(self, report: object) -> None:
+        assert isinstance(report, RecoveryReport)
+        text = "\n".join(report.lines())
+        if report.sync_error is not None:
+            self.notice.error(text + "\n" + report.sync_error)
+        else:
+            self.notice.ok(text)
+        self.session.refresh_link()
+        self.refresh()
+
+    def backup_now(self) -> None:
+        recovery = self.app.recovery
+        self.run(
+            lambda: recovery.backup_now("manual"),
+            lambda path: self.notice.ok(self.tr("Backed up to {path}").format(path=path)),
+            lambda e: self.notice.error(self.tr("Backup failed: {error}").format(error=e)),
+            hold=[self.backup_button],
+        )
+
+    def choose_policy(self) -> None:
+        recovery, manager = self.app.recovery, self.manager
+        policy = "stop" if self.stop_box.isChecked() else "caps"
+        self.run(
+            lambda: recovery.set_refused_policy(manager, policy),
+            lambda _: self.refresh(),
+            self._failed,
+        )
 
     # --- sync now ----------------------------------------------------------------------------
     def sync_now(self) -> None:

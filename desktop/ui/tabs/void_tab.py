@@ -23,6 +23,8 @@ class VoidTab(ManagerTab):
     def __init__(self, screen: ManagerScreen) -> None:
         super().__init__(screen)
         self.rows: list[ReceiptRow] = []
+        self.loaded = False  # the list has been read at least once
+        self.empty_shown = False  # the notice says there is nothing to void
         self.pin_dialog: ManagerPinDialog | None = None
         layout = QVBoxLayout(self)
         self.intro = QLabel()
@@ -95,6 +97,7 @@ class VoidTab(ManagerTab):
     def _loaded(self, rows: object) -> None:
         assert isinstance(rows, list)
         self.rows = rows
+        self.loaded = True
         self._show_rows()
 
     def _load_failed(self, error: Exception) -> None:
@@ -126,8 +129,12 @@ class VoidTab(ManagerTab):
                 self.table.setItem(i, col, item)
             if r.receipt_no == keep:
                 self.table.selectRow(i)
-        if not self.rows:
+        if not self.rows and self.loaded:
             self.notice.info(self.tr("No redemptions today yet."))
+            self.empty_shown = True
+        elif self.empty_shown:  # the list has rows now: the notice must not deny them
+            self.notice.clear()
+            self.empty_shown = False
         self._picked()
 
     def select_receipt(self, receipt_no: str) -> bool:

@@ -114,6 +114,7 @@ class BasketView(QFrame):
         self.balance: int | None = None
         self.rows: list[LineRow] = []
         self._editable = True
+        self.day_open = True  # False: the business day is not open (or closed): no confirm
 
         self.title = QLabel()
         font = self.title.font()
@@ -202,6 +203,11 @@ class BasketView(QFrame):
         self.busy = busy
         self.refresh()
 
+    def set_day_open(self, day_open: bool) -> None:
+        if day_open != self.day_open:
+            self.day_open = day_open
+            self.refresh()
+
     def set_editable(self, editable: bool) -> None:
         self._editable = editable
         self.refresh()
@@ -234,7 +240,7 @@ class BasketView(QFrame):
             self.tr("Redeeming…") if self.busy else self.tr("Confirm redemption  (Enter / F12)")
         )
         self.confirm.setEnabled(
-            not self.busy and self._editable and bool(self.basket.items) and known
+            not self.busy and self._editable and self.day_open and bool(self.basket.items) and known
         )
 
     def _edit(self, change: object, *args: int) -> None:

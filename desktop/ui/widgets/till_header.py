@@ -58,6 +58,13 @@ class TillHeader(QWidget):
         elif day.is_open:
             self.day_label.setText(self.tr("Business day {day}: open").format(day=day.day))
             self.day_label.setStyleSheet("")
+        elif day.closed_at is not None:
+            self.day_label.setText(
+                self.tr("Business day {day}: closed — no more redemptions today").format(
+                    day=day.day
+                )
+            )
+            self.day_label.setStyleSheet("color: #8f1d1d; font-weight: 600;")
         else:
             self.day_label.setText(
                 self.tr("Business day {day}: not open — a manager must open it").format(day=day.day)
