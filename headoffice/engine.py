@@ -18,16 +18,14 @@ from functools import partial
 from typing import Any, TypeVar
 
 from desktop.core.chain import GENESIS, canonical, chain_hash, payload_hash
+from desktop.core.wire import PROTOCOL_VERSION, ConflictKind, Outcome
 from headoffice import recovery, snapshots
 from headoffice.admin import Admin, Clock
 from headoffice.auth import Verdict, VerifiedCredentials, dummy_check, secret_matches
 from headoffice.db import Database, Tx
 from headoffice.events import Unappliable, apply_event
 from headoffice.protocol import (
-    PROTOCOL_VERSION,
-    ConflictKind,
     EventResult,
-    Outcome,
     PushBody,
     PushedEvent,
     Unauthorized,

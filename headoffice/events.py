@@ -11,12 +11,21 @@ from typing import Any
 from desktop.core.errors import InvalidInput, LanternError, NotFound
 from desktop.core.limits import CEILING, BoundExceeded, within_ceiling
 from desktop.core.lots import LotId, LotTake
+from desktop.core.wire import ConflictKind, EventKind
 from headoffice.accounts import apply_account, bounds, expiry_policy, flag_member, load_account
 from headoffice.db import Tx
-from headoffice.protocol import ConflictKind, PushedEvent
+from headoffice.protocol import PushedEvent
 
 # recorded for the reconciliation only; `expiry` too: head office runs expiry itself
-RECORDED_ONLY = frozenset({"expiry", "stock_receive", "stock_adjust", "day_open", "day_close"})
+RECORDED_ONLY = frozenset(
+    {
+        EventKind.EXPIRY,
+        EventKind.STOCK_RECEIVE,
+        EventKind.STOCK_ADJUST,
+        EventKind.DAY_OPEN,
+        EventKind.DAY_CLOSE,
+    }
+)
 #: The business days an event may fall on: wide enough for any real till clock, narrow
 #: enough that every date computed from it (expiry at the end of next year…) exists.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
@@ -247,7 +256,7 @@ def _earn(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]
 
 
 _HANDLERS: dict[str, Callable[[Tx, str, PushedEvent], tuple[ConflictKind, ...]]] = {
-    "redemption": _redemption,
-    "void": _void,
-    "earn": _earn,
+    EventKind.REDEMPTION: _redemption,
+    EventKind.VOID: _void,
+    EventKind.EARN: _earn,
 }

@@ -3,15 +3,14 @@ outcomes and conflicts. Anything malformed is a `BadRequest` (HTTP 400) that say
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.errors import InvalidInput, NotAllowed
 from desktop.core.limits import CEILING
+from desktop.core.wire import ConflictKind, Outcome
 
-PROTOCOL_VERSION = 1
 MAX_EVENTS_PER_PUSH = 1000
 MAX_CHANGES_PER_PAGE = 1000
 DEFAULT_CHANGES_PER_PAGE = 200
@@ -33,19 +32,6 @@ class UnsupportedMediaType(BadRequest):
 
 class Unauthorized(NotAllowed):
     """Unknown or revoked store, or a wrong secret (HTTP 401, nothing else said)."""
-
-
-class Outcome(enum.Enum):
-    APPLIED = "applied"
-    APPLIED_WITH_CONFLICT = "applied_with_conflict"
-    DUPLICATE = "duplicate"
-    REJECTED = "rejected"
-    OUT_OF_ORDER = "out_of_order"
-
-
-class ConflictKind(enum.Enum):
-    OVERDRAFT = "overdraft"  # the member's lots at head office could not cover it
-    CODE_REPLAYED = "code_replayed"  # the phone code was already used for another redemption
 
 
 @dataclass(frozen=True, slots=True)

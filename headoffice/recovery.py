@@ -19,10 +19,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop.core.wire import EventKind
 from headoffice.db import Tx
 from headoffice.protocol import BadRequest, PushedEvent
 
-EPOCH = "epoch"
+EPOCH = EventKind.EPOCH
 MAX_EVENTS_PER_PAGE = 1000
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 GENESIS = "0" * 64  # the prev_hash of a store's first event
 
 
-def canonical(payload: dict[str, Any]) -> str:
+def canonical(payload: Mapping[str, Any]) -> str:
     """JSON with sorted keys and no spaces: the text an event's hash covers."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

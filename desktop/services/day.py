@@ -4,6 +4,7 @@ local date (ServiceContext.today)."""
 
 from __future__ import annotations
 
+from desktop.core import wire
 from desktop.core.errors import NotAllowed
 from desktop.services.context import ServiceContext, require_manager
 from desktop.store import days, outbox
@@ -33,7 +34,8 @@ class DayService:
                 raise NotAllowed(f"the business day {day} was already closed; it cannot reopen")
             if state.opened_at is None:
                 days.open_day(tx, day, manager.staff_id, at)
-                outbox.append(tx, "day_open", {"day": day, "manager_id": manager.staff_id}, at)
+                opened: wire.DayPayload = {"day": day, "manager_id": manager.staff_id}
+                outbox.append(tx, wire.EventKind.DAY_OPEN, opened, at)
         return self.state()
 
     def close(self, manager: Staff) -> DayState:
@@ -47,5 +49,6 @@ class DayService:
             if state.closed_at is not None:
                 raise NotAllowed(f"the business day {day} is already closed")
             days.close_day(tx, day, manager.staff_id, at)
-            outbox.append(tx, "day_close", {"day": day, "manager_id": manager.staff_id}, at)
+            closed: wire.DayPayload = {"day": day, "manager_id": manager.staff_id}
+            outbox.append(tx, wire.EventKind.DAY_CLOSE, closed, at)
         return self.state()

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from desktop.core import wire
 from desktop.core.errors import InvalidInput, LanternError
 from desktop.services.context import REFUSED_POLICY, ServiceContext, require_manager
 from desktop.services.sync import NotConnected, SyncReport, SyncService
@@ -312,7 +313,7 @@ class RecoveryService:
                     epoch = max(epoch, int(h.payload["epoch"]) + 1)
             start = max(ho_head, ho_acked, local_max, after_seq) + 1
             lost = (ho_acked + 1, ho_head) if ho_head > ho_acked else None
-            payload = {
+            payload: wire.EpochPayload = {
                 "epoch": epoch,
                 "after_seq": after_seq,
                 "lost_from": lost[0] if lost else None,

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop.core import wire
 from desktop.core.catalogue import Gift
 from desktop.core.errors import InvalidInput
 from desktop.core.money import parse_int, parse_quantity
@@ -123,17 +124,13 @@ class StockService:
                 conn, gift_id, delta, kind, movement_id, at, staff.staff_id, note or None
             )
             requests.record(conn, request_id, f"stock_{kind}", content, movement_id, at)
-            outbox.append(
-                conn,
-                f"stock_{kind}",
-                {
-                    "movement_id": movement_id,
-                    "gift_id": gift_id,
-                    "delta": delta,
-                    "staff_id": staff.staff_id,
-                    "note": note,
-                    "at": at,
-                },
-                at,
-            )
+            payload: wire.StockPayload = {
+                "movement_id": movement_id,
+                "gift_id": gift_id,
+                "delta": delta,
+                "staff_id": staff.staff_id,
+                "note": note,
+                "at": at,
+            }
+            outbox.append(conn, wire.EventKind(f"stock_{kind}"), payload, at)
         return StockMove(movement_id, gift_id, delta, stock)

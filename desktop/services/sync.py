@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from desktop.core.errors import InvalidInput, LanternError
+from desktop.core.wire import Outcome
 from desktop.services.context import REFUSED, REFUSED_POLICY, LinkState, ServiceContext
 from desktop.services.printing import card_designs_folder
 from desktop.services.sync_apply import apply_page
@@ -40,7 +41,7 @@ from desktop.sync.client import (
     SyncError,
     check_base_url,
 )
-from desktop.sync.protocol import ChangesPage, Outcome, PushAnswer, StoredEvents
+from desktop.sync.protocol import ChangesPage, PushAnswer, StoredEvents
 
 log = logging.getLogger(__name__)
 

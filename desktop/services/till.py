@@ -8,10 +8,10 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from desktop.core import codes
+from desktop.core import codes, wire
 from desktop.core.cardnumber import normalise_card_number
 from desktop.core.earning import EarnRule, points_for_purchase
 from desktop.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -57,6 +57,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 EXPIRING_SOON_DAYS = 30
+# A phone code scanned this long before a redemption is the code that paid for it.
+PHONE_VISIT = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -271,28 +273,30 @@ class TillService:
                     conn, member_id, account, decision.spend.account, "redeem", redemption_id, at
                 )
             requests.record(conn, request_id, "redeem", content, redemption_id, at)
-            outbox.append(
-                conn,
-                "redemption",
-                {
-                    "redemption_id": redemption_id,
-                    "receipt_no": receipt_no,
-                    "member_id": member_id,
-                    "cashier_id": cashier.staff_id,
-                    "lines": [
-                        [line.gift.gift_id, line.quantity, line.price.points, line.price.cash_fen]
-                        for line in decision.lines
-                    ],
-                    "points": decision.points,
-                    "cash_fen": decision.cash_fen,
-                    "lots": [[t.lot_id, t.points] for t in decision.spend.takes],
-                    "offline": offline is not None,
-                    "override_by": override_id,
-                    "code_kind": code_kind.value,
-                    "at": at,
-                },
-                at,
-            )
+            payload: wire.RedemptionPayload = {
+                "redemption_id": redemption_id,
+                "receipt_no": receipt_no,
+                "member_id": member_id,
+                "cashier_id": cashier.staff_id,
+                "lines": [
+                    [line.gift.gift_id, line.quantity, line.price.points, line.price.cash_fen]
+                    for line in decision.lines
+                ],
+                "points": decision.points,
+                "cash_fen": decision.cash_fen,
+                "lots": [[t.lot_id, t.points] for t in decision.spend.takes],
+                "offline": offline is not None,
+                "override_by": override_id,
+                "code_kind": code_kind.value,
+                "at": at,
+            }
+            if code_kind is CodeKind.ROTATING_PHONE:
+                # head office sees a phone code used at two stores by its replay key
+                since = (now - PHONE_VISIT).isoformat()
+                key = codes_repo.claim_code_use(conn, member_id, since, redemption_id)
+                if key is not None:
+                    payload["replay_key"] = key
+            outbox.append(conn, wire.EventKind.REDEMPTION, payload, at)
             receipt = redemptions.receipt(conn, redemption_id)
         # committed; ids and figures only (never the member's name: desktop/logs.py)
         log.info(
@@ -374,22 +378,18 @@ class TillService:
                 created_at=at,
             )
             requests.record(conn, request_id, "void", content, void_id, at)
-            outbox.append(
-                conn,
-                "void",
-                {
-                    "void_id": void_id,
-                    "redemption_id": redemption_id,
-                    "receipt_no": receipt_no,
-                    "member_id": member_id,
-                    "points": r.points,
-                    "manager_id": manager.staff_id,
-                    "cashier_id": cashier.staff_id,
-                    "reason": reason,
-                    "at": at,
-                },
-                at,
-            )
+            void_payload: wire.VoidPayload = {
+                "void_id": void_id,
+                "redemption_id": redemption_id,
+                "receipt_no": receipt_no,
+                "member_id": member_id,
+                "points": r.points,
+                "manager_id": manager.staff_id,
+                "cashier_id": cashier.staff_id,
+                "reason": reason,
+                "at": at,
+            }
+            outbox.append(conn, wire.EventKind.VOID, void_payload, at)
             return voids.result(conn, void_id)
 
     # --- earning ---------------------------------------------------------------------------
@@ -433,20 +433,16 @@ class TillService:
                 created_at=at,
             )
             requests.record(conn, request_id, "earn", content, earn_id, at)
-            outbox.append(
-                conn,
-                "earn",
-                {
-                    "earn_id": earn_id,
-                    "member_id": member_id,
-                    "amount_fen": amount_fen,
-                    "points": q.points,
-                    "campaign_id": campaign_id,
-                    "cashier_id": cashier.staff_id,
-                    "at": at,
-                },
-                at,
-            )
+            earn_payload: wire.EarnPayload = {
+                "earn_id": earn_id,
+                "member_id": member_id,
+                "amount_fen": amount_fen,
+                "points": q.points,
+                "campaign_id": campaign_id,
+                "cashier_id": cashier.staff_id,
+                "at": at,
+            }
+            outbox.append(conn, wire.EventKind.EARN, earn_payload, at)
             return earns.result(conn, earn_id)
 
     # --- expiry ----------------------------------------------------------------------------
@@ -470,15 +466,11 @@ class TillService:
                     conn, member_id, before, after, "expire", ref, now.isoformat()
                 )
                 points = sum(t.points for t in takes)
-                outbox.append(
-                    conn,
-                    "expiry",
-                    {
-                        "member_id": member_id,
-                        "points": points,
-                        "lots": [[t.lot_id, t.points] for t in takes],
-                    },
-                    now.isoformat(),
-                )
+                expiry_payload: wire.ExpiryPayload = {
+                    "member_id": member_id,
+                    "points": points,
+                    "lots": [[t.lot_id, t.points] for t in takes],
+                }
+                outbox.append(conn, wire.EventKind.EXPIRY, expiry_payload, now.isoformat())
                 total += points
         return total

@@ -66,6 +66,25 @@ def use_code(conn: sqlite3.Connection, replay_key: str, member_id: str, at: str)
     return cur.rowcount == 1
 
 
+def claim_code_use(
+    conn: sqlite3.Connection, member_id: str, since: str, redemption_id: str
+) -> str | None:
+    """The replay key of the member's latest phone code scanned at or after `since` that no
+    redemption has claimed yet, now claimed by `redemption_id`; None when there is none.
+    Must run in the redemption's write transaction."""
+    row = conn.execute(
+        "SELECT replay_key FROM code_uses WHERE member_id = ? AND redemption_id IS NULL "
+        "AND julianday(used_at) >= julianday(?) ORDER BY julianday(used_at) DESC LIMIT 1",
+        (member_id, since),
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute(
+        "UPDATE code_uses SET redemption_id = ? WHERE replay_key = ?", (redemption_id, row[0])
+    )
+    return str(row[0])
+
+
 def prune_code_uses(conn: sqlite3.Connection, before: str) -> int:
     """Forget uses older than the acceptance window (they can no longer be replayed)."""
     return conn.execute(

@@ -10,6 +10,7 @@ import hashlib
 import json
 import sqlite3
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ class Event:
     hash: str
 
 
-def canonical(payload: dict[str, Any]) -> str:
+def canonical(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -39,7 +40,7 @@ def chain_hash(prev_hash: str, seq: int, event_id: str, kind: str, body: str, at
     return h.hexdigest()
 
 
-def append(conn: sqlite3.Connection, kind: str, payload: dict[str, Any], at: str) -> Event:
+def append(conn: sqlite3.Connection, kind: str, payload: Mapping[str, Any], at: str) -> Event:
     """Append one event; must run inside the transaction that makes its effect."""
     row = conn.execute("SELECT seq, hash FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
@@ -51,7 +52,7 @@ def append(conn: sqlite3.Connection, kind: str, payload: dict[str, Any], at: str
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (seq, event_id, kind, body, at, prev, digest),
     )
-    return Event(seq, event_id, kind, payload, at, prev, digest)
+    return Event(seq, event_id, kind, dict(payload), at, prev, digest)
 
 
 def events(conn: sqlite3.Connection, after_seq: int = 0, limit: int = 1000) -> list[Event]:

@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from desktop.core.wire import EventKind
 from desktop.store import catalogue, outbox, redemptions, settings, voids
 from desktop.store import sync_state as sync_repo
 
-EPOCH = "epoch"
+EPOCH = EventKind.EPOCH
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ def supersede(conn: sqlite3.Connection, after_seq: int) -> list[outbox.Event]:
 def rechain(
     conn: sqlite3.Connection,
     start_seq: int,
-    epoch_payload: dict[str, Any],
+    epoch_payload: Mapping[str, Any],
     moved: list[outbox.Event],
     at: str,
 ) -> list[tuple[int, int]]:
@@ -195,7 +197,7 @@ def rechain(
     prev = row[1] if row else outbox.GENESIS
     renumbered = []
     seq = start_seq
-    items: list[tuple[str, str, dict[str, Any], str, int | None]] = [
+    items: list[tuple[str, str, Mapping[str, Any], str, int | None]] = [
         (str(_uuid()), EPOCH, epoch_payload, at, None)
     ]
     items += [(e.event_id, e.kind, e.payload, e.created_at, e.seq) for e in moved]

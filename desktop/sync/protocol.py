@@ -8,7 +8,6 @@ Optional lists that are missing count as empty; a field that is present must be 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,22 +19,11 @@ from desktop.core.earning import Campaign
 from desktop.core.errors import LanternError
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
+from desktop.core.wire import Outcome
 
 
 class Malformed(LanternError):
     """An answer that is not what the protocol says; the message names the field."""
-
-
-class Outcome(enum.Enum):
-    APPLIED = "applied"
-    APPLIED_WITH_CONFLICT = "applied_with_conflict"
-    DUPLICATE = "duplicate"
-    REJECTED = "rejected"  # parked at head office with its error
-    OUT_OF_ORDER = "out_of_order"  # not stored: resend from acked_seq + 1
-
-    @property
-    def stored(self) -> bool:
-        return self is not Outcome.OUT_OF_ORDER
 
 
 @dataclass(frozen=True, slots=True)

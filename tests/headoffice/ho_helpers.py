@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from desktop.core import wire
+from desktop.core.chain import GENESIS, canonical, chain_hash
 from desktop.core.members import Member, MemberId, Tier
-from desktop.store.outbox import GENESIS, canonical, chain_hash
 from headoffice.admin import Opening
 from headoffice.db import Database, Row
 from headoffice.engine import HeadOffice
@@ -90,37 +91,43 @@ class StoreLog:
         }
         if replay_key is not None:
             payload["replay_key"] = replay_key
-        return self.add("redemption", payload)
+        return self.add("redemption", well_formed("redemption", payload))
 
     def void(self, redemption: dict[str, Any]) -> dict[str, Any]:
         p = redemption["payload"]
         return self.add(
             "void",
-            {
-                "void_id": str(uuid.uuid4()),
-                "redemption_id": p["redemption_id"],
-                "receipt_no": p["receipt_no"],
-                "member_id": p["member_id"],
-                "points": p["points"],
-                "manager_id": "M01",
-                "cashier_id": "C01",
-                "reason": "customer changed mind",
-                "at": (self.at + timedelta(seconds=1)).isoformat(),
-            },
+            well_formed(
+                "void",
+                {
+                    "void_id": str(uuid.uuid4()),
+                    "redemption_id": p["redemption_id"],
+                    "receipt_no": p["receipt_no"],
+                    "member_id": p["member_id"],
+                    "points": p["points"],
+                    "manager_id": "M01",
+                    "cashier_id": "C01",
+                    "reason": "customer changed mind",
+                    "at": (self.at + timedelta(seconds=1)).isoformat(),
+                },
+            ),
         )
 
     def earn(self, member_id: str, points: int) -> dict[str, Any]:
         return self.add(
             "earn",
-            {
-                "earn_id": str(uuid.uuid4()),
-                "member_id": member_id,
-                "amount_fen": points * 100,
-                "points": points,
-                "campaign_id": None,
-                "cashier_id": "C01",
-                "at": (self.at + timedelta(seconds=1)).isoformat(),
-            },
+            well_formed(
+                "earn",
+                {
+                    "earn_id": str(uuid.uuid4()),
+                    "member_id": member_id,
+                    "amount_fen": points * 100,
+                    "points": points,
+                    "campaign_id": None,
+                    "cashier_id": "C01",
+                    "at": (self.at + timedelta(seconds=1)).isoformat(),
+                },
+            ),
         )
 
     def body(self, events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -132,6 +139,13 @@ class StoreLog:
 
     def next_day(self) -> None:
         self.at += timedelta(days=1)
+
+
+def well_formed(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload these helpers build is the protocol's shape for its kind (the till's own
+    payloads are checked the same way in tests/e2e/test_till_payloads.py)."""
+    assert wire.shape_problems(kind, payload) == [], wire.shape_problems(kind, payload)
+    return payload
 
 
 def rechain(events: list[dict[str, Any]], start_prev: str) -> list[dict[str, Any]]:

@@ -4,10 +4,12 @@ balance plus it is the balance the till shows."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
 
+from desktop.core import wire
 from desktop.services.app import StoreServices
 from desktop.services.till import LineRequest, Receipt
 from desktop.store import sync_state
@@ -76,6 +78,9 @@ def test_points_expired_here_count_until_acknowledged(app: StoreServices, clock:
     clock.set(datetime(2026, 7, 8, 9, 0, tzinfo=SH))
     assert app.till.run_expiry() > 0
     assert app.till.member_view(MEMBER).balance == before - 61
+    # and the expiry event is the protocol's shape (desktop/core/wire.py)
+    kind, body = app.db.query("SELECT kind, payload FROM outbox ORDER BY seq DESC LIMIT 1")[0]
+    assert kind == "expiry" and wire.shape_problems(kind, json.loads(body)) == []
     assert pending(app) == -61
     acknowledge_all(app)
     assert pending(app) == 0

@@ -16,6 +16,7 @@ import pytest
 
 from desktop.core.lots import LotId
 from desktop.core.members import Tier
+from desktop.core.wire import Outcome
 from desktop.sync.client import (
     HeadOfficeClient,
     HeadOfficeUnreachable,
@@ -23,7 +24,6 @@ from desktop.sync.client import (
     Refused,
     Unauthorized,
 )
-from desktop.sync.protocol import Outcome
 
 pytestmark = pytest.mark.headoffice
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from desktop.sync.protocol import Malformed, Outcome, parse_push
+from desktop.core.wire import Outcome
+from desktop.sync.protocol import Malformed, parse_push
 
 pytestmark = pytest.mark.headoffice
 

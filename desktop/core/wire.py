@@ -1,0 +1,164 @@
+"""Sync protocol v1 on the wire, one definition for both ends (docs/sync-protocol.md).
+
+The event kinds a store pushes and the payload each carries, the outcomes head office
+answers, the conflicts it reports, and the hash chain (`desktop.core.chain`). The till
+builds its payloads as these types, so mypy checks every key it writes; head office reads
+them by the same names (`headoffice/events.py`, `headoffice/recovery.py`); the store and
+head office parse answers and requests with the same `Outcome` and `ConflictKind`.
+`tests/headoffice/test_till_payloads.py` checks every payload a real till wrote against
+these shapes and has head office apply them.
+
+Pure: no I/O, no HTTP, no SQL.
+"""
+
+# no `from __future__ import annotations`: TypedDict must see NotRequired[...] itself
+import enum
+from typing import Any, NotRequired, TypedDict
+
+from desktop.core.chain import GENESIS, canonical, chain_hash, payload_hash
+
+__all__ = [
+    "GENESIS",
+    "PAYLOADS",
+    "PROTOCOL_VERSION",
+    "ConflictKind",
+    "EventKind",
+    "Outcome",
+    "canonical",
+    "chain_hash",
+    "payload_hash",
+    "shape_problems",
+]
+
+PROTOCOL_VERSION = 1
+
+
+class EventKind(enum.StrEnum):
+    REDEMPTION = "redemption"
+    VOID = "void"
+    EARN = "earn"
+    EXPIRY = "expiry"
+    STOCK_RECEIVE = "stock_receive"
+    STOCK_ADJUST = "stock_adjust"
+    DAY_OPEN = "day_open"
+    DAY_CLOSE = "day_close"
+    EPOCH = "epoch"  # a restored store starts a new epoch (docs/sync-protocol.md, Recovery)
+
+
+class Outcome(enum.Enum):
+    """Head office's answer for one pushed event."""
+
+    APPLIED = "applied"
+    APPLIED_WITH_CONFLICT = "applied_with_conflict"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"  # parked at head office with its error
+    OUT_OF_ORDER = "out_of_order"  # not stored: resend from acked_seq + 1
+
+    @property
+    def stored(self) -> bool:
+        return self is not Outcome.OUT_OF_ORDER
+
+
+class ConflictKind(enum.Enum):
+    OVERDRAFT = "overdraft"  # the member's lots at head office could not cover it
+    CODE_REPLAYED = "code_replayed"  # the phone code was already used for another redemption
+
+
+# --- payloads, one per event kind ------------------------------------------------------------
+# [gift_id, quantity, points each, cash_fen each] and [lot_id, points]
+Line = list[str | int]
+Take = list[str | int]
+
+
+class RedemptionPayload(TypedDict):
+    redemption_id: str
+    receipt_no: str
+    member_id: str
+    cashier_id: str
+    lines: list[Line]
+    points: int
+    cash_fen: int
+    lots: list[Take]  # the store's own lot takes; head office spends from its lots
+    offline: bool
+    override_by: str | None
+    code_kind: str
+    at: str  # ISO time with the store's offset: its date is the business day
+    replay_key: NotRequired[str]  # the phone code that paid for it (first redemption only)
+
+
+class VoidPayload(TypedDict):
+    void_id: str
+    redemption_id: str
+    receipt_no: str
+    member_id: str
+    points: int
+    manager_id: str
+    cashier_id: str
+    reason: str
+    at: str
+
+
+class EarnPayload(TypedDict):
+    earn_id: str
+    member_id: str
+    amount_fen: int
+    points: int
+    campaign_id: str | None
+    cashier_id: str
+    at: str
+
+
+class ExpiryPayload(TypedDict):
+    member_id: str
+    points: int
+    lots: list[Take]
+
+
+class StockPayload(TypedDict):
+    movement_id: str
+    gift_id: str
+    delta: int
+    staff_id: str
+    note: str | None
+    at: str
+
+
+class DayPayload(TypedDict):
+    day: str
+    manager_id: str
+
+
+class EpochPayload(TypedDict):
+    epoch: int
+    after_seq: int  # the last event the restored store still held
+    lost_from: int | None  # events head office heard of but never received, if any
+    lost_to: int | None
+    renumbered: int  # events made after the restore, appended again after this one
+    at: str
+
+
+PAYLOADS: dict[EventKind, Any] = {
+    EventKind.REDEMPTION: RedemptionPayload,
+    EventKind.VOID: VoidPayload,
+    EventKind.EARN: EarnPayload,
+    EventKind.EXPIRY: ExpiryPayload,
+    EventKind.STOCK_RECEIVE: StockPayload,
+    EventKind.STOCK_ADJUST: StockPayload,
+    EventKind.DAY_OPEN: DayPayload,
+    EventKind.DAY_CLOSE: DayPayload,
+    EventKind.EPOCH: EpochPayload,
+}
+
+
+def shape_problems(kind: str, payload: dict[str, Any]) -> list[str]:
+    """What keeps `payload` from being the shape its kind declares: an unknown kind, a
+    required key missing, a key the protocol does not know. Empty when it fits."""
+    try:
+        shape = PAYLOADS[EventKind(kind)]
+    except ValueError:
+        return [f"unknown event kind {kind!r}"]
+    required: frozenset[str] = shape.__required_keys__
+    known = required | shape.__optional_keys__
+    problems = [f"{kind}: {key} missing" for key in sorted(required - payload.keys())]
+    problems += [f"{kind}: {key} is not in the protocol" for key in sorted(payload.keys() - known)]
+    return problems
