@@ -357,7 +357,11 @@ def acked_raised(c: sqlite3.Connection, rng: Rng) -> list[str]:
 
 def replay_cache(c: sqlite3.Connection, rng: Rng) -> list[str]:
     key = f"forged-{rng.randrange(10**6)}"
-    c.execute("INSERT INTO code_uses VALUES (?, 'M00000001', '2026-06-15T10:00:00+08:00')", (key,))
+    c.execute(
+        "INSERT INTO code_uses (replay_key, member_id, used_at) "
+        "VALUES (?, 'M00000001', '2026-06-15T10:00:00+08:00')",
+        (key,),
+    )
     return [f"code_uses {key}:"]
 
 
