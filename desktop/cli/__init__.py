@@ -32,8 +32,9 @@ from desktop.cli import (
     till,
     window,
 )
-from desktop.cli.base import EXIT_ERROR, Cli, log, missing_part
+from desktop.cli.base import EXIT_ERROR, Cli, fail, log, missing_part
 from desktop.core.errors import LanternError
+from desktop.i18n import LANGUAGES
 
 __all__ = ["build_parser", "main"]
 
@@ -47,12 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", help="store database file (default: $LANTERN_DB or the user data folder)"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of messages and errors (default: $LANTERN_LANG, the store's language "
+        "setting, then the locale: zh_CN when LANG starts with zh)",
+    )
     p.add_argument("--version", action="version", version=f"lantern {__version__}")
     # the same options after the subcommand (`lantern redeem --db x.db …`)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument(
         "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    common.add_argument(
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -91,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except LanternError as e:
         log.info("%s failed: %s", what, e, exc_info=args.verbose)
-        print(f"lantern: error: {e}", file=sys.stderr)
+        fail(e)
         return EXIT_ERROR
     except ModuleNotFoundError as e:
         part = missing_part(e)
@@ -99,10 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("%s failed unexpectedly", what)
             raise
         log.warning("%s needs lantern[%s]: %s is not installed", what, part, e.name)
-        print(
-            f"lantern: error: `lantern {what}` needs Lantern's {part} part ({e.name} is not "
-            f"installed): pip install 'lantern[{part}]'",
-            file=sys.stderr,
+        fail(
+            f"`lantern {what}` needs Lantern's {part} part ({e.name} is not installed): "
+            f"pip install 'lantern[{part}]'"
         )
         return EXIT_ERROR
     except KeyboardInterrupt:
