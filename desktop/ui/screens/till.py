@@ -22,6 +22,7 @@ from desktop.core.offline import CodeKind
 from desktop.core.redemption import Refusal
 from desktop.services.till import MemberView, Receipt
 from desktop.ui.checkout import Checkout, Order
+from desktop.ui.i18n import message
 from desktop.ui.lookup import Lookup
 from desktop.ui.qt import (
     QApplication,
@@ -461,7 +462,7 @@ class TillScreen(QWidget):
             "error",
             lambda: self.tr(
                 "Not recorded: {detail}. Press Enter to try again; it will not deduct twice."
-            ).format(detail=detail),
+            ).format(detail=message(detail)),
         )
 
     def _succeeded(self, receipt: Receipt) -> None:
