@@ -2,8 +2,9 @@
 resources/translations/messages_zh_CN.json (desktop/i18n.py).
 
 A message is the text given to an exception whose base chain reaches LanternError, the text a
-command prints through `say()` (desktop/cli/base.py), what a `explain()` method returns and the
-values of an `EXPLAIN` table. f-strings become templates with `{}` for each interpolated part;
+command prints through `say()`/`warn()`/`fail()` (desktop/cli/base.py), a line appended to a
+list of `problems` (`lantern store check`, a sync round), what an `explain()` method returns
+and the values of an `EXPLAIN` table. f-strings become templates with `{}` for each interpolated part;
 `a + b` concatenations too.
 
     python scripts/messages.py            # the missing entries, as JSON lines ready to paste
@@ -93,6 +94,15 @@ def needs_translation(template: str) -> bool:
     return any(c.isalpha() for c in template.replace(P, ""))
 
 
+def _problem(call: ast.Call) -> bool:
+    """`problems.append(...)`: a line `lantern store check` or a sync round reports."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "append"):
+        return False
+    owner = _name(func.value)
+    return owner is not None and owner.endswith("problems")
+
+
 def _explain_table(node: ast.Assign) -> bool:
     """`EXPLAIN = {...}`: a table of English explanations (desktop/core/codes.py)."""
     named = any(isinstance(t, ast.Name) and t.id.startswith("EXPLAIN") for t in node.targets)
@@ -113,7 +123,7 @@ def messages(trees: dict[Path, ast.Module]) -> dict[str, str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = _name(node.func)
-                if (name in errors or name in SAY) and node.args:
+                if (name in errors or name in SAY or _problem(node)) and node.args:
                     add(node.args[0], path)
             elif isinstance(node, ast.FunctionDef) and node.name == "explain":
                 for ret in ast.walk(node):

@@ -100,7 +100,7 @@ class Cli:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._app: StoreServices | None = None
-        _choice["option"] = getattr(args, "lang", None)
+        _choice.update(option=getattr(args, "lang", None), setting=None)
 
     @property
     def app(self) -> StoreServices:

@@ -109,6 +109,15 @@ def test_a_redemption_prints_the_same_receipt_number_in_chinese(demo_path: Path)
     assert "积分，现金 0 分；余额" in r.stderr, r.stderr
 
 
+def test_human_lines_in_chinese_and_lists_as_they_are(demo_path: Path) -> None:
+    check = lantern(demo_path, "store", "check", lang=ZH)
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.startswith("门店数据一致"), check.stdout
+    gifts = lantern(demo_path, "gift", "list", lang=ZH)
+    assert gifts.stdout == lantern(demo_path, "gift", "list", lang=C).stdout
+    assert re.search(r"^G101\t.*\t0: 100 pts\tstock \d+", gifts.stdout, re.M)
+
+
 def test_lang_option_and_environment_choose_over_the_locale(demo_path: Path) -> None:
     args = redeem("G999")
     assert "unknown gift" in lantern(demo_path, "--lang", "en", *args, lang=ZH).stderr
