@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from desktop import logs
 from desktop.core.errors import InvalidInput, LanternError
@@ -21,12 +22,21 @@ from desktop.store.staff import Staff
 
 log = logging.getLogger("lantern")
 
-# the language of this run: --lang, else $LANTERN_LANG, the store's setting, the locale
-_choice: dict[str, object] = {"option": None, "setting": None}
+
+@dataclass
+class _Choice:
+    """This run's `--lang` and, once the store is open, its `language` setting."""
+
+    option: str | None = None
+    setting: object = None
+
+
+_choice = _Choice()
 
 
 def language() -> str:
-    return current_language(_choice["option"], _choice["setting"])  # type: ignore[arg-type]
+    """--lang, else $LANTERN_LANG, the store's setting, the locale (desktop/i18n.py)."""
+    return current_language(_choice.option, _choice.setting)
 
 
 def say(text: str, *, err: bool = False) -> None:
@@ -100,7 +110,7 @@ class Cli:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._app: StoreServices | None = None
-        _choice.update(option=getattr(args, "lang", None), setting=None)
+        _choice.option, _choice.setting = getattr(args, "lang", None), None
 
     @property
     def app(self) -> StoreServices:
@@ -116,7 +126,7 @@ class Cli:
         $LANTERN_LANG)."""
         self._app = app
         try:
-            _choice["setting"] = app.ctx.setting("language")
+            _choice.setting = app.ctx.setting("language")
         except LanternError as e:  # pragma: no cover - an unreadable setting: the locale
             log.debug("language setting unreadable: %s", e)
 
