@@ -72,6 +72,17 @@ def _slots(translated: str, parts: int) -> tuple[tuple[str, ...], tuple[int, ...
     return tuple(pieces), tuple(order)
 
 
+def _regex(literal: list[str]) -> str:
+    """The English literal parts with a group between each two. A group is as short as can be
+    (a name or id comes first, the details after it), except before a part separated by
+    spaces only: "{what} {value} is more than…" is "points for this purchase" + "600,000"."""
+    out = [re.escape(literal[0])]
+    for i, piece in enumerate(literal[1:], start=1):
+        greedy = i < len(literal) - 1 and piece.strip() == ""
+        out += ["(.*)" if greedy else "(.*?)", re.escape(piece)]
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """English template -> translated template; exact texts first, then the templates with
@@ -96,8 +107,7 @@ class Catalogue:
                 continue
             if not any(c.isalpha() for c in "".join(literal)):
                 continue  # "{}: {}" would match anything
-            regex = "(.*?)".join(re.escape(piece) for piece in literal)
-            pattern = re.compile(regex, re.S)
+            pattern = re.compile(_regex(literal), re.S)
             templates.append(_Template(english, *slots, pattern, parts))
         templates.sort(key=lambda t: (-len(t.english.replace(PLACEHOLDER, "")), t.parts))
         return cls(exact, tuple(templates))

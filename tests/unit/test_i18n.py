@@ -43,6 +43,16 @@ def test_a_part_that_is_itself_a_message_is_translated_too() -> None:
     )
 
 
+def test_a_description_before_a_value_may_have_spaces() -> None:
+    c = Catalogue.from_mapping(
+        {"{} {} is more than {}": "{} {} 超过 {}", "points for this purchase": "本次消费的积分"}
+    )
+    assert (
+        c.translate("points for this purchase 600,000 is more than 500,000")
+        == "本次消费的积分 600,000 超过 500,000"
+    )
+
+
 def test_unknown_text_and_placeholder_only_templates_are_left_alone() -> None:
     assert SMALL.translate("something new: 12") is None
     assert localise("something nobody translated", "zh_CN") == "something nobody translated"
