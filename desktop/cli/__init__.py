@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from desktop import __version__, logs
 from desktop.cli import (
@@ -32,18 +32,41 @@ from desktop.cli import (
     till,
     window,
 )
-from desktop.cli.base import EXIT_ERROR, Cli, fail, log, missing_part
+from desktop.cli.base import EXIT_ERROR, EXIT_USAGE, Cli, fail, language, log, missing_part
 from desktop.core.errors import LanternError
-from desktop.i18n import LANGUAGES
+from desktop.i18n import LANGUAGES, localise
 
 __all__ = ["build_parser", "main"]
 
 # the order of `lantern --help`
 GROUPS = (window, store, staff, members, gifts, till, printing, stock, reports, sync, backup, codes)
 
+# argparse's own words for a mistyped command line, as Python words them: the message
+# catalogue translates them (resources/translations/messages_zh_CN.json)
+USAGE_ERRORS = (
+    "{}: error: {}",
+    "the following arguments are required: {}",
+    "argument {}: invalid choice: {} (choose from {})",
+    "argument {}: expected one argument",
+    "argument {}: not allowed with argument {}",
+    "unrecognized arguments: {}",
+    "one of the arguments {} is required",
+    "argument {}: invalid {} value: {}",
+    "ambiguous option: {} could match {}",
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors in the run's language (--lang is not parsed yet:
+    $LANTERN_LANG or the locale choose); status 2 as before."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, localise(f"{self.prog}: error: {message}", language()) + "\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="lantern", description="Lantern loyalty points at the till")
+    p = Parser(prog="lantern", description="Lantern loyalty points at the till")
     p.add_argument(
         "--db", help="store database file (default: $LANTERN_DB or the user data folder)"
     )

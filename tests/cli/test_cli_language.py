@@ -143,3 +143,13 @@ def test_the_stores_language_setting_chooses_over_the_locale(demo_path: Path) ->
     assert day.stdout.startswith("营业日 ")
     # unless $LANTERN_LANG says otherwise
     assert "unknown gift" in lantern(demo_path, *redeem("G999"), lang=C, LANTERN_LANG="en").stderr
+
+
+def test_a_mistyped_command_line_is_explained_in_chinese(demo_path: Path) -> None:
+    zh = lantern(demo_path, "redeem", "--member", "M00000001", lang=ZH)
+    assert zh.returncode == 2
+    assert "lantern redeem: 错误：缺少以下参数：--gift, --cashier" in zh.stderr, zh.stderr
+    assert zh.stderr.startswith("usage: lantern redeem")  # argparse's usage line as it is
+    en = lantern(demo_path, "redeem", "--member", "M00000001", lang=C)
+    assert en.returncode == 2
+    assert "the following arguments are required: --gift, --cashier" in en.stderr
