@@ -39,6 +39,13 @@ def manager_window(qtbot, app: StoreServices, language: str) -> MainWindow:
     return w
 
 
+def close(w: MainWindow) -> None:
+    """Back to English first: the translator a window installs stays on the application,
+    and the next tests expect English."""
+    w.language.set("en")
+    w.session.close()
+
+
 def adjust_to_what_is_on_hand(qtbot, w: MainWindow, app: StoreServices) -> str:
     """A count equal to the stock: the stock service refuses it (nothing to adjust)."""
     tab = w.manager_screen.stock_tab
@@ -74,7 +81,7 @@ def test_a_refused_stock_count_is_worded_in_the_tills_language(
         assert expected in text, text
         assert absent not in text, text
     finally:
-        w.session.close()
+        close(w)
 
 
 def test_an_unreachable_head_office_is_reported_in_chinese(qtbot, app: StoreServices) -> None:
@@ -96,4 +103,4 @@ def test_an_unreachable_head_office_is_reported_in_chinese(qtbot, app: StoreServ
         assert "unreachable" not in tab.last_error.text()
         qtbot.waitUntil(lambda: "无法连接总部" in tab.notice.text(), timeout=WAIT_MS)
     finally:
-        w.session.close()
+        close(w)

@@ -279,7 +279,7 @@ class DayTab(ManagerTab):
             self.day_notice.error(
                 self.tr(
                     "The business day is closed, but the store check needs attention: {lines}"
-                ).format(lines=" ".join(check.lines()))
+                ).format(lines=" ".join(message(line) for line in check.lines()))
             )
         else:
             self.day_notice.ok(

@@ -192,15 +192,17 @@ class SyncTab(ManagerTab):
         self.run_io(
             recovery.recover,
             self._recovered,
-            lambda e: self.notice.error(self.tr("Recovery failed: {error}").format(error=e)),
+            lambda e: self.notice.error(
+                self.tr("Recovery failed: {error}").format(error=message(e))
+            ),
             hold=[self.recover_button, self.sync_button],
         )
 
     def _recovered(self, report: object) -> None:
         assert isinstance(report, RecoveryReport)
-        text = "\n".join(report.lines())
+        text = "\n".join(message(line) for line in report.lines())
         if report.sync_error is not None:
-            self.notice.error(text + "\n" + report.sync_error)
+            self.notice.error(text + "\n" + message(report.sync_error))
         else:
             self.notice.ok(text)
         self.session.refresh_link()
@@ -211,7 +213,7 @@ class SyncTab(ManagerTab):
         self.run(
             lambda: recovery.backup_now("manual"),
             lambda path: self.notice.ok(self.tr("Backed up to {path}").format(path=path)),
-            lambda e: self.notice.error(self.tr("Backup failed: {error}").format(error=e)),
+            lambda e: self.notice.error(self.tr("Backup failed: {error}").format(error=message(e))),
             hold=[self.backup_button],
         )
 
