@@ -456,7 +456,9 @@ class TillScreen(QWidget):
         detail = str(error) if isinstance(error, LanternError) else type(error).__name__
         if isinstance(error, NotAllowed):  # the day closed meanwhile: a retry cannot succeed
             self.refresh()  # the header learns the day's state
-            self._say("error", lambda: self.tr("Not recorded: {detail}.").format(detail=detail))
+            self._say(
+                "error", lambda: self.tr("Not recorded: {detail}.").format(detail=message(detail))
+            )
             return
         self._say(
             "error",

@@ -409,7 +409,7 @@ class DayTab(ManagerTab):
             )
         else:
             self.report_notice.error(
-                self.tr("Printing failed: {error}").format(error=written.print_error)
+                self.tr("Printing failed: {error}").format(error=message(written.print_error))
             )
 
     def _report_failed(self, error: Exception) -> None:
