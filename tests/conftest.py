@@ -21,6 +21,11 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 # own, so the commands the tests run, which do not get LANTERN_* variables, still verify
 # them); tests/store/test_pins.py checks the production parameters are the default.
 os.environ["LANTERN_PIN_COST"] = "test"
+# Messages in English whatever the machine's locale (desktop/i18n.py picks Chinese for a zh
+# locale): the tests assert English unless they set LANG=zh_CN.UTF-8 or --lang themselves.
+for _name in ("LC_ALL", "LC_MESSAGES", "LANTERN_LANG"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from desktop import __version__, logs
 from desktop.cli import (
@@ -32,27 +32,60 @@ from desktop.cli import (
     till,
     window,
 )
-from desktop.cli.base import EXIT_ERROR, Cli, log, missing_part
+from desktop.cli.base import EXIT_ERROR, EXIT_USAGE, Cli, fail, language, log, missing_part
 from desktop.core.errors import LanternError
+from desktop.i18n import LANGUAGES, localise
 
 __all__ = ["build_parser", "main"]
 
 # the order of `lantern --help`
 GROUPS = (window, store, staff, members, gifts, till, printing, stock, reports, sync, backup, codes)
 
+# argparse's own words for a mistyped command line, as Python words them: the message
+# catalogue translates them (resources/translations/messages_zh_CN.json)
+USAGE_ERRORS = (
+    "{}: error: {}",
+    "the following arguments are required: {}",
+    "argument {}: invalid choice: {} (choose from {})",
+    "argument {}: expected one argument",
+    "argument {}: not allowed with argument {}",
+    "unrecognized arguments: {}",
+    "one of the arguments {} is required",
+    "argument {}: invalid {} value: {}",
+    "ambiguous option: {} could match {}",
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors in the run's language (--lang is not parsed yet:
+    $LANTERN_LANG or the locale choose); status 2 as before."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, localise(f"{self.prog}: error: {message}", language()) + "\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="lantern", description="Lantern loyalty points at the till")
+    p = Parser(prog="lantern", description="Lantern loyalty points at the till")
     p.add_argument(
         "--db", help="store database file (default: $LANTERN_DB or the user data folder)"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of messages and errors (default: $LANTERN_LANG, the store's language "
+        "setting, then the locale: zh_CN when LANG starts with zh)",
+    )
     p.add_argument("--version", action="version", version=f"lantern {__version__}")
     # the same options after the subcommand (`lantern redeem --db x.db …`)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument(
         "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    common.add_argument(
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -91,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except LanternError as e:
         log.info("%s failed: %s", what, e, exc_info=args.verbose)
-        print(f"lantern: error: {e}", file=sys.stderr)
+        fail(e)
         return EXIT_ERROR
     except ModuleNotFoundError as e:
         part = missing_part(e)
@@ -99,10 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("%s failed unexpectedly", what)
             raise
         log.warning("%s needs lantern[%s]: %s is not installed", what, part, e.name)
-        print(
-            f"lantern: error: `lantern {what}` needs Lantern's {part} part ({e.name} is not "
-            f"installed): pip install 'lantern[{part}]'",
-            file=sys.stderr,
+        fail(
+            f"`lantern {what}` needs Lantern's {part} part ({e.name} is not installed): "
+            f"pip install 'lantern[{part}]'"
         )
         return EXIT_ERROR
     except KeyboardInterrupt:

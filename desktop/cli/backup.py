@@ -7,23 +7,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.base import EXIT_ERROR, EXIT_REFUSED, EXIT_UNREACHABLE, Add, Cli
+from desktop.cli.base import EXIT_ERROR, EXIT_REFUSED, EXIT_UNREACHABLE, Add, Cli, fail, say
 
 
 def cmd_backup(cli: Cli) -> int:
     a = cli.args
     if a.set_folder is not None or a.keep is not None:
         cli.app.recovery.configure(Path(a.set_folder) if a.set_folder else None, a.keep)
-        print(
-            f"backups go to {cli.app.recovery.folder()}, the newest {cli.app.recovery.keep()} kept"
-        )
+        say(f"backups go to {cli.app.recovery.folder()}, the newest {cli.app.recovery.keep()} kept")
     folder = Path(cli.args.folder) if cli.args.folder else None
     path = cli.app.recovery.backup_now("manual", folder)
     checked = cli.app.recovery.verify(path)
     if not checked.ok:
-        print(f"lantern: error: the backup {path} does not verify:", file=sys.stderr)
+        fail(f"the backup {path} does not verify:")
         for p in checked.problems:
-            print(f"  {p}", file=sys.stderr)
+            say(f"  {p}", err=True)
         return EXIT_ERROR
     print(path)
     return 0
@@ -44,7 +42,7 @@ def cmd_verify(cli: Cli) -> int:
             status = EXIT_ERROR
             print(f"{v.path}\tFAILED", file=sys.stdout)
             for p in v.problems:
-                print(f"  {p}", file=sys.stderr)
+                say(f"  {p}", err=True)
     return status
 
 
@@ -56,21 +54,21 @@ def cmd_restore(cli: Cli) -> int:
     try:
         report = restore_file(db, Path(cli.args.backup), force=cli.args.force)
     except RecoveryRefused as e:
-        print(f"lantern: error: {e}", file=sys.stderr)
+        fail(e)
         return EXIT_REFUSED
-    print(f"restored {db} from {report.restored_from} ({report.events} events)")
+    say(f"restored {db} from {report.restored_from} ({report.events} events)")
     if report.safety_copy:
-        print(f"the database as it was is kept in {report.safety_copy}")
+        say(f"the database as it was is kept in {report.safety_copy}")
     if report.lost_unsynced:
-        print(
+        say(
             f"lost: {len(report.lost_unsynced)} event(s) head office never acknowledged "
             "(in the copy above, not in the store):",
-            file=sys.stderr,
+            err=True,
         )
         for line in report.lost_unsynced:
             print(f"  {line}", file=sys.stderr)
     if cli.args.no_recover:
-        print("next: `lantern recover` takes back what head office holds")
+        say("next: `lantern recover` takes back what head office holds")
         return 0
     return _recover(cli)
 
@@ -85,19 +83,19 @@ def _recover(cli: Cli) -> int:
     try:
         report = cli.app.recovery.recover()
     except SyncError as e:
-        print(f"lantern: error: {e}", file=sys.stderr)
-        print(
+        fail(e)
+        say(
             "lantern: the store is not recovered yet: run `lantern recover` when head "
             "office answers (the till keeps to the offline limits until then)",
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_UNREACHABLE
     for line in report.lines():
-        print(line)
+        say(line)
     if report.sync is not None:
-        print(f"sync: {report.sync.summary()}")
+        say(f"sync: {report.sync.summary()}")
     if report.sync_error is not None:
-        print(f"lantern: sync after recovery failed: {report.sync_error}", file=sys.stderr)
+        say(f"lantern: sync after recovery failed: {report.sync_error}", err=True)
         return EXIT_UNREACHABLE
     return 0
 

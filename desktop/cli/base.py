@@ -1,5 +1,7 @@
 """What every command shares: the store it opens, PINs and secrets read safely, exit
-statuses, progress lines."""
+statuses, progress lines, and what a person reads in their language (`say`, `warn`, `fail`:
+Simplified Chinese or English, desktop/i18n.py). Output scripts read (receipt numbers,
+tab-separated lists, JSON, decoded codes, paths) is printed as it is, in every language."""
 
 from __future__ import annotations
 
@@ -9,14 +11,47 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from desktop import logs
-from desktop.core.errors import InvalidInput
+from desktop.core.errors import InvalidInput, LanternError
+from desktop.i18n import current_language, localise
 from desktop.paths import default_db
 from desktop.services.app import StoreServices
 from desktop.store.staff import Staff
 
 log = logging.getLogger("lantern")
+
+
+@dataclass
+class _Choice:
+    """This run's `--lang` and, once the store is open, its `language` setting."""
+
+    option: str | None = None
+    setting: object = None
+
+
+_choice = _Choice()
+
+
+def language() -> str:
+    """--lang, else $LANTERN_LANG, the store's setting, the locale (desktop/i18n.py)."""
+    return current_language(_choice.option, _choice.setting)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """A line for a person, in this run's language (stderr with `err`)."""
+    print(localise(text, language()), file=sys.stderr if err else sys.stdout)
+
+
+def warn(text: str) -> None:
+    say(f"lantern: warning: {text}", err=True)
+
+
+def fail(text: object) -> None:
+    """An error line on stderr (the command then exits non-zero)."""
+    say(f"lantern: error: {text}", err=True)
+
 
 EXIT_ERROR, EXIT_USAGE, EXIT_REFUSED, EXIT_UNREACHABLE = 1, 2, 3, 4
 
@@ -75,6 +110,7 @@ class Cli:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._app: StoreServices | None = None
+        _choice.option, _choice.setting = getattr(args, "lang", None), None
 
     @property
     def app(self) -> StoreServices:
@@ -82,7 +118,17 @@ class Cli:
             path = self.args.db or default_db()
             log.info("store database %s", path)
             self._app = StoreServices.open(path)
+            self.opened(self._app)
         return self._app
+
+    def opened(self, app: StoreServices) -> None:
+        """The store is open: its `language` setting now chooses (after --lang and
+        $LANTERN_LANG)."""
+        self._app = app
+        try:
+            _choice.setting = app.ctx.setting("language")
+        except LanternError as e:  # pragma: no cover - an unreadable setting: the locale
+            log.debug("language setting unreadable: %s", e)
 
     def staff(self, staff_id: str, *, manager: bool = False) -> Staff:
         env = "LANTERN_MANAGER_PIN" if manager else "LANTERN_PIN"
@@ -95,4 +141,4 @@ class Cli:
 
 
 def progress_line(what: str, done: int, total: int) -> None:
-    print(f"  [{done}/{total}] {what}", file=sys.stderr)
+    say(f"  [{done}/{total}] {what}", err=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from desktop.cli.base import EXIT_ERROR, Add, Cli
+from desktop.cli.base import EXIT_ERROR, Add, Cli, fail
 from desktop.core.errors import LanternError
 
 
@@ -19,7 +18,7 @@ def cmd_decode_qr(cli: Cli) -> int:
         try:
             text = decode_file(name) or ""
         except LanternError as e:
-            print(f"lantern: error: {e}", file=sys.stderr)
+            fail(e)
             status = EXIT_ERROR
             text = ""
         print(f"{name}\t{text}")

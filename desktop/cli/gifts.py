@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.base import Add, Cli
+from desktop.cli.base import Add, Cli, say
 from desktop.core.catalogue import Gift, GiftId, Price
 from desktop.core.members import Tier
 from desktop.core.money import parse_int, yuan_text
@@ -30,7 +30,7 @@ def cmd_catalogue_import(cli: Cli) -> int:
     data = json.loads(Path(cli.args.file).read_text(encoding="utf-8"))
     for g in data["gifts"]:
         cli.app.setup.upsert_gift(_gift_from_json(g), int(g.get("stock", 0)))
-    print(f"{len(data['gifts'])} gift(s) imported")
+    say(f"{len(data['gifts'])} gift(s) imported")
     return 0
 
 

@@ -3,10 +3,9 @@ administration in headoffice/commands.py."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from desktop.cli.base import Add, Cli
+from desktop.cli.base import Add, Cli, say
 from desktop.core.errors import InvalidInput
 from desktop.core.money import parse_int
 from headoffice.commands import register as register_headoffice
@@ -36,7 +35,7 @@ def cmd_ho_key(cli: Cli) -> int:
         with office(cli.args) as ho:
             for k in public:
                 ho.admin.trust_key(k)
-        print(f"{len(public)} public key(s) published to stores")
+        say(f"{len(public)} public key(s) published to stores")
     else:
         for k in keys.public_keys():
             print(f"{k.key_id}\t{k.public.hex()}\t{k.not_after or ''}")
@@ -56,7 +55,7 @@ def cmd_ho_card(cli: Cli) -> int:
         serial = parse_int(a.serial, "card serial")
         with office(a) as ho:
             ho.admin.revoke_card(a.member, serial)
-        print(f"card {serial} of {a.member} revoked; stores refuse it once they have synced")
+        say(f"card {serial} of {a.member} revoked; stores refuse it once they have synced")
         return 0
     if not a.keys:
         raise InvalidInput("--keys FILE (the head-office key file) is needed to sign a card")
@@ -69,7 +68,7 @@ def cmd_ho_card(cli: Cli) -> int:
         with office(a) as ho:
             issued = ho.admin.issue_card(a.member)
         serial, card_number = issued.serial, card_number or issued.card_number or ""
-        print(f"{a.member} now holds card {serial}; older cards stop working", file=sys.stderr)
+        say(f"{a.member} now holds card {serial}; older cards stop working", err=True)
     else:
         serial = parse_int(a.serial, "card serial")
     code = issue_card(keys, a.member, serial, date.today())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop.cli.base import Add, Cli
+from desktop.cli.base import Add, Cli, say
 from desktop.core.members import Member, MemberId, Tier
 from desktop.core.money import parse_points
 from desktop.services.setup import OpeningLot
@@ -26,7 +26,7 @@ def cmd_member_add(cli: Cli) -> int:
         lots = (OpeningLot(parse_points(a.points), today, expires),)
     member = Member(MemberId(a.id), a.name, Tier.parse(a.tier), card_number=a.card)
     cli.app.setup.add_member(member, lots)
-    print(f"member {a.id} added")
+    say(f"member {a.id} added")
     return 0
 
 

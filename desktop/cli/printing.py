@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from desktop.cli.base import EXIT_ERROR, Add, Cli, progress_line
+from desktop.cli.base import EXIT_ERROR, Add, Cli, progress_line, say, warn
 from desktop.services.printing import JobKind
 
 
 def _print_outcome(done: Any) -> int:
     for error in done.errors:
-        print(f"lantern: not printed: {error}", file=sys.stderr)
-    cancelled = f", {done.cancelled} cancelled (voided)" if done.cancelled else ""
-    print(f"{done.printed} printed, {done.failed} failed{cancelled}", file=sys.stderr)
+        say(f"lantern: not printed: {error}", err=True)
+    if done.cancelled:
+        say(
+            f"{done.printed} printed, {done.failed} failed, {done.cancelled} cancelled (voided)",
+            err=True,
+        )
+    else:
+        say(f"{done.printed} printed, {done.failed} failed", err=True)
     return 0 if done.ok else EXIT_ERROR
 
 
@@ -21,7 +25,7 @@ def cmd_print_queue(cli: Cli) -> int:
     """One line per printout waiting: id, kind, receipt, printer, status, attempts, when
     it is next tried, and the last error."""
     for problem in cli.app.printing.problems:
-        print(f"lantern: warning: printer setting ignored: {problem}", file=sys.stderr)
+        warn(f"printer setting ignored: {problem}")
     jobs = cli.app.printing.pending()
     for j in jobs:
         reprint = f" (reprint {j.copy})" if j.copy else ""
@@ -29,7 +33,7 @@ def cmd_print_queue(cli: Cli) -> int:
             f"{j.job_id[:8]}\t{j.kind}{reprint}\t{j.receipt_no}\t{j.backend}\t{j.status}\t"
             f"{j.attempts}\t{j.next_attempt_at[:19]}\t{j.last_error or ''}"
         )
-    print(f"{len(jobs)} printout(s) waiting", file=sys.stderr)
+    say(f"{len(jobs)} printout(s) waiting", err=True)
     return 0
 
 
@@ -47,7 +51,7 @@ def cmd_print_printers(cli: Cli) -> int:
     if a.set is not None or a.clear:
         printing.set_printers([] if a.clear else a.set)
     for problem in printing.problems:
-        print(f"lantern: warning: printer setting ignored: {problem}", file=sys.stderr)
+        warn(f"printer setting ignored: {problem}")
     for b in printing.backends:
         kinds = ", ".join(k.value for k in JobKind if b.accepts(k))
         usable = "" if b.is_usable() else "\tcannot be used on this machine"
@@ -66,11 +70,14 @@ def cmd_print_display(cli: Cli) -> int:
     ctx = cli.app.ctx
     spec = set_pole_display(ctx, None if a.clear else a.set) if a.set or a.clear else None
     spec = spec or configured_pole(ctx)
-    print(spec if spec is not None else "no pole display")
+    if spec is None:
+        say("no pole display")
+    else:
+        print(spec)
     if not a.test:
         return 0
     if spec is None:
-        print("lantern: no pole display to test: set one with --set", file=sys.stderr)
+        say("lantern: no pole display to test: set one with --set", err=True)
         return EXIT_ERROR
     display = open_pole(str(spec))
     try:
@@ -79,9 +86,9 @@ def cmd_print_display(cli: Cli) -> int:
     finally:
         display.close()
     if not shown:
-        print(f"lantern: pole display {spec}: {display.last_error}", file=sys.stderr)
+        say(f"lantern: pole display {spec}: {display.last_error}", err=True)
         return EXIT_ERROR
-    print("a sample basket is on the display", file=sys.stderr)
+    say("a sample basket is on the display", err=True)
     return 0
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.base import Add, Cli
+from desktop.cli.base import Add, Cli, progress_line, say
 from desktop.core.money import yuan_text
 from desktop.services.reports import daily_file_names
 
@@ -23,17 +22,14 @@ def cmd_report_daily(cli: Cli) -> int:
             cli.app.ctx.store_id, day or cli.app.ctx.today(), folder
         )
 
-    def progress(stage: str, done: int, total: int) -> None:
-        print(f"  [{done}/{total}] {stage}", file=sys.stderr)
-
-    r = cli.app.reports.write_daily(day, pdf, csv_path, progress, redemptions=lines)
+    r = cli.app.reports.write_daily(day, pdf, csv_path, progress_line, redemptions=lines)
     for path in (pdf, csv_path, lines):
         if path is not None:
             print(path)
-    print(
+    say(
         f"{r.day}: {r.redemptions} redemptions, {r.points:,} points, cash {yuan_text(r.cash_fen)}, "
         f"{r.voided_count} voided; head office: {r.headoffice_match}",
-        file=sys.stderr,
+        err=True,
     )
     return 0
 

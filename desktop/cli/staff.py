@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.cli.base import Add, Cli, read_pin
+from desktop.cli.base import Add, Cli, read_pin, say
 from desktop.core.errors import InvalidInput
 from desktop.services.staff import PIN_MAX, PIN_MIN
 
@@ -13,7 +13,7 @@ def cmd_staff_add(cli: Cli) -> int:
     a = cli.args
     pin = read_pin("LANTERN_NEW_PIN", f"new PIN for {a.id}: ")
     cli.app.setup.add_staff(a.id, a.name, a.role, pin)
-    print(f"{a.role} {a.id} added")
+    say(f"{a.role} {a.id} added")
     return 0
 
 
@@ -24,7 +24,7 @@ def cmd_staff_pin_length(cli: Cli) -> int:
         if manager is None:
             raise InvalidInput("--manager is needed to change the PIN policy")
         cli.app.staff.set_min_pin_length(manager, a.min)
-    print(f"PINs: {cli.app.staff.min_pin_length()} to {PIN_MAX} digits")
+    say(f"PINs: {cli.app.staff.min_pin_length()} to {PIN_MAX} digits")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from desktop.cli.base import Add, Cli
+from desktop.cli.base import Add, Cli, say
 
 
 def cmd_stock(cli: Cli) -> int:
@@ -18,7 +18,7 @@ def cmd_stock(cli: Cli) -> int:
         m = cli.app.stock.adjust(
             manager, rid, a.gift, counted=a.counted, delta=a.delta, reason=a.reason
         )
-    print(f"{m.gift_id}: {m.delta:+d}, stock now {m.stock_after}")
+    say(f"{m.gift_id}: {m.delta:+d}, stock now {m.stock_after}")
     return 0
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from desktop.cli.base import EXIT_ERROR, Add, Cli, read_secret
+from desktop.cli.base import EXIT_ERROR, Add, Cli, read_secret, say
 from desktop.core.errors import InvalidInput
 from desktop.core.money import parse_int
 from desktop.paths import default_db
@@ -15,7 +14,7 @@ from desktop.services.setup import init_store
 def cmd_store_init(cli: Cli) -> int:
     a = cli.args
     db = init_store(a.db or default_db(), a.store_id, a.name_zh, a.name_en or a.name_zh, a.timezone)
-    print(f"store {a.store_id} ready at {db.path}")
+    say(f"store {a.store_id} ready at {db.path}")
     db.close()
     return 0
 
@@ -23,18 +22,18 @@ def cmd_store_init(cli: Cli) -> int:
 def cmd_store_check(cli: Cli) -> int:
     problems = cli.app.setup.check()
     for p in problems:
-        print(p, file=sys.stderr)
+        say(p, err=True)
     if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        say(f"{len(problems)} problem(s) found", err=True)
         return EXIT_ERROR
-    print("store is consistent: every cached balance and stock count equals its ledger")
+    say("store is consistent: every cached balance and stock count equals its ledger")
     return 0
 
 
 def cmd_store_connect(cli: Cli) -> int:
     a = cli.args
     c = cli.app.sync.connect(a.url, a.store_id, read_secret())
-    print(f"store {c.store_id} will sync with head office at {c.url}; run `lantern sync`")
+    say(f"store {c.store_id} will sync with head office at {c.url}; run `lantern sync`")
     return 0
 
 
@@ -58,7 +57,7 @@ def cmd_store_key(cli: Cli) -> int:
     except ValueError:
         raise InvalidInput(f"--not-after must be a day, YYYY-MM-DD, got {a.not_after!r}") from None
     cli.app.setup.add_issuer_key(IssuerKey(key_id, public, not_after))
-    print(f"head-office key {a.key_id} trusted")
+    say(f"head-office key {a.key_id} trusted")
     return 0
 
 
@@ -67,10 +66,10 @@ def cmd_store_card(cli: Cli) -> int:
     serial = parse_int(a.serial, "card serial")
     if a.action == "revoke":
         cli.app.setup.revoke_card(a.member, serial)
-        print(f"card {serial} of {a.member} revoked")
+        say(f"card {serial} of {a.member} revoked")
     else:
         cli.app.setup.set_card_serial(a.member, serial)
-        print(f"{a.member} now holds card {serial}; older cards are refused")
+        say(f"{a.member} now holds card {serial}; older cards are refused")
     return 0
 
 

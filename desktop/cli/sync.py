@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from desktop.cli.base import EXIT_UNREACHABLE, Add, Cli
+from desktop.cli.base import EXIT_UNREACHABLE, Add, Cli, fail, say, warn
 
 
 def _when(at: Any) -> str:
@@ -20,8 +19,10 @@ def cmd_sync(cli: Cli) -> int:
     sync = cli.app.sync
 
     def progress(stage: str, done: int, total: int) -> None:
-        what = "events acknowledged" if stage == "push" else "pages of changes"
-        print(f"  {stage}: {done}/{total} {what}", file=sys.stderr)
+        if stage == "push":
+            say(f"  push: {done}/{total} events acknowledged", err=True)
+        else:
+            say(f"  {stage}: {done}/{total} pages of changes", err=True)
 
     if cli.app.recovery.pending():
         # a restored store recovers first (`lantern recover`), then syncs
@@ -32,46 +33,44 @@ def cmd_sync(cli: Cli) -> int:
         report = sync.sync_once(progress)
     except SyncError as e:
         waiting = sync.status().waiting
-        print(f"lantern: error: {e}", file=sys.stderr)
-        print(
+        fail(e)
+        say(
             f"lantern: the store keeps working offline; {waiting} event(s) wait for head office",
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_UNREACHABLE
-    print(report.summary())
+    say(report.summary())
     if report.conflicts:
-        print(
+        say(
             f"{report.conflicts} applied with a conflict (overdraft or replayed code): "
             "head office flagged them for review",
-            file=sys.stderr,
+            err=True,
         )
     if report.parked:
-        print(
-            f"{report.parked} event(s) parked by head office: see `lantern sync status`",
-            file=sys.stderr,
-        )
+        say(f"{report.parked} event(s) parked by head office: see `lantern sync status`", err=True)
     for problem in report.problems:
-        print(f"lantern: warning: {problem}", file=sys.stderr)
+        warn(problem)
     return 0
 
 
 def _sync_status(cli: Cli) -> int:
     s = cli.app.sync.status()
     if s.connection is None:
-        print("head office: not connected (`lantern store connect --url URL --store-id ID`)")
+        say("head office: not connected (`lantern store connect --url URL --store-id ID`)")
+    elif s.online:
+        say(f"head office: {s.connection.url} as store {s.connection.store_id} (online)")
     else:
-        state = "online" if s.online else "offline"
-        print(f"head office: {s.connection.url} as store {s.connection.store_id} ({state})")
-    print(
+        say(f"head office: {s.connection.url} as store {s.connection.store_id} (offline)")
+    say(
         f"events waiting: {s.waiting} (newest event {s.head_seq}, acknowledged up to {s.acked_seq})"
     )
-    print(f"last successful sync: {_when(s.last_success_at)}")
-    print(
-        f"last attempt: {_when(s.last_attempt_at)}"
-        + (f" failed: {s.last_error}" if s.last_error else "")
-    )
-    print(f"pull cursor: {s.cursor}")
-    print(f"parked events: {len(s.parked)}")
+    say(f"last successful sync: {_when(s.last_success_at)}")
+    if s.last_error:
+        say(f"last attempt: {_when(s.last_attempt_at)} failed: {s.last_error}")
+    else:
+        say(f"last attempt: {_when(s.last_attempt_at)}")
+    say(f"pull cursor: {s.cursor}")
+    say(f"parked events: {len(s.parked)}")
     for p in s.parked:
         print(f"  {p.seq}\t{p.kind}\t{p.created_at[:19]}\t{p.event_id}\t{p.error}")
     return 0

@@ -6,7 +6,7 @@ import sys
 import uuid
 from typing import Any
 
-from desktop.cli.base import EXIT_REFUSED, Add, Cli, log
+from desktop.cli.base import EXIT_REFUSED, Add, Cli, log, say, warn
 from desktop.core.errors import InvalidInput, LanternError
 from desktop.core.money import parse_int, parse_yuan
 from desktop.core.redemption import Refusal
@@ -20,13 +20,17 @@ def cmd_day(cli: Cli) -> int:
     else:
         manager = cli.staff(a.manager, manager=True)
         state = cli.app.day.open(manager) if a.action == "open" else cli.app.day.close(manager)
-    status = "open" if state.is_open else ("closed" if state.closed_at else "not opened")
-    print(f"business day {state.day}: {status}")
+    if state.is_open:
+        say(f"business day {state.day}: open")
+    elif state.closed_at:
+        say(f"business day {state.day}: closed")
+    else:
+        say(f"business day {state.day}: not opened")
     if a.action == "close":
         # the day-close check: integrity, ledgers, chain; then a backup
         check = cli.app.recovery.close_day()
         for line in check.lines():
-            print(line, file=sys.stderr if check.problems or check.backup is None else sys.stdout)
+            say(line, err=bool(check.problems) or check.backup is None)
         if check.problems:
             return 1
     return 0
@@ -52,15 +56,14 @@ def cmd_redeem(cli: Cli) -> int:
         cashier, a.request_id or str(uuid.uuid4()), member.member_id, lines, kind, override
     )
     if isinstance(result, Refusal):
-        print(f"lantern: refused: {result.explain()}", file=sys.stderr)
+        say(f"lantern: refused: {result.explain()}", err=True)
         return EXIT_REFUSED
     print(result.receipt_no)
-    print(
-        f"{'(retry: already redeemed) ' if result.replayed else ''}{result.masked_name}: "
-        f"{result.points} points, cash {result.cash_fen} fen; balance "
-        f"{result.balance_before} -> {result.balance_after}",
-        file=sys.stderr,
+    done = (
+        f"{result.masked_name}: {result.points} points, cash {result.cash_fen} fen; balance "
+        f"{result.balance_before} -> {result.balance_after}"
     )
+    say(f"(retry: already redeemed) {done}" if result.replayed else done, err=True)
     sys.stdout.flush()  # the receipt number is out, whatever printing does next
     _print_after_redeem(cli, result.receipt_no, queue_only=a.no_print)
     return 0
@@ -75,15 +78,14 @@ def _print_after_redeem(cli: Cli, receipt_no: str, queue_only: bool = False) -> 
         done = cli.app.printing.print_redemption(receipt_no)
     except LanternError as e:
         log.debug("printing after redeem failed", exc_info=True)
-        print(f"lantern: warning: {receipt_no} not printed: {e}", file=sys.stderr)
+        warn(f"{receipt_no} not printed: {e}")
         return
     for error in done.errors:
-        print(f"lantern: warning: not printed: {error}", file=sys.stderr)
+        warn(f"not printed: {error}")
     if done.errors:
-        print(
-            "lantern: warning: the redemption is done; the printout waits in the print queue "
-            "(`lantern print queue`, `lantern print retry JOB`)",
-            file=sys.stderr,
+        warn(
+            "the redemption is done; the printout waits in the print queue "
+            "(`lantern print queue`, `lantern print retry JOB`)"
         )
 
 
@@ -92,7 +94,7 @@ def cmd_void(cli: Cli) -> int:
     cashier = cli.staff(a.cashier)
     manager = cli.staff(a.manager, manager=True)
     r = cli.app.till.void(cashier, manager, a.request_id or str(uuid.uuid4()), a.receipt, a.reason)
-    print(f"voided {r.receipt_no}: {r.points_returned} points returned, balance {r.balance_after}")
+    say(f"voided {r.receipt_no}: {r.points_returned} points returned, balance {r.balance_after}")
     return 0
 
 
@@ -103,13 +105,15 @@ def cmd_earn(cli: Cli) -> int:
     r = cli.app.till.earn(
         cashier, a.request_id or str(uuid.uuid4()), member.member_id, parse_yuan(a.amount)
     )
-    campaign = f" (campaign {r.campaign})" if r.campaign else ""
-    print(f"{r.points} points earned{campaign}; balance {r.balance_after}")
+    if r.campaign:
+        say(f"{r.points} points earned (campaign {r.campaign}); balance {r.balance_after}")
+    else:
+        say(f"{r.points} points earned; balance {r.balance_after}")
     return 0
 
 
 def cmd_expire(cli: Cli) -> int:
-    print(f"{cli.app.till.run_expiry()} points expired")
+    say(f"{cli.app.till.run_expiry()} points expired")
     return 0
 
 

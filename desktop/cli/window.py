@@ -3,11 +3,20 @@ window's session owns it: it starts and stops with the window)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop.cli.base import EXIT_ERROR, Add, Cli, log, missing_part, progress_line
+from desktop.cli.base import (
+    EXIT_ERROR,
+    Add,
+    Cli,
+    fail,
+    log,
+    missing_part,
+    progress_line,
+    say,
+    warn,
+)
 from desktop.core.errors import LanternError
 from desktop.paths import configured_db, default_db, default_demo_db
 from desktop.services.app import StoreServices
@@ -39,14 +48,12 @@ def _demo(cli: Cli, path: Path) -> int:
         app = StoreServices.open(path)
         ensure_demo_day(app)
     else:
-        print(f"building the demo store at {path} …", file=sys.stderr)
+        say(f"building the demo store at {path} …", err=True)
         app = build_demo(path, members=getattr(a, "members", 200))
         _demo_head_office(app, path)
-    cli._app = app
+    cli.opened(app)
     office = _demo_sync(app, path)
-    print(
-        f"demo store ready at {path} (cashier C01 PIN 1111, manager M01 PIN 9999)", file=sys.stderr
-    )
+    say(f"demo store ready at {path} (cashier C01 PIN 1111, manager M01 PIN 9999)", err=True)
     if getattr(a, "no_window", False):
         if office is not None:
             office.stop()
@@ -96,17 +103,14 @@ def _demo_sync(app: StoreServices, path: Path) -> Any:
             url = office.start(0)
     except Exception as e:  # whatever it is, the till must still open
         log.warning("embedded head office failed: %s", e, exc_info=not isinstance(e, LanternError))
-        print(
-            f"lantern: warning: the demo head office did not start ({e}); the demo runs offline",
-            file=sys.stderr,
-        )
+        warn(f"the demo head office did not start ({e}); the demo runs offline")
         return None
     app.sync.connect(url, app.ctx.store_id, secret)
     try:
         report = app.sync.sync_once(progress_line)
-        print(f"demo head office at {url}: {report.summary()}", file=sys.stderr)
+        say(f"demo head office at {url}: {report.summary()}", err=True)
     except LanternError as e:
-        print(f"lantern: warning: first sync with the demo head office: {e}", file=sys.stderr)
+        warn(f"first sync with the demo head office: {e}")
     return office
 
 
@@ -139,7 +143,7 @@ def _demo_head_office(app: StoreServices, path: Path) -> None:
     card(f"{lost}-old-card-1", lost, 1, lost_number)
     card(lost, lost, 2, lost_number)
     app.setup.set_card_serial(lost, 2)
-    print(f"demo member cards (QR images and their codes as text) in {cards}", file=sys.stderr)
+    say(f"demo member cards (QR images and their codes as text) in {cards}", err=True)
 
 
 def cmd_app(cli: Cli) -> int:
@@ -148,22 +152,22 @@ def cmd_app(cli: Cli) -> int:
     if cli.args.db is None and configured_db() is None and not default_db().exists():
         choice = _first_run(default_db(), cli.args.smoke_test)
         if choice is None:
-            print("lantern: no store is set up on this computer yet", file=sys.stderr)
+            say("lantern: no store is set up on this computer yet", err=True)
             return EXIT_ERROR
         if choice == "demo":
             return _demo(cli, default_demo_db())
     app = cli.app
     damaged = app.recovery.quick_check()  # cheap: SQLite's quick_check at every start
     if damaged:
-        print(f"lantern: error: the store database {app.db.path} is damaged:", file=sys.stderr)
+        fail(f"the store database {app.db.path} is damaged:")
         for problem in damaged[:10]:
-            print(f"  {problem}", file=sys.stderr)
+            say(f"  {problem}", err=True)
         newest = app.recovery.newest_backup()
-        print(
+        say(
             "lantern: the till does not start on it. Restore the last good backup and "
             "recover what head office holds: `lantern restore "
             f"{newest or 'FILE'}` (check it first with `lantern verify`)",
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_ERROR
     sync_seconds = SYNC_SECONDS if app.sync.connection() else None

@@ -6,13 +6,19 @@ Chinese and `lantern_zh_CN.qm` beside it is its compiled form, shipped with the 
 time. `python scripts/update_translations.py` runs pyside6-lupdate over desktop/ui and then
 pyside6-lrelease; tests/gui/test_translations.py fails when the .qm no longer matches the .ts.
 Installing a translator makes Qt send every widget a LanguageChange event; widgets re-set
-their text in `retranslate()`."""
+their text in `retranslate()`.
+
+Messages from below the UI (an error's English from the core, the store or the services, a
+printer's problem, head office's reason) are not Qt strings: `message()` words them in the
+till's language through the catalogue of desktop/i18n.py."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
+from desktop.i18n import localise
 from desktop.resources import TRANSLATIONS
 from desktop.ui.qt import QApplication, QLocale, QObject, QTranslator, Signal
 
@@ -28,6 +34,16 @@ _installed: list[QTranslator] = []
 def current_language() -> str:
     """The UI's language now, for data that comes in both languages (gift names)."""
     return _current[0]
+
+
+def message(text: object) -> str:
+    """An error or a message from below the UI (English) in the till's language now."""
+    return localise(str(text), _current[0])
+
+
+def messages(texts: Iterable[object]) -> str:
+    """Several such messages on one line."""
+    return "; ".join(message(t) for t in texts)
 
 
 def system_language() -> str:

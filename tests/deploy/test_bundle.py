@@ -96,7 +96,7 @@ def test_the_bundle_starts_opens_the_demo_in_chinese_and_closes(
     assert "window shown: 灯笼 — 上海南京东路店 [zh_CN]" in demo.stdout, demo.stdout + demo.stderr
     assert "Traceback" not in demo.stderr
     # and its embedded head office answered (the demo is online)
-    assert "demo head office at http://127.0.0.1:" in demo.stderr
+    assert "演示总部 http://127.0.0.1:" in demo.stderr  # demo head office at …, in Chinese
     # When it starts again on the demo store that now exists
     started = time.monotonic()
     again = lantern(bundle, till, tmp_path, "demo", "--db", db, "--smoke-test")
@@ -124,7 +124,7 @@ def test_the_bundle_sets_up_a_store_and_asks_on_first_run(
     assert "first-run dialog shown: 灯笼 — 设置本收银台 [zh_CN]" in first.stdout, (
         first.stdout + first.stderr
     )
-    assert first.returncode == 1 and "no store is set up" in first.stderr
+    assert first.returncode == 1 and "这台电脑尚未设置门店" in first.stderr  # no store is set up
     # When a store is created from the command line (the migrations are in the bundle)
     db = tmp_path / "store.db"
     made = lantern(
@@ -143,7 +143,7 @@ def test_the_bundle_sets_up_a_store_and_asks_on_first_run(
     assert made.returncode == 0, made.stderr
     # Then it is a consistent store of the latest schema
     check = lantern(bundle, till, tmp_path, "store", "check", "--db", db)
-    assert check.returncode == 0 and "consistent" in check.stdout, check.stderr
+    assert check.returncode == 0 and "门店数据一致" in check.stdout, check.stderr  # consistent
 
 
 def test_decode_qr_works_from_the_bundle(

@@ -131,6 +131,9 @@ def test_a_till_installs_the_wheel_and_runs_the_readme(wheel: Path, tmp_path: Pa
     )
     assert "store SH009 ready" in made.stdout
     assert "consistent" in run(lantern, "store", "check", "--db", new, env=env, cwd=work).stdout
+    # in Chinese too (the message catalogue is package data)
+    zh = run(lantern, "--lang", "zh_CN", "store", "check", "--db", new, env=env, cwd=work)
+    assert zh.stdout.startswith("门店数据一致"), zh.stdout
     # And the README's example runs as written (in this test's folder instead of /tmp)
     script = readme_example().replace("/tmp/", f"{work}/")
     done = run("bash", "-euo", "pipefail", "-c", script, env=env, cwd=work, timeout=300)

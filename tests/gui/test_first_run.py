@@ -141,5 +141,5 @@ def test_lantern_app_asks_when_no_store_is_set_up(tmp_path: Path) -> None:
     )  # fmt: skip
     # Then it showed the first-run dialog, in Chinese, and set nothing up
     assert "first-run dialog shown: 灯笼 — 设置本收银台 [zh_CN]" in r.stdout, r.stdout + r.stderr
-    assert r.returncode == 1 and "no store is set up" in r.stderr
+    assert r.returncode == 1 and "这台电脑尚未设置门店" in r.stderr  # no store is set up
     assert not (tmp_path / "data" / "lantern" / "store.db").exists()

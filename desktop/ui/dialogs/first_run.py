@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop.core.errors import LanternError
 from desktop.services.first_run import StoreDetails, set_up_store
+from desktop.ui.i18n import message
 from desktop.ui.qt import (
     QDialog,
     QEvent,
@@ -153,7 +154,7 @@ class FirstRunDialog(QDialog):
         self._busy(False)
         if not isinstance(error, LanternError):
             log.error("first-run set-up failed: %s", error)
-        self.status.setText(self.tr("Not set up: {error}").format(error=error))
+        self.status.setText(self.tr("Not set up: {error}").format(error=message(error)))
 
     def _busy(self, busy: bool) -> None:
         for w in (*self.fields.values(), self.set_up_button, self.demo_button, self.quit_button):

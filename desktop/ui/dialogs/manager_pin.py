@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from desktop.services.staff import PinRefusal, Staff
+from desktop.ui.i18n import message
 from desktop.ui.pin_pad import PinPad
 from desktop.ui.qt import (
     QComboBox,
@@ -190,7 +191,9 @@ class ManagerPinDialog(QDialog):
             return
         self.pad.clear()
         self.pad.set_busy(False)
-        self.message.setText(self.tr("The PIN could not be checked: {error}").format(error=error))
+        self.message.setText(
+            self.tr("The PIN could not be checked: {error}").format(error=message(error))
+        )
 
     def reject(self) -> None:
         on_cancel, self.on_cancel = self.on_cancel, None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from desktop.services.staff import LOCKOUT, PinRefusal, Staff
+from desktop.ui.i18n import message
 from desktop.ui.pin_pad import PinPad
 from desktop.ui.qt import (
     QApplication,
@@ -175,7 +176,7 @@ class LoginScreen(QWidget):
 
     def _load_failed(self, error: Exception) -> None:
         self.message.setText(
-            self.tr("The staff list could not be read: {error}").format(error=error)
+            self.tr("The staff list could not be read: {error}").format(error=message(error))
         )
 
     def _show_staff_rows(self) -> None:
@@ -261,7 +262,9 @@ class LoginScreen(QWidget):
         self.pad.clear()
         self._idle()
         problem = problem_text(error)
-        self.message.setText(problem or self.tr("Could not log in: {error}").format(error=error))
+        self.message.setText(
+            problem or self.tr("Could not log in: {error}").format(error=message(error))
+        )
 
     def _idle(self) -> None:
         self.pad.set_busy(False)

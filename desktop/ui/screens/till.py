@@ -22,6 +22,7 @@ from desktop.core.offline import CodeKind
 from desktop.core.redemption import Refusal
 from desktop.services.till import MemberView, Receipt
 from desktop.ui.checkout import Checkout, Order
+from desktop.ui.i18n import message
 from desktop.ui.lookup import Lookup
 from desktop.ui.qt import (
     QApplication,
@@ -455,13 +456,15 @@ class TillScreen(QWidget):
         detail = str(error) if isinstance(error, LanternError) else type(error).__name__
         if isinstance(error, NotAllowed):  # the day closed meanwhile: a retry cannot succeed
             self.refresh()  # the header learns the day's state
-            self._say("error", lambda: self.tr("Not recorded: {detail}.").format(detail=detail))
+            self._say(
+                "error", lambda: self.tr("Not recorded: {detail}.").format(detail=message(detail))
+            )
             return
         self._say(
             "error",
             lambda: self.tr(
                 "Not recorded: {detail}. Press Enter to try again; it will not deduct twice."
-            ).format(detail=detail),
+            ).format(detail=message(detail)),
         )
 
     def _succeeded(self, receipt: Receipt) -> None:

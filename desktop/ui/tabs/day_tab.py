@@ -13,6 +13,7 @@ from desktop.services.app import StoreServices
 from desktop.services.day import DayState
 from desktop.services.recovery import DayCloseCheck
 from desktop.services.reports import daily_file_names
+from desktop.ui.i18n import message
 from desktop.ui.qt import (
     QDate,
     QDateEdit,
@@ -278,7 +279,7 @@ class DayTab(ManagerTab):
             self.day_notice.error(
                 self.tr(
                     "The business day is closed, but the store check needs attention: {lines}"
-                ).format(lines=" ".join(check.lines()))
+                ).format(lines=" ".join(message(line) for line in check.lines()))
             )
         else:
             self.day_notice.ok(
@@ -303,7 +304,7 @@ class DayTab(ManagerTab):
         self.session.store_changed.emit()
 
     def _day_failed(self, error: Exception) -> None:
-        self.day_notice.error(self.tr("Not done: {error}").format(error=error))
+        self.day_notice.error(self.tr("Not done: {error}").format(error=message(error)))
         self.refresh()
 
     # --- the reconciliation ------------------------------------------------------------------
@@ -381,7 +382,7 @@ class DayTab(ManagerTab):
         else:
             self.report_notice.error(
                 self.tr("Reconciliation written, but printing failed: {error}").format(
-                    error=written.print_error
+                    error=message(written.print_error)
                 )
             )
 
@@ -408,14 +409,14 @@ class DayTab(ManagerTab):
             )
         else:
             self.report_notice.error(
-                self.tr("Printing failed: {error}").format(error=written.print_error)
+                self.tr("Printing failed: {error}").format(error=message(written.print_error))
             )
 
     def _report_failed(self, error: Exception) -> None:
         self._progress = None
         self.progress.setVisible(False)
         self.report_notice.error(
-            self.tr("The reconciliation was not written: {error}").format(error=error)
+            self.tr("The reconciliation was not written: {error}").format(error=message(error))
         )
 
     def open_folder(self) -> None:

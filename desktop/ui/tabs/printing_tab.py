@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop.services.printing import JobKind, ProcessResult, QueuedJob
+from desktop.ui.i18n import message, messages
 from desktop.ui.qt import (
     QButtonGroup,
     QGroupBox,
@@ -127,7 +128,7 @@ class PrintingTab(ManagerTab):
         text = self.tr("Printers: {names}").format(names=", ".join(names))
         if problems:
             text += "\n" + self.tr("Printer settings not used: {problems}").format(
-                problems="; ".join(problems)
+                problems=messages(problems)
             )
         self.printers.setText(text)
         self._show()
@@ -145,7 +146,11 @@ class PrintingTab(ManagerTab):
                 cell(job.backend),
                 cell(str(job.attempts), align_right=True),
                 cell(job.next_attempt_at[11:19]),
-                cell(job.last_error or (self.tr("waiting") if job.status == "queued" else "")),
+                cell(
+                    message(job.last_error)
+                    if job.last_error
+                    else (self.tr("waiting") if job.status == "queued" else "")
+                ),
             ]
             for col, item in enumerate(items):
                 self.table.setItem(i, col, item)
@@ -203,11 +208,11 @@ class PrintingTab(ManagerTab):
         else:
             self.notice.error(
                 self.tr("Printed {ok}, failed {failed}: {errors}").format(
-                    ok=result.printed, failed=result.failed, errors="; ".join(result.errors)
+                    ok=result.printed, failed=result.failed, errors=messages(result.errors)
                 )
             )
         self.refresh()
 
     def _failed(self, error: Exception) -> None:
-        self.notice.error(self.tr("Not printed: {error}").format(error=error))
+        self.notice.error(self.tr("Not printed: {error}").format(error=message(error)))
         self.refresh()

@@ -18,7 +18,7 @@ from desktop.services.store_settings import (
     StoreSettings,
     check_headoffice_url,
 )
-from desktop.ui.i18n import LANGUAGES, current_language
+from desktop.ui.i18n import LANGUAGES, current_language, message
 from desktop.ui.qt import (
     QComboBox,
     QFormLayout,
@@ -200,7 +200,9 @@ class SettingsTab(ManagerTab):
         self.notice.clear()
 
     def _load_failed(self, error: Exception) -> None:
-        self.notice.error(self.tr("The settings could not be read: {error}").format(error=error))
+        self.notice.error(
+            self.tr("The settings could not be read: {error}").format(error=message(error))
+        )
 
     # --- checking and saving -----------------------------------------------------------------
     def _whole(self, edit: QLineEdit, label: str, low: int, high: int, errors: list[str]) -> int:
@@ -261,7 +263,7 @@ class SettingsTab(ManagerTab):
             else:
                 entries.append(line)
         _, problems = configured_printers(entries)
-        errors.extend(self.tr("Printers: {problem}").format(problem=p) for p in problems)
+        errors.extend(self.tr("Printers: {problem}").format(problem=message(p)) for p in problems)
         if errors:
             return None, errors
         return StoreSettings(
@@ -294,4 +296,4 @@ class SettingsTab(ManagerTab):
         self.session.store_changed.emit()
 
     def _save_failed(self, error: Exception) -> None:
-        self.notice.error(self.tr("Not saved: {error}").format(error=error))
+        self.notice.error(self.tr("Not saved: {error}").format(error=message(error)))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from desktop.core.catalogue import Gift
 from desktop.services.stock import StockMove, unusual_move
+from desktop.ui.i18n import message
 from desktop.ui.qt import (
     QBrush,
     QButtonGroup,
@@ -191,7 +192,9 @@ class StockTab(ManagerTab):
         self._show()
 
     def _load_failed(self, error: Exception) -> None:
-        self.notice.error(self.tr("The stock could not be read: {error}").format(error=error))
+        self.notice.error(
+            self.tr("The stock could not be read: {error}").format(error=message(error))
+        )
 
     def _show(self) -> None:
         keep = self.selected_gift()
@@ -387,7 +390,7 @@ class StockTab(ManagerTab):
         self._changed()
 
     def _failed(self, error: Exception) -> None:
-        self.notice.error(self.tr("Stock not changed: {error}").format(error=error))
+        self.notice.error(self.tr("Stock not changed: {error}").format(error=message(error)))
         self._picked()
 
     def _changed(self) -> None:

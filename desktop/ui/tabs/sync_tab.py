@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from desktop.services.recovery import RecoveryReport
 from desktop.services.sync import SyncStatus
 from desktop.services.sync_loop import LoopStatus
+from desktop.ui.i18n import message
 from desktop.ui.qt import (
     QCheckBox,
     QFont,
@@ -162,7 +163,7 @@ class SyncTab(ManagerTab):
         self.waiting.setText(str(s.waiting))
         self.last_success.setText(self._when(s.last_success_at))
         self.last_attempt.setText(self._when(s.last_attempt_at))
-        self.last_error.setText(s.last_error or "—")
+        self.last_error.setText(message(s.last_error) if s.last_error else "—")
         self.sync_button.setEnabled(s.connection is not None and not self.syncing)
         self.recover_button.setEnabled(s.connection is not None and not self.syncing)
         self.stop_box.setChecked(s.refused_policy == "stop")
@@ -173,13 +174,15 @@ class SyncTab(ManagerTab):
                     cell(str(p.seq), align_right=True),
                     cell(p.kind),
                     cell(p.created_at[:16]),
-                    cell(p.error),
+                    cell(message(p.error)),
                 ]
             ):
                 self.parked.setItem(i, col, item)
 
     def _failed(self, error: Exception) -> None:
-        self.notice.error(self.tr("The sync status could not be read: {error}").format(error=error))
+        self.notice.error(
+            self.tr("The sync status could not be read: {error}").format(error=message(error))
+        )
 
     # --- recovery ----------------------------------------------------------------------------
     def recover(self) -> None:
@@ -189,15 +192,17 @@ class SyncTab(ManagerTab):
         self.run_io(
             recovery.recover,
             self._recovered,
-            lambda e: self.notice.error(self.tr("Recovery failed: {error}").format(error=e)),
+            lambda e: self.notice.error(
+                self.tr("Recovery failed: {error}").format(error=message(e))
+            ),
             hold=[self.recover_button, self.sync_button],
         )
 
     def _recovered(self, report: object) -> None:
         assert isinstance(report, RecoveryReport)
-        text = "\n".join(report.lines())
+        text = "\n".join(message(line) for line in report.lines())
         if report.sync_error is not None:
-            self.notice.error(text + "\n" + report.sync_error)
+            self.notice.error(text + "\n" + message(report.sync_error))
         else:
             self.notice.ok(text)
         self.session.refresh_link()
@@ -208,7 +213,7 @@ class SyncTab(ManagerTab):
         self.run(
             lambda: recovery.backup_now("manual"),
             lambda path: self.notice.ok(self.tr("Backed up to {path}").format(path=path)),
-            lambda e: self.notice.error(self.tr("Backup failed: {error}").format(error=e)),
+            lambda e: self.notice.error(self.tr("Backup failed: {error}").format(error=message(e))),
             hold=[self.backup_button],
         )
 
@@ -246,7 +251,7 @@ class SyncTab(ManagerTab):
         report = status.report
         if status.last_error is not None or report is None:
             self.notice.error(
-                self.tr("Sync failed: {error}").format(error=status.last_error or "?")
+                self.tr("Sync failed: {error}").format(error=message(status.last_error or "?"))
             )
             return
         self.notice.ok(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from desktop.services.staff import Staff
 from desktop.services.till import ReceiptRow, VoidResult
 from desktop.ui.dialogs.manager_pin import ManagerPinDialog
+from desktop.ui.i18n import message
 from desktop.ui.qt import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 from desktop.ui.tabs.base import ManagerTab, Notice, cell, table
 from desktop.ui.wording import money_text, points_text
@@ -102,7 +103,7 @@ class VoidTab(ManagerTab):
 
     def _load_failed(self, error: Exception) -> None:
         self.notice.error(
-            self.tr("Today's receipts could not be read: {error}").format(error=error)
+            self.tr("Today's receipts could not be read: {error}").format(error=message(error))
         )
 
     def _show_rows(self) -> None:
@@ -209,5 +210,5 @@ class VoidTab(ManagerTab):
         self.refresh()
 
     def _void_failed(self, error: Exception) -> None:
-        self.notice.error(self.tr("Not voided: {error}").format(error=error))
+        self.notice.error(self.tr("Not voided: {error}").format(error=message(error)))
         self.refresh()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from desktop.core.members import MemberStatus
 from desktop.services.printing import ProcessResult
 from desktop.services.till import MemberView
+from desktop.ui.i18n import message, messages
 from desktop.ui.qt import QEvent, QFont, QFrame, QGridLayout, QHBoxLayout, QLabel, Qt, QVBoxLayout
 from desktop.ui.widgets.theme import badge_style, message_style
 from desktop.ui.wording import points_text, tier_name
@@ -182,16 +183,19 @@ class MemberPanel(QFrame):
 
     def show_printed(self, receipt_no: str, result: ProcessResult) -> None:
         if not result.ok:
-            self.show_print_problem(receipt_no, "; ".join(result.errors))
+            self.show_print_problem(receipt_no, result.errors)
             return
         self.show_notice("ok", lambda: self.tr("Printed {receipt}.").format(receipt=receipt_no))
 
-    def show_print_problem(self, receipt_no: str, detail: str) -> None:
+    def show_print_problem(self, receipt_no: str, detail: str | tuple[str, ...]) -> None:
         """A printer fault is a warning: the redemption stands, the queue retries."""
         self.show_notice(
             "warn",
             lambda: self.tr(
                 "Printer problem for {receipt}: {detail}. The redemption stands; the print "
                 "queue retries, and a manager can reprint."
-            ).format(receipt=receipt_no, detail=detail),
+            ).format(
+                receipt=receipt_no,
+                detail=message(detail) if isinstance(detail, str) else messages(detail),
+            ),
         )
