@@ -133,92 +133,96 @@
 <context>
     <name>DayTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="193"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="195"/>
         <source>Business day</source>
         <translation>营业日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="194"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="196"/>
         <source>Open the business day</source>
         <translation>开始营业日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="195"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="197"/>
         <source>Close the business day…</source>
         <translation>结束营业日…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="196"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="198"/>
         <source>Close the day</source>
         <translation>结束营业日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="197"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="199"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="198"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="200"/>
         <source>Daily reconciliation</source>
         <translation>每日对账单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="199"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="201"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="200"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="202"/>
         <source>Write and print the reconciliation</source>
         <translation>生成并打印对账单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="201"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="203"/>
         <source>Open the reports folder</source>
         <translation>打开报表文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="202"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="204"/>
         <source>Print the closing reconciliation</source>
         <translation>打印日结对账单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="226"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="228"/>
         <source>Business day {day} is not open yet.</source>
         <translation>营业日 {day} 尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="228"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="230"/>
         <source>Business day {day} is open (since {time}, {who}).</source>
         <translation>营业日 {day} 营业中（{time} 由 {who} 开始）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="232"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="234"/>
         <source>Business day {day} is closed ({time}, {who}).</source>
         <translation>营业日 {day} 已结束（{time} 由 {who} 结束）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="240"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="242"/>
         <source>Close business day {day}? No more redemptions or voids today; it cannot be opened again.</source>
         <translation>确定结束营业日 {day}？今天将不能再兑换或作废，且不能重新开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="280"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="279"/>
+        <source>Business day {day} is closed. Checking the store and backing it up…</source>
+        <translation>营业日 {day} 已结束。正在检查门店数据并备份…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="297"/>
         <source>The business day is closed, but the store check needs attention: {lines}</source>
         <translation>营业日已结束，但门店检查发现问题：{lines}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="286"/>
         <source>The business day is closed; the store checked sound and was backed up ({path}). Print the reconciliation.</source>
-        <translation>营业日已结束；门店数据检查无误并已备份（{path}）。请打印对账单。</translation>
+        <translation type="vanished">营业日已结束；门店数据检查无误并已备份（{path}）。请打印对账单。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="295"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="306"/>
         <source>The business day is open.</source>
         <translation>营业日已开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="298"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="309"/>
         <source>Business day {day} is closed. Writing the closing reconciliation…</source>
         <translation>营业日 {day} 已结束，正在生成日结对账单…</translation>
     </message>
@@ -227,62 +231,67 @@
         <translation type="vanished">营业日已结束。请打印对账单。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="306"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="317"/>
         <source>Not done: {error}</source>
         <translation>未完成：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="328"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="339"/>
         <source>Writing the reconciliation for {day}…</source>
         <translation>正在生成 {day} 的对账单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="331"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="342"/>
         <source>Writing the closing reconciliation for {day}…</source>
         <translation>正在生成 {day} 的日结对账单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="359"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="372"/>
+        <source>Business day {day} is closed; the store checked sound and was backed up ({path}); its closing reconciliation is written.</source>
+        <translation>营业日 {day} 已结束；门店数据检查无误并已备份（{path}）；结业对账单已生成。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="379"/>
         <source>Business day {day} is closed; its closing reconciliation is written.</source>
         <translation>营业日 {day} 已结束，日结对账单已生成。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="364"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="384"/>
         <source>Closing reconciliation written. Print it, check it and sign it; the PDF and CSV are kept in the reports folder.</source>
         <translation>日结对账单已生成。请打印、核对并签字；PDF 和 CSV 保存在报表文件夹中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="372"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="392"/>
         <source>Reconciliation written. No system printer is set up: open the PDF to print it.</source>
         <translation>对账单已生成。未设置系统打印机：请打开 PDF 打印。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="377"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="397"/>
         <source>Reconciliation written and sent to {printer}.</source>
         <translation>对账单已生成并发送到 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="383"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="403"/>
         <source>Reconciliation written, but printing failed: {error}</source>
         <translation>对账单已生成，但打印失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="403"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="423"/>
         <source>No system printer is set up: open the PDF to print it.</source>
         <translation>未设置系统打印机：请打开 PDF 打印。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="407"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="427"/>
         <source>Closing reconciliation sent to {printer}.</source>
         <translation>日结对账单已发送到 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="411"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="431"/>
         <source>Printing failed: {error}</source>
         <translation>打印失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="418"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="438"/>
         <source>The reconciliation was not written: {error}</source>
         <translation>对账单未生成：{error}</translation>
     </message>
@@ -290,92 +299,92 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="94"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="95"/>
         <source>Lantern — set up this till</source>
         <translation>灯笼 — 设置本收银台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="95"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="96"/>
         <source>Set up this till</source>
         <translation>设置本收银台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="98"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="99"/>
         <source>No store is set up on this computer yet. Enter what head office gave this store, and its first manager; or try the demo store first.</source>
         <translation>这台电脑上还没有设置门店。请填写总部为本门店提供的信息和第一位店长；也可以先试用演示门店。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="103"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="104"/>
         <source>Store id (e.g. SH001)</source>
         <translation>门店编号（例如 SH001）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="104"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="105"/>
         <source>Store name (Chinese)</source>
         <translation>门店名称（中文）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="105"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="106"/>
         <source>Store name (English, optional)</source>
         <translation>门店名称（英文，可不填）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="106"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="107"/>
         <source>Head-office address</source>
         <translation>总部地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="107"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="108"/>
         <source>Store secret</source>
         <translation>门店密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="108"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="109"/>
         <source>First manager&apos;s id (e.g. M01)</source>
         <translation>第一位店长的工号（例如 M01）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="109"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="110"/>
         <source>Manager&apos;s name</source>
         <translation>店长姓名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="110"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="111"/>
         <source>Manager&apos;s PIN (4–8 digits)</source>
         <translation>店长密码（4–8 位数字）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="111"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="112"/>
         <source>PIN again</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="116"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="117"/>
         <source>Try the demo store</source>
         <translation>试用演示门店</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="117"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="118"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="118"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="119"/>
         <source>Set up this store</source>
         <translation>设置本门店</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="139"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="140"/>
         <source>The two PINs differ: type the manager&apos;s PIN again.</source>
         <translation>两次输入的密码不一致：请重新输入店长密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="144"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="145"/>
         <source>Setting up the store and syncing with head office…</source>
         <translation>正在设置门店并与总部同步……</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/first_run.py" line="156"/>
+        <location filename="../../desktop/ui/dialogs/first_run.py" line="157"/>
         <source>Not set up: {error}</source>
         <translation>未能设置：{error}</translation>
     </message>
@@ -409,62 +418,62 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="144"/>
+        <location filename="../../desktop/ui/screens/login.py" line="145"/>
         <source>Log in to the till</source>
         <translation>登录收银台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="145"/>
+        <location filename="../../desktop/ui/screens/login.py" line="146"/>
         <source>Who is at the till?</source>
         <translation>请选择您的姓名</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="146"/>
+        <location filename="../../desktop/ui/screens/login.py" line="147"/>
         <source>↑ ↓ choose your name · type your PIN · Enter</source>
         <translation>↑ ↓ 选择姓名 · 输入密码 · 回车</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="156"/>
+        <location filename="../../desktop/ui/screens/login.py" line="157"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="156"/>
+        <location filename="../../desktop/ui/screens/login.py" line="157"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="178"/>
+        <location filename="../../desktop/ui/screens/login.py" line="179"/>
         <source>The staff list could not be read: {error}</source>
         <translation>无法读取员工名单：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="213"/>
+        <location filename="../../desktop/ui/screens/login.py" line="214"/>
         <source>PIN for {name}</source>
         <translation>{name} 的密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="234"/>
+        <location filename="../../desktop/ui/screens/login.py" line="235"/>
         <source>Choose your name first.</source>
         <translation>请先选择您的姓名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="237"/>
+        <location filename="../../desktop/ui/screens/login.py" line="238"/>
         <source>Type your PIN, then Enter.</source>
         <translation>请输入密码，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="240"/>
+        <location filename="../../desktop/ui/screens/login.py" line="241"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="264"/>
+        <location filename="../../desktop/ui/screens/login.py" line="266"/>
         <source>Could not log in: {error}</source>
         <translation>无法登录：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="213"/>
+        <location filename="../../desktop/ui/screens/login.py" line="214"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
@@ -536,47 +545,47 @@
 <context>
     <name>ManagerPinDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="122"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="123"/>
         <source>Manager approval</source>
         <translation>店长授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="123"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="124"/>
         <source>A manager&apos;s PIN is needed</source>
         <translation>需要店长密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="124"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="125"/>
         <source>Manager number</source>
         <translation>店长工号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="127"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="128"/>
         <source>e.g. M01</source>
         <translation>例如 M01</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="128"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="129"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="159"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="160"/>
         <source>Type the manager&apos;s number first.</source>
         <translation>请先输入店长工号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="163"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="164"/>
         <source>Type the PIN, then Enter.</source>
         <translation>请输入密码，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="166"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="167"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="193"/>
+        <location filename="../../desktop/ui/dialogs/manager_pin.py" line="195"/>
         <source>The PIN could not be checked: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -632,52 +641,52 @@
 <context>
     <name>MemberPanel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="90"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="91"/>
         <source>Points balance</source>
         <translation>积分余额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="91"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="92"/>
         <source>Waiting for head office</source>
         <translation>待总部确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="92"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="93"/>
         <source>Expiring within 30 days</source>
         <translation>30 天内到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="93"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="94"/>
         <source>Blocked: ask head office</source>
         <translation>已冻结：请联系总部</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="116"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="117"/>
         <source>Scan the member&apos;s card or phone code</source>
         <translation>请扫描会员卡或手机会员码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="130"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="131"/>
         <source>{points} pts on {date}</source>
         <translation>{points} 积分于 {date} 到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="175"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="176"/>
         <source>Redeemed. Receipt {receipt} · points after {after}</source>
         <translation>兑换成功。小票 {receipt} · 剩余积分 {after}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="181"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="182"/>
         <source>Printing {receipt}…</source>
         <translation>正在打印 {receipt}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="187"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="188"/>
         <source>Printed {receipt}.</source>
         <translation>已打印 {receipt}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="194"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="195"/>
         <source>Printer problem for {receipt}: {detail}. The redemption stands; the print queue retries, and a manager can reprint.</source>
         <translation>{receipt} 打印出错：{detail}。兑换已生效；打印队列会自动重试，店长也可补打。</translation>
     </message>
@@ -708,22 +717,22 @@
 <context>
     <name>PinRefusal</name>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="48"/>
+        <location filename="../../desktop/ui/screens/login.py" line="49"/>
         <source>{name} is locked after too many wrong PINs. Try again after {time}, or ask a manager.</source>
         <translation>{name} 密码错误次数过多，账号已锁定。请在 {time} 之后再试，或联系店长。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="53"/>
+        <location filename="../../desktop/ui/screens/login.py" line="54"/>
         <source>{name} is not a manager: a manager&apos;s PIN is needed.</source>
         <translation>{name} 不是店长：需要店长密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="57"/>
+        <location filename="../../desktop/ui/screens/login.py" line="58"/>
         <source>No active staff member {id}: check the number.</source>
         <translation>没有在职员工 {id}：请核对工号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/login.py" line="60"/>
+        <location filename="../../desktop/ui/screens/login.py" line="61"/>
         <source>Wrong PIN for {name}. {n} tries left before the account locks for {minutes} minutes.</source>
         <translation>{name} 的密码错误。再错 {n} 次，账号将锁定 {minutes} 分钟。</translation>
     </message>
@@ -731,122 +740,122 @@
 <context>
     <name>PrintingTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="85"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="86"/>
         <source>Printouts waiting (queued, or failed and waiting for a retry)</source>
         <translation>待打印（排队中，或打印失败等待重试）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="89"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="90"/>
         <source>Printout</source>
         <translation>打印件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="90"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="102"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="108"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="91"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="103"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="109"/>
         <source>Receipt</source>
         <translation>小票</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="91"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="92"/>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="92"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="93"/>
         <source>Tries</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="93"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="94"/>
         <source>Next try</source>
         <translation>下次重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="94"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="95"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="97"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="98"/>
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="98"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="99"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="99"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="104"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="100"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="105"/>
         <source>Reprint</source>
         <translation>重印</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="100"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="101"/>
         <source>Receipt number</source>
         <translation>小票号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="101"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="102"/>
         <source>scan or type the receipt number</source>
         <translation>扫描或输入小票号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="103"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="108"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="104"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="109"/>
         <source>Greeting card</source>
         <translation>贺卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="127"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="128"/>
         <source>Printers: {names}</source>
         <translation>打印机：{names}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="129"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="130"/>
         <source>Printer settings not used: {problems}</source>
         <translation>未使用的打印机设置：{problems}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="141"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="142"/>
         <source>{kind} (reprint {n})</source>
         <translation>{kind}（第 {n} 次重印）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="148"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="152"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="168"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="173"/>
         <source>Pick the printout to retry first.</source>
         <translation>请先选择要重试的打印件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="171"/>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="188"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="176"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="193"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="183"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="188"/>
         <source>Type or scan the receipt number first.</source>
         <translation>请先输入或扫描小票号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="201"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="206"/>
         <source>Printed: {n} printout(s).</source>
         <translation>已打印 {n} 份。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="205"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="210"/>
         <source>Printed {ok}, failed {failed}: {errors}</source>
         <translation>已打印 {ok} 份，失败 {failed} 份：{errors}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/printing_tab.py" line="212"/>
+        <location filename="../../desktop/ui/tabs/printing_tab.py" line="217"/>
         <source>Not printed: {error}</source>
         <translation>未打印：{error}</translation>
     </message>
@@ -949,22 +958,22 @@
         <translation>未连接：请先运行 `lantern store connect`</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="203"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="204"/>
         <source>The settings could not be read: {error}</source>
         <translation>无法读取设置：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="210"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="212"/>
         <source>{field}: enter a whole number from {low} to {high}.</source>
         <translation>{field}：请输入 {low} 到 {high} 之间的整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="232"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="234"/>
         <source>A printed card can be photocopied: its daily limit must not be above the phone code&apos;s.</source>
         <translation>实体卡可能被复印：其每日限额不得高于手机码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="247"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="249"/>
         <source>Head-office address: {address} is not a valid address. Write it as http://HOST:PORT, e.g. http://10.0.0.5:8765.</source>
         <translation>总部地址：{address} 不是有效地址。请写成 http://主机:端口，例如 http://10.0.0.5:8765。</translation>
     </message>
@@ -973,27 +982,27 @@
         <translation type="vanished">总部地址：须以 http:// 或 https:// 开头。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="260"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="262"/>
         <source>Printers: {line} is not valid.</source>
         <translation>打印机：{line} 格式不正确。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="264"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="266"/>
         <source>Printers: {problem}</source>
         <translation>打印机：{problem}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="276"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="278"/>
         <source>Not saved. {problems}</source>
         <translation>未保存。{problems}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="293"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="295"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="297"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="299"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
@@ -1001,198 +1010,198 @@
 <context>
     <name>StockTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="144"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="145"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="144"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="145"/>
         <source>Gift</source>
         <translation>礼品</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="144"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="145"/>
         <source>On hand</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="144"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="145"/>
         <source>Alert at</source>
         <translation>预警值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="146"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="147"/>
         <source>Low stock</source>
         <translation>库存不足</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="147"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="148"/>
         <source>Receive a delivery</source>
         <translation>收货</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="148"/>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="155"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="149"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="156"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="149"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="150"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="150"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="151"/>
         <source>e.g. delivery note number</source>
         <translation>例如送货单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="151"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="152"/>
         <source>Receive into stock</source>
         <translation>收货入库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="152"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="153"/>
         <source>Count or adjust</source>
         <translation>盘点或调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="153"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="154"/>
         <source>Counted on the shelf</source>
         <translation>盘点实数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="154"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="155"/>
         <source>Change by (+/−)</source>
         <translation>增减数量（+/−）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="156"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="157"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="162"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="163"/>
         <source>Stock count</source>
         <translation>盘点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="163"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="164"/>
         <source>Damaged in store</source>
         <translation>店内损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="164"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="165"/>
         <source>Display sample</source>
         <translation>陈列样品</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="165"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="166"/>
         <source>Lost or stolen</source>
         <translation>丢失或被盗</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="171"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="172"/>
         <source>Why? (required, goes on the report)</source>
         <translation>原因（必填，将列入对账单）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="172"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="173"/>
         <source>Adjust stock</source>
         <translation>调整库存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="173"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="174"/>
         <source>No, correct it</source>
         <translation>不，改一下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="194"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="196"/>
         <source>The stock could not be read: {error}</source>
         <translation>无法读取库存：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="214"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="217"/>
         <source>{code} {name}: {n} left (alert at {alert})</source>
         <translation>{code} {name}：剩 {n} 件（预警值 {alert}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="224"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="227"/>
         <source>No gift is low on stock.</source>
         <translation>没有库存不足的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="250"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="253"/>
         <source>Pick a gift in the list.</source>
         <translation>请在列表中选择礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="254"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="257"/>
         <source>{code} {name}: {n} on hand</source>
         <translation>{code} {name}：库存 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="265"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="268"/>
         <source>Pick the gift that was delivered first.</source>
         <translation>请先选择收货的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="307"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="310"/>
         <source>Receive {n} of {code}? That is far more than usual ({stock} on hand). Check the quantity on the delivery note.</source>
         <translation>收货 {code} 共 {n} 件？这远多于平常（现有 {stock} 件）。请核对送货单上的数量。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="310"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="313"/>
         <source>Yes, receive {n}</source>
         <translation>是，收货 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="313"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="316"/>
         <source>{n} of {code} counted on the shelf? The stock says {stock}. Check the count.</source>
         <translation>货架上盘点到 {code} 共 {n} 件？库存记录为 {stock} 件。请核对盘点数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="315"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="318"/>
         <source>Yes, {n} are on the shelf</source>
         <translation>是，货架上有 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="318"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="321"/>
         <source>Change the stock of {code} by {n:+d}? That is far more than usual ({stock} on hand).</source>
         <translation>将 {code} 的库存调整 {n:+d}？这远多于平常（现有 {stock} 件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="321"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="324"/>
         <source>Yes, change by {n:+d}</source>
         <translation>是，调整 {n:+d}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="342"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="345"/>
         <source>Received {n} of {code}: {stock} on hand now.</source>
         <translation>{code} 已收货 {n} 件：现有库存 {stock} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="353"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="356"/>
         <source>Pick the gift to adjust first.</source>
         <translation>请先选择要调整的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="357"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="360"/>
         <source>Give the reason for the adjustment first.</source>
         <translation>请先填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="362"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="365"/>
         <source>A change of zero changes nothing: enter how many.</source>
         <translation>增减为零不会有任何变化：请输入数量。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="382"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="385"/>
         <source>Stock of {code} changed by {delta:+d}: {stock} on hand now.</source>
         <translation>{code} 库存调整 {delta:+d} 件：现有库存 {stock} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="390"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="393"/>
         <source>Stock not changed: {error}</source>
         <translation>库存未修改：{error}</translation>
     </message>
@@ -1200,142 +1209,142 @@
 <context>
     <name>SyncTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="97"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="98"/>
         <source>Head office</source>
         <translation>总部</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="98"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="99"/>
         <source>Events waiting</source>
         <translation>待同步记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="99"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="100"/>
         <source>Last successful sync</source>
         <translation>最近成功同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="100"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="101"/>
         <source>Last attempt</source>
         <translation>最近尝试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="101"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="102"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="106"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="107"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="107"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="108"/>
         <source>Recover from head office</source>
         <translation>从总部恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="108"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="109"/>
         <source>Back up now</source>
         <translation>立即备份</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="109"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="110"/>
         <source>Stop redemptions while sync is refused</source>
         <translation>同步被拒期间停止兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="112"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="113"/>
         <source>Events head office parked (they do not block the others; head office reviews them)</source>
         <translation>总部暂挂的记录（不影响其他记录同步；由总部审核）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="117"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="117"/>
         <source>Event</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="117"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="116"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="117"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="136"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="137"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="145"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="146"/>
         <source>Not connected to a head office (the store runs on its own)</source>
         <translation>未连接总部（门店独立运行）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="149"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="150"/>
         <source>none: connect with `lantern store connect --url URL --store-id ID`</source>
         <translation>无：请用 `lantern store connect --url URL --store-id ID` 连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="152"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="153"/>
         <source>Head office online</source>
         <translation>总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="152"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="153"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="157"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="158"/>
         <source>SYNC REFUSED: head office does not accept this store&apos;s events (restored from an old backup?). Press “Recover from head office”.</source>
         <translation>总部拒绝同步：总部不接受本店的事件（是否从旧备份恢复？）。请按“从总部恢复”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="182"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="184"/>
         <source>The sync status could not be read: {error}</source>
         <translation>无法读取同步状态：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="187"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="190"/>
         <source>Recovering from head office…</source>
         <translation>正在从总部恢复…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="192"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="196"/>
         <source>Recovery failed: {error}</source>
         <translation>恢复失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="210"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="215"/>
         <source>Backed up to {path}</source>
         <translation>已备份到 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="211"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="216"/>
         <source>Backup failed: {error}</source>
         <translation>备份失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="230"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="235"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="254"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="259"/>
         <source>Synced: {pushed} events sent, {parked} parked; {pulled} changes received; {waiting} still waiting.</source>
         <translation>同步完成：已发送 {pushed} 条，暂挂 {parked} 条；收到 {pulled} 项更新；仍有 {waiting} 条待同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/sync_tab.py" line="249"/>
+        <location filename="../../desktop/ui/tabs/sync_tab.py" line="254"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
@@ -1371,73 +1380,73 @@
 <context>
     <name>TillScreen</name>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="171"/>
+        <location filename="../../desktop/ui/screens/till.py" line="172"/>
         <source>Scan anywhere · type to search · Enter adds the first match · Enter or F12 confirms · F7/F8 quantity −/+ · F6 points or cash · F10 manager override · F2 card number · Esc clears</source>
         <translation>任意位置扫码 · 直接输入即搜索 · 回车加入第一个匹配 · 回车或 F12 确认兑换 · F7/F8 数量 −/+ · F6 切换积分/积分+现金 · F10 店长授权 · F2 输入卡号 · Esc 清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="217"/>
+        <location filename="../../desktop/ui/screens/till.py" line="218"/>
         <source>Wait: the redemption is still being recorded.</source>
         <translation>请稍候：兑换正在记录中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="221"/>
+        <location filename="../../desktop/ui/screens/till.py" line="222"/>
         <source>Looking up the member…</source>
         <translation>正在查询会员…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="240"/>
+        <location filename="../../desktop/ui/screens/till.py" line="241"/>
         <source>Typed card number: while head office is offline, a manager must approve.</source>
         <translation>手动输入的卡号：总部离线时需店长授权。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="275"/>
+        <location filename="../../desktop/ui/screens/till.py" line="276"/>
         <source>Ready for the next customer.</source>
         <translation>可以接待下一位顾客。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="319"/>
+        <location filename="../../desktop/ui/screens/till.py" line="320"/>
         <source>No gift the member can take matches “{text}”.</source>
         <translation>没有该会员可兑换且符合“{text}”的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="331"/>
+        <location filename="../../desktop/ui/screens/till.py" line="332"/>
         <source>The business day is closed: no more redemptions today. Come back when tomorrow&apos;s day is open.</source>
         <translation>营业日已结束：今日不再兑换。请待明日营业开启后再兑换。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="335"/>
+        <location filename="../../desktop/ui/screens/till.py" line="336"/>
         <source>The business day is not open yet: a manager must open it (F9, Business day).</source>
         <translation>营业日尚未开始：需店长开启（F9 › 营业日）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="348"/>
-        <location filename="../../desktop/ui/screens/till.py" line="419"/>
+        <location filename="../../desktop/ui/screens/till.py" line="349"/>
+        <location filename="../../desktop/ui/screens/till.py" line="420"/>
         <source>Scan the member&apos;s code first.</source>
         <translation>请先扫描会员码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="394"/>
+        <location filename="../../desktop/ui/screens/till.py" line="395"/>
         <source>Only {n} in stock.</source>
         <translation>库存仅剩 {n} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="426"/>
+        <location filename="../../desktop/ui/screens/till.py" line="427"/>
         <source>The basket is empty: add a gift first.</source>
         <translation>兑换清单为空：请先添加礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="441"/>
+        <location filename="../../desktop/ui/screens/till.py" line="442"/>
         <source>Recording the redemption…</source>
         <translation>正在记录兑换…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="458"/>
+        <location filename="../../desktop/ui/screens/till.py" line="460"/>
         <source>Not recorded: {detail}.</source>
         <translation>未能记录：{detail}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="463"/>
+        <location filename="../../desktop/ui/screens/till.py" line="466"/>
         <source>Not recorded: {detail}. Press Enter to try again; it will not deduct twice.</source>
         <translation>未能记录：{detail}。请按回车重试，不会重复扣分。</translation>
     </message>
@@ -1445,117 +1454,117 @@
 <context>
     <name>VoidTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="59"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="60"/>
         <source>Today&apos;s redemptions. Pick the receipt, give the reason; a manager&apos;s PIN approves the void. The points go back to the member, the gifts back into stock.</source>
         <translation>今日兑换记录。选择小票并填写原因，由店长输入密码授权作废。积分退回会员，礼品退回库存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="65"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="66"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="66"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="67"/>
         <source>Receipt</source>
         <translation>小票</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="67"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="68"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="68"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="69"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="69"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="70"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="70"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="71"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="71"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="72"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="74"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="75"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="80"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="81"/>
         <source>Customer changed their mind</source>
         <translation>顾客改变主意</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="81"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="82"/>
         <source>Wrong gift scanned</source>
         <translation>礼品扫错</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="82"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="83"/>
         <source>Gift damaged or faulty</source>
         <translation>礼品损坏或有质量问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="88"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="89"/>
         <source>Why is it voided? (required)</source>
         <translation>作废原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="89"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="90"/>
         <source>Void receipt…</source>
         <translation>作废小票…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="105"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="106"/>
         <source>Today&apos;s receipts could not be read: {error}</source>
         <translation>无法读取今日小票：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="113"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="114"/>
         <source>Voided {time} by {manager}</source>
         <translation>已于 {time} 由 {manager} 作废</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="133"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="134"/>
         <source>No redemptions today yet.</source>
         <translation>今天还没有兑换记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="165"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="166"/>
         <source>Pick the receipt to void first.</source>
         <translation>请先选择要作废的小票。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="169"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="170"/>
         <source>Give the reason for the void first.</source>
         <translation>请先填写作废原因。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="172"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="173"/>
         <source>Void receipt {receipt}: {points} points back to the member.</source>
         <translation>作废小票 {receipt}：{points} 积分退回会员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="187"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="188"/>
         <source>Voiding {receipt}…</source>
         <translation>正在作废 {receipt}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="199"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="200"/>
         <source>Receipt {receipt} voided: {points} points returned to the member (balance now {balance}).</source>
         <translation>小票 {receipt} 已作废：{points} 积分已退回会员（现余额 {balance}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/void_tab.py" line="212"/>
+        <location filename="../../desktop/ui/tabs/void_tab.py" line="213"/>
         <source>Not voided: {error}</source>
         <translation>未作废：{error}</translation>
     </message>

@@ -99,6 +99,7 @@ class DayTab(ManagerTab):
         self.view: DayView | None = None
         self.written: Written | None = None
         self.closing = False  # the report on show is the closing one, written at close
+        self.close_check: DayCloseCheck | None = None  # the store check made at close
         self._progress: _Progress | None = None
         layout = QVBoxLayout(self)
 
@@ -269,25 +270,38 @@ class DayTab(ManagerTab):
         )
 
     def _closed(self, view: object) -> None:
-        """The day is closed: then the full store check and a backup, on the database lane."""
-        self._changed(view)
-        self.run(self.app.recovery.close_day, self._checked, self._day_failed)
+        """The day is closed: the full store check and a backup first (database lane), then
+        the closing reconciliation (I/O lane); one message says how both went."""
+        self._loaded(view)
+        assert isinstance(view, DayView)
+        self.close_check = None
+        self.day_notice.ok(
+            self.tr("Business day {day} is closed. Checking the store and backing it up…").format(
+                day=view.state.day
+            )
+        )
+        self.session.store_changed.emit()
+        day = date.fromisoformat(view.state.day)
+        self.run(
+            self.app.recovery.close_day,
+            lambda check: self._checked(check, day),
+            lambda error: self._check_failed(error, day),
+        )
 
-    def _checked(self, check: object) -> None:
+    def _check_failed(self, error: Exception, day: date) -> None:
+        self._day_failed(error)
+        self.write_closing(day)
+
+    def _checked(self, check: object, day: date) -> None:
         assert isinstance(check, DayCloseCheck)
+        self.close_check = check
         if check.problems or check.backup is None:
             self.day_notice.error(
                 self.tr(
                     "The business day is closed, but the store check needs attention: {lines}"
                 ).format(lines=" ".join(message(line) for line in check.lines()))
             )
-        else:
-            self.day_notice.ok(
-                self.tr(
-                    "The business day is closed; the store checked sound and was backed up "
-                    "({path}). Print the reconciliation."
-                ).format(path=check.backup)
-            )
+        self.write_closing(day)
 
     def _changed(self, view: object) -> None:
         self._loaded(view)
@@ -354,7 +368,16 @@ class DayTab(ManagerTab):
         self.paths.setText(f"PDF: {written.pdf}\nCSV: {written.csv}")
         if self.closing:
             self.print_button.setVisible(True)
-            if self.view is not None:
+            check = self.close_check
+            if self.view is not None and check is not None and check.backup is not None:
+                if not check.problems:
+                    self.day_notice.ok(
+                        self.tr(
+                            "Business day {day} is closed; the store checked sound and was "
+                            "backed up ({path}); its closing reconciliation is written."
+                        ).format(day=self.view.state.day, path=check.backup)
+                    )
+            elif self.view is not None and check is None:
                 self.day_notice.ok(
                     self.tr(
                         "Business day {day} is closed; its closing reconciliation is written."
