@@ -49,6 +49,7 @@ from desktop.services.till import LineRequest, Receipt
 from desktop.store import settings
 from desktop.store import sync_state as sync_repo
 from desktop.store.database import open_store
+from desktop.store.seals import carry_over
 from desktop.store.staff import Staff, get_staff
 from desktop.store.vault import copy_vault
 from desktop.sync.client import HeadOfficeClient
@@ -351,6 +352,7 @@ def build_store_template(path: Path, members: int) -> None:
 def copy_store(template: Path, path: Path, store_id: str) -> None:
     shutil.copyfile(template, path)
     copy_vault(template, path)  # its head-office secret and PIN key
+    carry_over(template, path)  # its chain key and anchor (desktop/store/seals.py)
     app = StoreServices(open_store(path), link=online)
     try:
         with app.db.write() as conn:
@@ -436,6 +438,8 @@ class PushResult:
 
 def measure_push(hod: HeadOfficeDb, url: str, template: Path, path: Path) -> PushResult:
     shutil.copyfile(template, path)
+    copy_vault(template, path)
+    carry_over(template, path)
     app = connect(path, url, PUSH_STORE, hod.secrets[PUSH_STORE], hod.top())
     clients: list[TimedClient] = []
 
