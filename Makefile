@@ -25,7 +25,7 @@ app: install
 
 ## static checks, then the whole test suite (Qt offscreen)
 test: install check
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n auto --dist loadfile
 
 ## the unit and store tests only (real SQLite files, no windows, no head office): quick
 test-fast: install
