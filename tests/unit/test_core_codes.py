@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import os
+import random
 import stat
 import string
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from desktop.core import codes
 from desktop.core.codes import CodeType, Verdict
 from desktop.core.errors import InvalidInput
 from headoffice.issuing import KeyFile, enrol_phone, issue_card
+from tests.reliability import record
 
 pytestmark = pytest.mark.unit
 
@@ -229,6 +231,7 @@ def single_changes(text: str) -> list[tuple[int, str]]:
     return [(i, c) for i in range(len(text)) for c in B32 if c != text[i]]
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize("text", [VALID_STATIC, VALID_PHONE], ids=["static card", "phone code"])
 def test_no_single_character_change_is_ever_accepted(text: str) -> None:
     assert verdict(text) is Verdict.ACCEPTED
@@ -240,6 +243,44 @@ def test_no_single_character_change_is_ever_accepted(text: str) -> None:
     # a changed signature or field is forged, a changed key id unknown (or forged)
     assert got[Verdict.FORGED] > got.get(Verdict.MALFORMED, 0)
     assert got[Verdict.UNKNOWN_KEY] > 0
+    kind = "static card" if text.startswith("LS1") else "phone code"
+    record(
+        "Forged member codes",
+        f"every single-character change of a valid {kind}",
+        tried=sum(got.values()),
+        accepted=0,
+    )
+
+
+@pytest.mark.reliability
+def test_thousands_of_seeded_forgeries_are_never_accepted() -> None:
+    # Given valid codes, and forgeries made from them as a forger would: random edits,
+    # every field re-signed by a key head office never published, random signatures
+    rng = random.Random(20261207)
+    forged: list[str] = []
+    for _ in range(4000):
+        chars = list(rng.choice([VALID_STATIC, VALID_PHONE]))
+        for _ in range(rng.randint(1, 6)):
+            i = rng.randrange(len(chars))
+            chars[i] = rng.choice(B32)
+        forged.append("".join(chars))
+    for member in range(1, 2001):
+        forged.append(codes.issue_static(STRANGER, 1, member, 1, date(2026, 3, 1)))
+        fake_cert = codes.certify_device(STRANGER, 1, member, codes.public_bytes(DEVICE), TODAY)
+        forged.append(codes.phone_code(fake_cert, DEVICE, NOW))
+    for _ in range(2000):
+        body = rng.randbytes(73)
+        forged.append("LS1" + base64.b32encode(body).decode().rstrip("="))
+    forged = [f for f in forged if f not in (VALID_STATIC, VALID_PHONE)]
+    # Then none is accepted
+    accepted = [f for f in forged if verdict(f) is Verdict.ACCEPTED]
+    assert accepted == []
+    record(
+        "Forged member codes",
+        "seeded forgeries: random edits, a key never published, random bytes",
+        tried=len(forged),
+        accepted=len(accepted),
+    )
 
 
 @pytest.mark.parametrize("text", [VALID_STATIC, VALID_PHONE], ids=["static card", "phone code"])
