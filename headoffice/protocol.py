@@ -9,7 +9,7 @@ from typing import Any
 
 from desktop.core.errors import InvalidInput, NotAllowed
 from desktop.core.limits import CEILING
-from desktop.core.wire import ConflictKind, Outcome
+from desktop.core.wire import ChainedEvent, ConflictKind, Outcome
 
 MAX_EVENTS_PER_PUSH = 1000
 MAX_CHANGES_PER_PAGE = 1000
@@ -34,15 +34,7 @@ class Unauthorized(NotAllowed):
     """Unknown or revoked store, or a wrong secret (HTTP 401, nothing else said)."""
 
 
-@dataclass(frozen=True, slots=True)
-class PushedEvent:
-    seq: int
-    event_id: str
-    kind: str
-    payload: dict[str, Any]
-    created_at: str
-    prev_hash: str
-    hash: str
+PushedEvent = ChainedEvent  # an event as a store pushed it (desktop/core/wire.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ Pure: no I/O, no HTTP, no SQL.
 
 # no `from __future__ import annotations`: TypedDict must see NotRequired[...] itself
 import enum
+from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
 from desktop.core.chain import GENESIS, canonical, chain_hash, payload_hash
@@ -21,6 +22,7 @@ __all__ = [
     "GENESIS",
     "PAYLOADS",
     "PROTOCOL_VERSION",
+    "ChainedEvent",
     "ConflictKind",
     "EventKind",
     "Outcome",
@@ -62,6 +64,21 @@ class Outcome(enum.Enum):
 class ConflictKind(enum.Enum):
     OVERDRAFT = "overdraft"  # the member's lots at head office could not cover it
     CODE_REPLAYED = "code_replayed"  # the phone code was already used for another redemption
+
+
+@dataclass(frozen=True, slots=True)
+class ChainedEvent:
+    """One event of a store's log as both ends hold it: the store's outbox row, what a push
+    carries, what head office gives back at recovery. `hash` chains it to `prev_hash`
+    (`chain_hash`)."""
+
+    seq: int
+    event_id: str
+    kind: str
+    payload: dict[str, Any]
+    created_at: str
+    prev_hash: str
+    hash: str
 
 
 # --- payloads, one per event kind ------------------------------------------------------------

@@ -6,38 +6,20 @@ the cached balances."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-GENESIS = "0" * 64
+from desktop.core import chain
+from desktop.core.wire import ChainedEvent
 
-
-@dataclass(frozen=True)
-class Event:
-    seq: int
-    event_id: str
-    kind: str
-    payload: dict[str, Any]
-    created_at: str
-    prev_hash: str
-    hash: str
-
-
-def canonical(payload: Mapping[str, Any]) -> str:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, seq: int, event_id: str, kind: str, body: str, at: str) -> str:
-    h = hashlib.sha256()
-    for part in (prev_hash, str(seq), event_id, kind, body, at):
-        h.update(part.encode("utf-8"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+# the chain both ends compute (desktop/core/chain.py), under the names the store uses
+GENESIS = chain.GENESIS
+canonical = chain.canonical
+chain_hash = chain.chain_hash
+Event = ChainedEvent  # an outbox row (desktop/core/wire.py)
 
 
 def append(conn: sqlite3.Connection, kind: str, payload: Mapping[str, Any], at: str) -> Event:

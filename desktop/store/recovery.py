@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from desktop.core.wire import EventKind
+from desktop.core.wire import ChainedEvent, EventKind
 from desktop.store import catalogue, outbox, redemptions, settings, voids
 from desktop.store import sync_state as sync_repo
 
@@ -39,16 +39,9 @@ EPOCH = EventKind.EPOCH
 
 
 @dataclass(frozen=True)
-class Adopted:
+class Adopted(ChainedEvent):
     """An event head office holds, as the store takes it back."""
 
-    seq: int
-    event_id: str
-    kind: str
-    payload: dict[str, Any]
-    created_at: str
-    prev_hash: str
-    hash: str
     outcome: str  # head office's answer: applied, applied_with_conflict, duplicate, rejected
     conflict: str | None
     error: str | None

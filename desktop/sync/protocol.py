@@ -19,7 +19,7 @@ from desktop.core.earning import Campaign
 from desktop.core.errors import LanternError
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
-from desktop.core.wire import Outcome
+from desktop.core.wire import ChainedEvent, Outcome
 
 
 class Malformed(LanternError):
@@ -413,16 +413,9 @@ def parse_changes(data: Any) -> ChangesPage:
 
 # --- recovery: this store's own stored events ------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class StoredEvent:
+class StoredEvent(ChainedEvent):
     """One of this store's events as head office stored it, with head office's answer."""
 
-    seq: int
-    event_id: str
-    kind: str
-    payload: dict[str, Any]
-    created_at: str
-    prev_hash: str
-    hash: str
     outcome: Outcome
     conflict: str | None
     error: str | None
