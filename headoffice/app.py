@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, NewType
@@ -135,29 +135,23 @@ async def push(request: Request) -> Response:
     return JSONResponse(result)
 
 
-async def changes(request: Request) -> Response:
+async def _paged(request: Request, read: Callable[[str, Any, Any], Any]) -> Response:
+    """A paged read of this store's data: `since` and `limit`, nothing else."""
     store_id = await authenticated(request)
     q = request.query_params
     unknown = sorted(set(q) - {"since", "limit"})
     if unknown:
         raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
-    page = await run_in_threadpool(
-        _office(request).changes, store_id, q.get("since"), q.get("limit")
-    )
-    return JSONResponse(page)
+    return JSONResponse(await run_in_threadpool(read, store_id, q.get("since"), q.get("limit")))
+
+
+async def changes(request: Request) -> Response:
+    return await _paged(request, _office(request).changes)
 
 
 async def stored_events(request: Request) -> Response:
     """This store's own stored events, for its recovery after a lost disk or a restore."""
-    store_id = await authenticated(request)
-    q = request.query_params
-    unknown = sorted(set(q) - {"since", "limit"})
-    if unknown:
-        raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
-    page = await run_in_threadpool(
-        _office(request).stored_events, store_id, q.get("since"), q.get("limit")
-    )
-    return JSONResponse(page)
+    return await _paged(request, _office(request).stored_events)
 
 
 async def health(request: Request) -> Response:
