@@ -26,7 +26,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -43,6 +43,7 @@ from desktop.sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -188,23 +189,18 @@ class HeadOfficeClient:
 
     def changes(self, since: int, limit: int) -> ChangesPage:
         """GET /v1/sync/changes: one page of changes after cursor `since`."""
-        data = self._call(
-            "GET", "/v1/sync/changes", params={"since": str(since), "limit": str(limit)}
-        )
-        try:
-            return parse_changes(data)
-        except Malformed as e:
-            raise self._garbage("changes", e) from None
+        return self._page("/v1/sync/changes", "changes", parse_changes, since, limit)
 
     def stored_events(self, since: int, limit: int) -> StoredEvents:
         """GET /v1/sync/events: this store's own events head office stored (recovery)."""
-        data = self._call(
-            "GET", "/v1/sync/events", params={"since": str(since), "limit": str(limit)}
-        )
+        return self._page("/v1/sync/events", "events", parse_stored_events, since, limit)
+
+    def _page(self, path: str, what: str, parse: Callable[[Any], T], since: int, limit: int) -> T:
+        data = self._call("GET", path, params={"since": str(since), "limit": str(limit)})
         try:
-            return parse_stored_events(data)
+            return parse(data)
         except Malformed as e:
-            raise self._garbage("events", e) from None
+            raise self._garbage(what, e) from None
 
     def close(self) -> None:
         self._http.close()
