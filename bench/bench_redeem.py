@@ -26,6 +26,7 @@ from desktop.core.members import Tier
 from desktop.services.app import StoreServices
 from desktop.services.demo import build_demo, card_number, member_id, populate_bulk
 from desktop.services.till import LineRequest, Receipt
+from desktop.store import members as members_repo
 from desktop.store.staff import Staff
 
 DEMO_MEMBERS = 200  # build_demo's own members M00000001…M00000200
@@ -291,6 +292,21 @@ def lookups(app: StoreServices, members: int, n: int, warmup: int, seed: int) ->
         ("identify(card number, typed)", till.identify, cards),
         ("member_view(member id)", till.member_view, ids),
         ("member_view(member with points)", till.member_view, with_points),
+    ]
+    # the unacknowledged events' effect on a member's balance (part of member_view), read
+    # through the schema-8 index and, side by side, with the outbox scanned as before it
+    # (this store never syncs: every event it wrote is unacknowledged, after seq 0)
+    scan_sql = members_repo.UNCONFIRMED_EFFECT_SQL.replace("FROM outbox", "FROM outbox NOT INDEXED")
+
+    def pending_indexed(mid: str) -> object:
+        return app.db.scalar(members_repo.UNCONFIRMED_EFFECT_SQL, (mid, 0))
+
+    def pending_scanned(mid: str) -> object:
+        return app.db.scalar(scan_sql, (mid, 0))
+
+    plan += [
+        ("unconfirmed effect (indexed)", pending_indexed, with_points),
+        ("unconfirmed effect (outbox scan)", pending_scanned, with_points),
     ]
     out = []
     for name, fn, args in plan:

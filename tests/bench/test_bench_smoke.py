@@ -21,6 +21,8 @@ HEADINGS = (
     "identify(member id)",
     "identify(card number, typed)",
     "member_view(member id)",
+    "unconfirmed effect (indexed)",
+    "unconfirmed effect (outbox scan)",
     "== Integrity ==",
     "app.setup.check(): clean",
 )
