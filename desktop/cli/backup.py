@@ -3,6 +3,7 @@ database's backups and the way back after a lost disk or an old backup (issue #1
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,73 @@ def _recover(cli: Cli) -> int:
     return 0
 
 
+def read_passphrase(confirm: bool) -> str:
+    """The escrow passphrase: $LANTERN_ESCROW_PASSPHRASE, the terminal (twice when it is
+    new), or the next line of stdin; never an argument (`ps` shows those), never logged."""
+    import getpass
+
+    from desktop import logs
+    from desktop.core.errors import InvalidInput
+
+    if os.environ.get("LANTERN_ESCROW_PASSPHRASE"):
+        phrase = os.environ["LANTERN_ESCROW_PASSPHRASE"]
+    elif sys.stdin.isatty():
+        phrase = getpass.getpass("escrow passphrase: ")
+        if confirm and getpass.getpass("the same passphrase again: ") != phrase:
+            raise InvalidInput("the two passphrases differ: nothing was written")
+    else:
+        phrase = sys.stdin.readline().rstrip("\n")
+    if not phrase:
+        raise InvalidInput(
+            "an escrow passphrase is needed: set LANTERN_ESCROW_PASSPHRASE or type it on stdin"
+        )
+    logs.redact(phrase)
+    return phrase
+
+
+def cmd_vault_export(cli: Cli) -> int:
+    from desktop.store import vault
+
+    a = cli.args
+    cli.staff(a.manager, manager=True)  # secrets leave the till only with a manager's PIN
+    out = Path(a.file)
+    blob = vault.export_escrow(cli.app.db.path, read_passphrase(confirm=True))
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        fail(f"{out} already exists: nothing was written (choose a new file name)")
+        return EXIT_ERROR
+    except OSError as e:
+        fail(f"cannot write {out} ({e.strerror or e}): nothing was written")
+        return EXIT_ERROR
+    with os.fdopen(fd, "wb") as f:
+        f.write(blob)
+        f.flush()
+        os.fsync(f.fileno())
+    say(
+        f"the vault's secrets are in {out}, encrypted: keep it and its passphrase apart, "
+        "away from this till (with the backups' copy off site)"
+    )
+    return 0
+
+
+def cmd_vault_import(cli: Cli) -> int:
+    from desktop.paths import default_db
+    from desktop.store import vault
+
+    a = cli.args
+    db = Path(a.db or default_db())
+    try:
+        blob = Path(a.file).read_bytes()
+    except OSError as e:
+        fail(f"cannot read {a.file} ({e.strerror or e}): nothing was put in the vault")
+        return EXIT_ERROR
+    names = vault.import_escrow(db, blob, read_passphrase(confirm=False), replace=a.replace)
+    say(f"put in the vault of {db}: {', '.join(names)}")
+    say("next: `lantern restore BACKUP` (a new disk), then `lantern store check`")
+    return 0
+
+
 def register(sub: Any, add: Add) -> None:
     b = add(
         "backup",
@@ -135,4 +203,27 @@ def register(sub: Any, add: Add) -> None:
         cmd_recover,
         "take back this store's events from head office and start a new epoch, then sync "
         "(after a restore, or when head office refuses the store's chain)",
+    )
+    vault = sub.add_parser(
+        "vault", help="the store's secrets kept outside the database: escrow and bring back"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    ve = add(
+        "export",
+        cmd_vault_export,
+        "write the vault's secrets (PIN pepper, head-office secret, chain key) to FILE, "
+        "encrypted with a passphrase; a manager's PIN is needed",
+        vault,
+    )
+    ve.add_argument("file", metavar="FILE")
+    ve.add_argument("--manager", required=True, help="manager id (PIN from $LANTERN_MANAGER_PIN)")
+    vi = add(
+        "import",
+        cmd_vault_import,
+        "put the secrets of an escrow FILE into this store's vault (a new disk: before "
+        "`lantern restore`)",
+        vault,
+    )
+    vi.add_argument("file", metavar="FILE")
+    vi.add_argument(
+        "--replace", action="store_true", help="overwrite different secrets the vault holds"
     )

@@ -29,7 +29,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import LanternError
+from desktop.core.errors import InvalidInput, LanternError
 
 log = logging.getLogger(__name__)
 
@@ -220,3 +220,109 @@ def clear_vault(db_path: Path, names: tuple[str, ...] | None = None) -> None:
 
 
 KNOWN_NAMES = ("headoffice_secret", "pin_pepper", "chain_key")
+
+
+# --- escrow: the vault's secrets in a file only a passphrase opens ---------------------------
+ESCROW_FORMAT = "lantern-vault-escrow-1"
+ESCROW_SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # 32 MiB, ~0.1 s: one guess costs as much
+MIN_PASSPHRASE = 10
+
+
+class EscrowError(VaultError):
+    """An escrow file that cannot be opened (wrong passphrase, damaged, not an escrow)."""
+
+
+def _escrow_key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=2**27, dklen=32
+    )
+
+
+def export_escrow(db_path: Path, passphrase: str) -> bytes:
+    """The secrets of the store at `db_path` (every known name it holds), encrypted with
+    AES-256-GCM under a key scrypt derives from `passphrase`: what a till needs besides a
+    backup to come back on a new disk (the PIN pepper, the head-office secret, the chain key
+    its seals verify with). The names are readable, the values are not."""
+    import base64
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidInput(
+            f"the escrow passphrase is too short ({len(passphrase)} characters): use at "
+            f"least {MIN_PASSPHRASE}, and keep it apart from the escrow file"
+        )
+    vault = vault_for(db_path)
+    secrets_ = {name: value for name in KNOWN_NAMES if (value := vault.get(name)) is not None}
+    if not secrets_:
+        raise InvalidInput(
+            f"the store {db_path} has no secrets in its vault yet: nothing to escrow "
+            "(open the store once, or check the --db path)"
+        )
+    salt, nonce = os.urandom(16), os.urandom(12)
+    key = _escrow_key(passphrase, salt, **ESCROW_SCRYPT)
+    sealed = AESGCM(key).encrypt(nonce, json.dumps(secrets_).encode(), ESCROW_FORMAT.encode())
+    b64 = base64.b64encode
+    doc = {
+        "format": ESCROW_FORMAT,
+        "names": sorted(secrets_),
+        "kdf": {"name": "scrypt", **ESCROW_SCRYPT, "salt": b64(salt).decode()},
+        "nonce": b64(nonce).decode(),
+        "ciphertext": b64(sealed).decode(),
+    }
+    return (json.dumps(doc, indent=1) + "\n").encode()
+
+
+def import_escrow(
+    db_path: Path, blob: bytes, passphrase: str, *, replace: bool = False
+) -> list[str]:
+    """Put the secrets of an escrow file into the vault of the store at `db_path`; returns
+    the names put. A name the vault already holds with a different value is refused (the
+    store's present seals or PINs depend on it) unless `replace`; nothing is put then."""
+    import base64
+    import binascii
+
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        doc = json.loads(blob.decode("utf-8"))
+        if not isinstance(doc, dict) or doc.get("format") != ESCROW_FORMAT:
+            raise EscrowError(
+                f"this is not a Lantern vault escrow file (format {ESCROW_FORMAT} expected)"
+            )
+        kdf = doc["kdf"]
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+        if not (2**14 <= n <= 2**20 and 1 <= r <= 16 and 1 <= p <= 4):
+            raise EscrowError(f"the escrow file names scrypt costs outside the bounds: {kdf}")
+        salt = base64.b64decode(kdf["salt"], validate=True)
+        nonce = base64.b64decode(doc["nonce"], validate=True)
+        sealed = base64.b64decode(doc["ciphertext"], validate=True)
+    except EscrowError:
+        raise
+    except (ValueError, KeyError, TypeError, binascii.Error) as e:
+        raise EscrowError(f"the escrow file is damaged ({e}); use another copy of it") from e
+    try:
+        plain = AESGCM(_escrow_key(passphrase, salt, n, r, p)).decrypt(
+            nonce, sealed, ESCROW_FORMAT.encode()
+        )
+    except (InvalidTag, ValueError) as e:
+        raise EscrowError(
+            "the escrow file does not open with this passphrase (wrong passphrase, or the "
+            "file was changed): nothing was put in the vault"
+        ) from e
+    values = json.loads(plain)
+    vault = vault_for(db_path)
+    wanted = {name: str(values[name]) for name in KNOWN_NAMES if name in values}
+    clash = sorted(name for name, value in wanted.items() if vault.get(name) not in (None, value))
+    if clash and not replace:
+        raise InvalidInput(
+            f"the vault of {db_path} already holds a different {', '.join(clash)}: the "
+            "store's present seals or PINs depend on it, so nothing was put. Import into a "
+            "new database path (before restoring the backup there), or use --replace if "
+            "this store's own secrets are the wrong ones"
+        )
+    for name, value in wanted.items():
+        vault.put(name, value)
+    log.warning("vault of %s: %s put from an escrow file", db_path, ", ".join(sorted(wanted)))
+    return sorted(wanted)
