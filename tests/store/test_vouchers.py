@@ -70,9 +70,7 @@ def test_a_keyed_in_voucher_is_a_redemption_marked_keyed_in(
     assert app.setup.check() == []
 
 
-def test_a_retried_key_in_applies_once(
-    app: StoreServices, manager: Staff, db_path: Path
-) -> None:
+def test_a_retried_key_in_applies_once(app: StoreServices, manager: Staff, db_path: Path) -> None:
     first = app.vouchers.key_in(manager, "req-1", entry())
     before = snapshot(db_path)
     again = app.vouchers.key_in(manager, "req-1", entry())
