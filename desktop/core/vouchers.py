@@ -80,3 +80,14 @@ def parse_gift_spec(spec: str) -> tuple[str, int]:
             f"{spec!r}: the quantity must be a whole number greater than zero, e.g. G101:2"
         )
     return gift, int(qty)
+
+
+def parse_written_at(text: str) -> datetime:
+    """The date and time on the paper as typed: `2026-06-15 14:30` (store time) or ISO 8601
+    with an offset."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{text!r} is not a date and time: type it as on the paper, e.g. 2026-06-15 14:30"
+        ) from None

@@ -49,14 +49,8 @@ class OverdraftNotConfirmed(Conflict):
     """The member's points no longer cover the voucher: the manager must confirm that it is
     recorded as an overdraft (the member's debt). Nothing was changed."""
 
-    def __init__(self, voucher_no: str, member_id: str, needed: int, available: int) -> None:
-        super().__init__(
-            f"voucher {voucher_no}: member {member_id} has {available:,} points available "
-            f"but the voucher is for {needed:,}; the gift has left the store, so confirm to "
-            "record it as an overdraft (the member's debt)"
-        )
-        self.voucher_no = voucher_no
-        self.member_id = member_id
+    def __init__(self, message: str, *, needed: int, available: int) -> None:
+        super().__init__(message)
         self.needed = needed
         self.available = available
 
@@ -143,7 +137,13 @@ class VoucherService:
             account = members_repo.load_account(conn, member.member_id)
             available = account.available(day)
             if points > available and not accept_overdraft:
-                raise OverdraftNotConfirmed(voucher_no, member.member_id, points, available)
+                raise OverdraftNotConfirmed(
+                    f"voucher {voucher_no}: member {member.member_id} has {available:,} points "
+                    f"available but the voucher is for {points:,}; the gift has left the store, "
+                    "so confirm to record it as an overdraft (the member's debt)",
+                    needed=points,
+                    available=available,
+                )
             spend = (
                 account.spend(points, day, allow_overdraft=True)
                 if points
