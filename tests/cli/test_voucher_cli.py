@@ -31,7 +31,9 @@ def lantern(db: Path, *args: str, stdin: str = "", **env: str) -> subprocess.Com
     )
 
 
-def key_in(db: Path, voucher: str, member: str, gift: str, *extra: str, **env: str):
+def key_in(
+    db: Path, voucher: str, member: str, gift: str, *extra: str, **env: str
+) -> subprocess.CompletedProcess[str]:
     written = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=30)).strftime(
         "%Y-%m-%d %H:%M"
     )
