@@ -84,14 +84,14 @@ def test_key_in_a_voucher_a_duplicate_is_refused_an_overdraft_is_confirmed(
         # When a member's points no longer cover the voucher: asked, nothing recorded yet
         fill(tab, pv2, poor, "G501")
         qtbot.mouseClick(tab.key_in_button, CLICK)
-        qtbot.waitUntil(lambda: tab.confirm.isVisible(), timeout=WAIT_MS)
+        qtbot.waitUntil(tab.confirm.isVisible, timeout=WAIT_MS)
         assert "no longer cover" in tab.confirm_text.text()
         assert keyed(app) == [(pv1, 0)]
         # cancelled: still nothing; asked again and confirmed: recorded as debt
         qtbot.mouseClick(tab.confirm_no, CLICK)
         assert not tab.confirm.isVisible() and keyed(app) == [(pv1, 0)]
         qtbot.mouseClick(tab.key_in_button, CLICK)
-        qtbot.waitUntil(lambda: tab.confirm.isVisible(), timeout=WAIT_MS)
+        qtbot.waitUntil(tab.confirm.isVisible, timeout=WAIT_MS)
         qtbot.mouseClick(tab.confirm_yes, CLICK)
         qtbot.waitUntil(lambda: tab.table.rowCount() == 2, timeout=WAIT_MS)
         assert "recorded as the member's debt" in tab.notice.text()
