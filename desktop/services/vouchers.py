@@ -120,8 +120,9 @@ class VoucherService:
                 )
             prior = vouchers_repo.find(conn, voucher_no)
             if prior is not None:
+                when = prior.keyed_in_at[:16].replace("T", " ")
                 raise Conflict(
-                    f"voucher {voucher_no} was already keyed in at {prior.keyed_in_at[:16]} "
+                    f"voucher {voucher_no} was already keyed in at {when} "
                     f"by {prior.keyed_in_by} as receipt {prior.receipt_no}: "
                     "a voucher is keyed in once"
                 )
