@@ -165,3 +165,40 @@ def test_a_member_who_overdrew_meanwhile_needs_confirmation_then_owes_the_rest(
     # And the reconciliation lists it with the overdraft flag
     report = app.reports.daily()
     assert [(v.voucher_no, v.overdraft) for v in report.vouchers] == [(PV1, 474)]
+
+
+@pytest.mark.parametrize(
+    ("module", "attr"),
+    [
+        ("desktop.store.catalogue", "move_stock"),
+        ("desktop.store.members", "apply_account"),
+        ("desktop.store.vouchers", "insert"),
+        ("desktop.store.requests", "record"),
+        ("desktop.store.outbox", "append"),
+    ],
+)
+def test_a_failure_midway_leaves_nothing_and_the_retry_runs_afresh(
+    app: StoreServices,
+    manager: Staff,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
+    attr: str,
+) -> None:
+    import importlib
+
+    target = importlib.import_module(module)
+    original = getattr(target, attr)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        original(*args, **kwargs)
+        raise RuntimeError("disk on fire")
+
+    before = snapshot(db_path)
+    monkeypatch.setattr(target, attr, fail)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        app.vouchers.key_in(manager, "req-1", entry())
+    assert snapshot(db_path) == before
+    monkeypatch.setattr(target, attr, original)
+    done = app.vouchers.key_in(manager, "req-1", entry())
+    assert not done.replayed and app.vouchers.listed() == [done.voucher]
