@@ -122,6 +122,7 @@ def _redemption(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind
     receipt = p.get("receipt_no")
     receipt_no = receipt if isinstance(receipt, str) and _is_text(receipt) else None
     replay_key = _opt_text(p, "replay_key")
+    voucher_no = _opt_text(p, "voucher_no")
     at, day = _when(p, event)
     known = tx.one("SELECT store_id FROM redemptions WHERE redemption_id = ?", (redemption_id,))
     if known is not None:
@@ -152,6 +153,17 @@ def _redemption(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind
                 member_id,
                 f"phone code used again: redemption {receipt_no or redemption_id} at store "
                 f"{store_id}, first used for redemption {first[1]} at store {first[0]}",
+            )
+    if voucher_no is not None:
+        first_use = _use_voucher(tx, store_id, voucher_no, redemption_id, p, at)
+        if first_use is not None:
+            conflicts.append(ConflictKind.VOUCHER_REPEATED)
+            flag_member(
+                tx,
+                member_id,
+                f"paper voucher {voucher_no} keyed in again: redemption "
+                f"{receipt_no or redemption_id} at store {store_id}, first keyed in as "
+                f"redemption {first_use}",
             )
     tx.execute(
         "INSERT INTO redemptions (redemption_id, store_id, seq, member_id, receipt_no, "
@@ -192,6 +204,28 @@ def _use_code(
     )
     assert row is not None
     return str(row["store_id"]), str(row["redemption_id"])
+
+
+def _use_voucher(
+    tx: Tx, store_id: str, voucher_no: str, redemption_id: str, p: dict[str, Any], at: str
+) -> str | None:
+    """Record a paper voucher number for its store; the redemption that first used it when
+    the store already sent it."""
+    inserted = tx.execute(
+        "INSERT INTO paper_vouchers (store_id, voucher_no, redemption_id, keyed_in_by, "
+        "written_at, at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (store_id, voucher_no) DO NOTHING",
+        (store_id, voucher_no, redemption_id, _opt_text(p, "keyed_in_by"),
+         _opt_text(p, "written_at"), at),
+    )  # fmt: skip
+    if inserted:
+        return None
+    row = tx.one(
+        "SELECT redemption_id FROM paper_vouchers WHERE store_id = ? AND voucher_no = ?",
+        (store_id, voucher_no),
+    )
+    assert row is not None
+    return str(row["redemption_id"])
 
 
 def _void(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]:

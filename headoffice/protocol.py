@@ -71,8 +71,9 @@ class EventResult:
             out["stored_outcome"] = self.stored.value
         if self.conflicts:
             # one conflict answers "conflict"; the more serious one when there are two
-            # (a replayed code may be fraud; the overdraft is then its consequence)
-            kinds = sorted(self.conflicts, key=lambda c: c is not ConflictKind.CODE_REPLAYED)
+            # (a replayed code or a repeated paper voucher may be fraud; the overdraft is
+            # then its consequence)
+            kinds = sorted(self.conflicts, key=lambda c: c is ConflictKind.OVERDRAFT)
             out["conflict"] = kinds[0].value
             out["conflicts"] = [c.value for c in kinds]
         if self.error is not None:

@@ -30,6 +30,7 @@ from desktop.cli import (
     store,
     sync,
     till,
+    vouchers,
     window,
 )
 from desktop.cli.base import EXIT_ERROR, EXIT_USAGE, Cli, fail, language, log, missing_part
@@ -39,7 +40,10 @@ from desktop.i18n import LANGUAGES, localise
 __all__ = ["build_parser", "main"]
 
 # the order of `lantern --help`
-GROUPS = (window, store, staff, members, gifts, till, printing, stock, reports, sync, backup, codes)
+GROUPS = (
+    window, store, staff, members, gifts, till, vouchers, printing, stock, reports, sync, backup,
+    codes,
+)  # fmt: skip
 
 # argparse's own words for a mistyped command line, as Python words them: the message
 # catalogue translates them (resources/translations/messages_zh_CN.json)

@@ -64,6 +64,7 @@ class Outcome(enum.Enum):
 class ConflictKind(enum.Enum):
     OVERDRAFT = "overdraft"  # the member's lots at head office could not cover it
     CODE_REPLAYED = "code_replayed"  # the phone code was already used for another redemption
+    VOUCHER_REPEATED = "voucher_repeated"  # the store already sent this paper voucher number
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,11 @@ class RedemptionPayload(TypedDict):
     code_kind: str
     at: str  # ISO time with the store's offset: its date is the business day
     replay_key: NotRequired[str]  # the phone code that paid for it (first redemption only)
+    # a paper fallback voucher keyed in later (code_kind "paper_voucher"): its number,
+    # unique per store, the manager who keyed it in and the time written on the paper
+    voucher_no: NotRequired[str]
+    keyed_in_by: NotRequired[str]
+    written_at: NotRequired[str]
 
 
 class VoidPayload(TypedDict):

@@ -112,6 +112,24 @@ class StockNoteRow:
 
 
 @dataclass(frozen=True)
+class VoucherRow:
+    """A paper fallback voucher keyed in on the day (desktop/services/vouchers.py)."""
+
+    voucher_no: str
+    receipt_no: str
+    written_at: datetime
+    written_by: str  # "王小丽 (C01)"
+    keyed_in_at: datetime
+    keyed_in_by: str
+    member_id: str
+    member_masked: str  # never the member's full name
+    gifts: str  # "G101 环保购物袋 ×2, …"
+    points: int
+    overdraft: int  # points recorded as the member's debt; 0 when covered
+    voided: bool
+
+
+@dataclass(frozen=True)
 class RedemptionLineRow:
     """One gift line of one redemption, for the cash office's columnar CSV."""
 
@@ -161,3 +179,4 @@ class DailyReport:
     overrides: tuple[OverrideRow, ...] = ()
     stock_notes: tuple[StockNoteRow, ...] = ()
     lines: tuple[RedemptionLineRow, ...] = ()  # every redemption line of the day, voided too
+    vouchers: tuple[VoucherRow, ...] = ()  # paper vouchers keyed in on the day

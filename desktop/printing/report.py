@@ -116,6 +116,43 @@ def _overrides(r: DailyReport, w: float, body: ParagraphStyle) -> Table | Paragr
     )
 
 
+def _vouchers(r: DailyReport, w: float, body: ParagraphStyle) -> Table | Paragraph:
+    """Paper fallback vouchers keyed in on the day, with the overdrafts they recorded."""
+    if not r.vouchers:
+        return Paragraph("无 None", body)
+    rows: list[list[object]] = [
+        [
+            "凭证号 Voucher",
+            "填写 Written",
+            "补录 Keyed in",
+            "会员 Member",
+            "礼品 Gifts",
+            "积分 Points",
+            "透支 Overdraft",
+        ]
+    ]
+    for v in r.vouchers:
+        voucher = f"{v.voucher_no}<br/>{v.receipt_no}" + (
+            "<br/>【已作废 VOIDED】" if v.voided else ""
+        )
+        rows.append(
+            [
+                Paragraph(voucher, body),
+                Paragraph(f"{v.written_at:%m-%d %H:%M}<br/>{v.written_by}", body),
+                Paragraph(f"{v.keyed_in_at:%m-%d %H:%M}<br/>{v.keyed_in_by}", body),
+                Paragraph(f"{mask_member_id(v.member_id)}<br/>{v.member_masked}", body),
+                Paragraph(v.gifts, body),
+                f"{v.points:,}",
+                f"【透支 {v.overdraft:,}】" if v.overdraft else "—",
+            ]
+        )
+    return _table(
+        rows,
+        [w * 0.24, w * 0.14, w * 0.14, w * 0.13, w * 0.17, w * 0.08, w * 0.1],
+        numeric_from=5,
+    )
+
+
 def _stock_notes(r: DailyReport, w: float, body: ParagraphStyle) -> Table | Paragraph:
     """Every delivery and count of the day with the reason given (the stock ledger's)."""
     if not r.stock_notes:
@@ -255,6 +292,8 @@ def daily_pdf(r: DailyReport) -> bytes:
         story.append(Paragraph("无 None", body))
     story.append(Paragraph("越权批准 Manager overrides of the offline limits", head))
     story.append(_overrides(r, w, body))
+    story.append(Paragraph("纸质凭证补录 Keyed-in paper vouchers", head))
+    story.append(_vouchers(r, w, body))
     story += [
         Paragraph("礼品库存 Stock per gift", head),
         _table(

@@ -98,6 +98,21 @@ def _rows(r: DailyReport) -> Iterator[list[str]]:
         yield ["offline", start.isoformat(), "until", end.isoformat() if end else ""]
     for o in r.overdrafts:
         yield ["overdraft", o, "", ""]
+    for pv in r.vouchers:
+        for k, val in (
+            ("receipt_no", pv.receipt_no),
+            ("written_at", pv.written_at.isoformat()),
+            ("written_by", pv.written_by),
+            ("keyed_in_at", pv.keyed_in_at.isoformat()),
+            ("keyed_in_by", pv.keyed_in_by),
+            ("member_id", pv.member_id),
+            ("member", pv.member_masked),
+            ("gifts", pv.gifts),
+            ("points", str(pv.points)),
+            ("overdraft", str(pv.overdraft)),
+            ("voided", str(int(pv.voided))),
+        ):
+            yield ["paper_voucher", pv.voucher_no, k, val]
     for ov in r.overrides:
         for k, val in (
             ("at", ov.at.isoformat()),

@@ -17,6 +17,7 @@ from desktop.services.stock import StockService
 from desktop.services.store_settings import SettingsService
 from desktop.services.sync import SyncService
 from desktop.services.till import TillService
+from desktop.services.vouchers import VoucherService
 from desktop.store.database import StoreDB, open_store
 
 
@@ -34,6 +35,7 @@ class StoreServices:
         self.sync = SyncService(self.ctx)
         self.ctx.link = link if link is not None else self.sync.link_state
         self.till = TillService(self.ctx)
+        self.vouchers = VoucherService(self.ctx)
         self.stock = StockService(self.ctx)
         self.day = DayService(self.ctx)
         self.setup = SetupService(self.ctx)

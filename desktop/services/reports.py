@@ -19,6 +19,7 @@ from desktop.printing.documents import (
     StockNoteRow,
     StockRow,
     VoidRow,
+    VoucherRow,
 )
 from desktop.printing.report import daily_pdf
 from desktop.printing.report_csv import BOM, daily_csv, redemptions_csv
@@ -26,6 +27,7 @@ from desktop.private import private_dir, private_file
 from desktop.services.context import ServiceContext
 from desktop.store import reports as q
 from desktop.store import settings
+from desktop.store import vouchers as vouchers_repo
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,7 @@ class ReportService:
             "redemption lines",
             "link",
             "events",
+            "paper vouchers",
         ]
 
         def step(i: int) -> None:
@@ -189,6 +192,24 @@ class ReportService:
                 for o in q.overdrawn_members(conn, d)
             )
             step(8)
+            vouchers = tuple(
+                VoucherRow(
+                    v.voucher_no,
+                    v.receipt_no,
+                    datetime.fromisoformat(v.written_at),
+                    v.written_by,
+                    datetime.fromisoformat(v.keyed_in_at),
+                    v.keyed_in_by,
+                    v.member_id,
+                    v.member_masked,
+                    v.gifts,
+                    v.points,
+                    v.overdraft,
+                    v.voided,
+                )
+                for v in vouchers_repo.listed(conn, d)
+            )
+            step(9)
         if ho_totals is None:
             match = (
                 "not yet confirmed by head office"
@@ -234,6 +255,7 @@ class ReportService:
             overrides=overrides,
             stock_notes=notes,
             lines=lines,
+            vouchers=vouchers,
         )
 
     def _offline_periods(

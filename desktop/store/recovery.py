@@ -116,6 +116,14 @@ def _replay(conn: sqlite3.Connection, e: Adopted) -> None:
         )
         for line in lines:
             catalogue.move_stock(conn, line.gift_id, -line.quantity, "redeem", rid, at, None)
+        if p.get("voucher_no"):  # a paper voucher keyed in: its number stays taken
+            conn.execute(
+                "INSERT INTO paper_vouchers (voucher_no, redemption_id, written_at, "
+                "written_by, keyed_in_by, keyed_in_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (voucher_no) DO NOTHING",
+                (str(p["voucher_no"]), rid, str(p.get("written_at", at)),
+                 str(p["cashier_id"]), str(p.get("keyed_in_by", p["cashier_id"])), at),
+            )  # fmt: skip
     elif e.kind == "void":
         vid, rid = str(p["void_id"]), str(p["redemption_id"])
         if conn.execute("SELECT 1 FROM voids WHERE void_id = ?", (vid,)).fetchone():

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from desktop.core import wire
 from desktop.core.offline import CodeKind
+from desktop.core.vouchers import make_voucher_no
 from desktop.services.app import StoreServices
 from desktop.services.till import LineRequest, Receipt
+from desktop.services.vouchers import VoucherEntry
 from headoffice.engine import HeadOffice
 
 from .conftest import HeadOfficeProcess, add_member, new_store, staff
@@ -53,6 +56,10 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         )
         assert isinstance(second, Receipt)
         app.till.void(cashier, manager, str(uuid.uuid4()), first.receipt_no, "wrong gift")
+        # and key in a paper voucher written while the till was down
+        written = app.ctx.now() - timedelta(hours=1)
+        voucher = VoucherEntry(make_voucher_no(5), MEMBER, (("G101", 1),), written, "C01")
+        app.vouchers.key_in(manager, str(uuid.uuid4()), voucher)
         app.till.earn(cashier, str(uuid.uuid4()), MEMBER, 12_345)
         app.stock.receive(manager, str(uuid.uuid4()), "G101", 10, "DN-1")
         app.stock.adjust(manager, str(uuid.uuid4()), "G101", delta=-1, reason="damaged")
@@ -63,6 +70,8 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         assert kinds >= {"day_open", "redemption", "void", "earn", "stock_receive"}
         assert kinds >= {"stock_adjust", "day_close"}
         assert [p for kind, payload in written for p in wire.shape_problems(kind, payload)] == []
+        keyed = [p for kind, p in written if kind == "redemption" and "voucher_no" in p]
+        assert [(p["voucher_no"], p["keyed_in_by"]) for p in keyed] == [(make_voucher_no(5), "M01")]
         # When the store syncs
         report = app.sync.sync_once()
         # Then head office stored and applied every one, none parked, as the till wrote it
@@ -75,7 +84,7 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         assert {r["outcome"] for r in rows} == {wire.Outcome.APPLIED.value}, [
             (r["kind"], r["error"]) for r in rows if r["outcome"] != "applied"
         ]
-        # and its balance for the member is the till's: 5000 − 100 − 200 + 100 + earned
+        # and its balance for the member is the till's: 5000 − 100 − 200 + 100 − 100 + earned
         ho_balance = server.one("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         till_balance = app.db.scalar("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         assert ho_balance == till_balance

@@ -1,6 +1,7 @@
 """The manager screen: voids, stock, the business day and its reconciliation, printing,
-sync and settings, one tab each (desktop/ui/tabs/). The shell shows it after a manager's
-PIN (F9 or the Manager button); Esc or "Back to the till" returns to the till."""
+sync, settings and paper vouchers keyed in, one tab each (desktop/ui/tabs/). The shell shows
+it after a manager's PIN (F9 or the Manager button); Esc or "Back to the till" returns to the
+till."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from desktop.ui.tabs.settings_tab import SettingsTab
 from desktop.ui.tabs.stock_tab import StockTab
 from desktop.ui.tabs.sync_tab import SyncTab
 from desktop.ui.tabs.void_tab import VoidTab
+from desktop.ui.tabs.voucher_tab import VoucherTab
 
 
 class ManagerScreen(QWidget):
@@ -61,6 +63,7 @@ class ManagerScreen(QWidget):
         self.printing_tab = PrintingTab(self)
         self.sync_tab = SyncTab(self)
         self.settings_tab = SettingsTab(self)
+        self.voucher_tab = VoucherTab(self)
         for tab in self.all_tabs():
             self.tabs.addTab(tab, "")
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -78,6 +81,7 @@ class ManagerScreen(QWidget):
             self.printing_tab,
             self.sync_tab,
             self.settings_tab,
+            self.voucher_tab,
         ]
 
     def retranslate(self) -> None:
@@ -96,6 +100,7 @@ class ManagerScreen(QWidget):
                 self.tr("Printing"),
                 self.tr("Sync"),
                 self.tr("Settings"),
+                self.tr("Paper vouchers"),
             ]
         ):
             self.tabs.setTabText(i, text)
