@@ -1,8 +1,9 @@
 """The greeting card a member takes home: an A6 landscape postcard (148 × 105 mm).
 
 Left, the words: the occasion's title in Chinese and English, "亲爱的 {name}：", the
-design's message in both languages, then the gift, the store and the date (with the lunar
-date). Right, the design's ornament in vector shapes. The only font is the embedded CJK
+design's message in both languages, the member's own blessing line if they added one
+(in quotation marks, in the accent colour, one line shrunk to fit), then the gift, the
+store and the date (with the lunar date). Right, the design's ornament in vector shapes. The only font is the embedded CJK
 one; colours and words come from the design (designs.py).
 """
 
@@ -24,6 +25,8 @@ from desktop.printing.text import clip, fit, wrap
 
 LEFT = 14 * mm
 TEXT_RIGHT = CARD_W - 52 * mm  # the ornament has the column to the right of this
+BLESSING_Y = 33 * mm  # the blessing line's baseline, above the rule over the gift
+BLESSING_TOP = 40 * mm  # the message stops here when there is a blessing
 MONTHS_EN = [
     "January",
     "February",
@@ -78,6 +81,8 @@ def _words(c: Canvas, doc: CardDoc, design: CardDesign, font: str) -> None:
     text, accent = rgb(design.text), rgb(design.accent)
     _title(c, design, font, text, accent)
     _message(c, doc, design, font, text)
+    if doc.blessing:
+        _blessing(c, doc.blessing, font, accent)
     _footer(c, doc, design, font, text, accent)
 
 
@@ -117,7 +122,8 @@ def _message(
     """亲爱的 {name}：, then the message, Chinese over English, as large as fits between
     the greeting and the gift (a message too long even at 7 pt is cut short)."""
     width = TEXT_RIGHT - LEFT
-    greeting_y, top, bottom = CARD_H - 42.5 * mm, CARD_H - 50.5 * mm, 33 * mm
+    greeting_y, top = CARD_H - 42.5 * mm, CARD_H - 50.5 * mm
+    bottom = BLESSING_TOP if doc.blessing else 33 * mm
     message_zh, message_en = design.messages(doc)
     for zh_size in (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0):
         zh_lead, en_size = zh_size * 1.65, zh_size * 0.76
@@ -150,6 +156,16 @@ def _message(
         c.drawString(LEFT, y, clip(line + " …", font, en_size, width) if cut else line)
         y -= en_lead
     c.setFillAlpha(1)
+
+
+def _blessing(c: Canvas, blessing: str, font: str, accent: tuple[float, float, float]) -> None:
+    """The member's line, between the message and the gift: “…”, as large as fits."""
+    width = TEXT_RIGHT - LEFT
+    line = f"“{blessing}”"
+    size = fit(line, font, 11, width, smallest=6.5)
+    c.setFillColorRGB(*accent)
+    c.setFont(font, size)
+    c.drawString(LEFT, BLESSING_Y, clip(line, font, size, width))
 
 
 def _footer(
