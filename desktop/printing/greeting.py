@@ -2,7 +2,7 @@
 
 Left, the words: the occasion's title in Chinese and English, "亲爱的 {name}：", the
 design's message in both languages, the member's own blessing line if they added one
-(in quotation marks, in the accent colour, one line shrunk to fit), then the gift, the
+(in quotation marks, in the accent colour, on one line shrunk to fit, or two), then the gift, the
 store and the date (with the lunar date). Right, the design's ornament in vector shapes. The only font is the embedded CJK
 one; colours and words come from the design (designs.py).
 """
@@ -26,7 +26,8 @@ from desktop.printing.text import clip, fit, wrap
 LEFT = 14 * mm
 TEXT_RIGHT = CARD_W - 52 * mm  # the ornament has the column to the right of this
 BLESSING_Y = 33 * mm  # the blessing line's baseline, above the rule over the gift
-BLESSING_TOP = 40 * mm  # the message stops here when there is a blessing
+BLESSING_TOP = 40 * mm  # the message stops here when there is a blessing (of one line)
+BLESSING_LEAD = 1.35  # line spacing of a blessing on two lines, times its size
 MONTHS_EN = [
     "January",
     "February",
@@ -123,7 +124,10 @@ def _message(
     the greeting and the gift (a message too long even at 7 pt is cut short)."""
     width = TEXT_RIGHT - LEFT
     greeting_y, top = CARD_H - 42.5 * mm, CARD_H - 50.5 * mm
-    bottom = BLESSING_TOP if doc.blessing else 33 * mm
+    bottom = 33 * mm
+    if doc.blessing:  # leave the blessing its line(s)
+        size, lines = blessing_lines(doc.blessing, font)
+        bottom = BLESSING_TOP + (len(lines) - 1) * size * BLESSING_LEAD
     message_zh, message_en = design.messages(doc)
     for zh_size in (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0):
         zh_lead, en_size = zh_size * 1.65, zh_size * 0.76
@@ -158,14 +162,37 @@ def _message(
     c.setFillAlpha(1)
 
 
-def _blessing(c: Canvas, blessing: str, font: str, accent: tuple[float, float, float]) -> None:
-    """The member's line, between the message and the gift: “…”, as large as fits."""
+def blessing_lines(blessing: str, font: str) -> tuple[float, list[str]]:
+    """The blessing in quotation marks as the card prints it: one line, as large as fits
+    (11 down to 8 pt); else at 8 pt on as many lines as it needs (two at most for the
+    longest blessing desktop/core/blessing.py allows), broken between words, and inside a
+    word too long for a line."""
     width = TEXT_RIGHT - LEFT
     line = f"“{blessing}”"
-    size = fit(line, font, 11, width, smallest=6.5)
+    size = fit(line, font, 11, width, smallest=8)
+    if stringWidth(line, font, size) <= width:
+        return size, [line]
+    lines: list[str] = []
+    for part in wrap(line, font, 8, width):
+        while stringWidth(part, font, 8) > width:  # one word wider than the line
+            n = len(part)
+            while n > 1 and stringWidth(part[:n], font, 8) > width:
+                n -= 1
+            lines.append(part[:n])
+            part = part[n:]
+        lines.append(part)
+    return 8, lines
+
+
+def _blessing(c: Canvas, blessing: str, font: str, accent: tuple[float, float, float]) -> None:
+    """The member's line, between the message and the gift, in the accent colour."""
+    size, lines = blessing_lines(blessing, font)
     c.setFillColorRGB(*accent)
     c.setFont(font, size)
-    c.drawString(LEFT, BLESSING_Y, clip(line, font, size, width))
+    y = BLESSING_Y + (len(lines) - 1) * size * BLESSING_LEAD
+    for line in lines:
+        c.drawString(LEFT, y, line)
+        y -= size * BLESSING_LEAD
 
 
 def _footer(
