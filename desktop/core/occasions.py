@@ -139,8 +139,12 @@ class OccasionConfig:
 
     def __post_init__(self) -> None:
         md = self.member_day
-        if md is not None and (isinstance(md, bool) or not isinstance(md, int) or not 1 <= md <= 31):
-            raise InvalidInput(f"the member day is a day of the month, 1 to 31 (or none), not {md!r}")
+        if md is not None and (
+            isinstance(md, bool) or not isinstance(md, int) or not 1 <= md <= 31
+        ):
+            raise InvalidInput(
+                f"the member day is a day of the month, 1 to 31 (or none), not {md!r}"
+            )
         for name in ("valentines", "qixi"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInput(f"occasions: {name} must be true or false")

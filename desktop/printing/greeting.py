@@ -173,14 +173,15 @@ def blessing_lines(blessing: str, font: str) -> tuple[float, list[str]]:
     if stringWidth(line, font, size) <= width:
         return size, [line]
     lines: list[str] = []
-    for part in wrap(line, font, 8, width):
-        while stringWidth(part, font, 8) > width:  # one word wider than the line
-            n = len(part)
-            while n > 1 and stringWidth(part[:n], font, 8) > width:
+    for wrapped in wrap(line, font, 8, width):
+        rest = wrapped
+        while stringWidth(rest, font, 8) > width:  # one word wider than the line
+            n = len(rest)
+            while n > 1 and stringWidth(rest[:n], font, 8) > width:
                 n -= 1
-            lines.append(part[:n])
-            part = part[n:]
-        lines.append(part)
+            lines.append(rest[:n])
+            rest = rest[n:]
+        lines.append(rest)
     return 8, lines
 
 

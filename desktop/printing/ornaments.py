@@ -441,7 +441,9 @@ def _heart_path(c: Canvas, cx: float, cy: float, r: float) -> object:
     """A heart about 2r wide, its point at (cx, cy - r) and its lobes around cy + r/2."""
     p = c.beginPath()
     p.moveTo(cx, cy - r)
-    p.curveTo(cx - r * 0.35, cy - r * 0.55, cx - r * 1.05, cy - r * 0.05, cx - r * 1.0, cy + r * 0.45)
+    p.curveTo(
+        cx - r * 0.35, cy - r * 0.55, cx - r * 1.05, cy - r * 0.05, cx - r * 1.0, cy + r * 0.45
+    )
     p.curveTo(cx - r * 0.95, cy + r * 1.0, cx - r * 0.2, cy + r * 1.1, cx, cy + r * 0.6)
     p.curveTo(cx + r * 0.2, cy + r * 1.1, cx + r * 0.95, cy + r * 1.0, cx + r * 1.0, cy + r * 0.45)
     p.curveTo(cx + r * 1.05, cy - r * 0.05, cx + r * 0.35, cy - r * 0.55, cx, cy - r)
@@ -569,12 +571,21 @@ def _gift(c: Canvas, design: CardDesign) -> None:
     gold = rgb(GOLD)
     c.setFillColorRGB(*gold)  # the ribbon, across and down
     c.rect(cx - 2 * mm, base, 4 * mm, height + lid, stroke=0, fill=1)
-    c.rect(cx - half - 1.6 * mm, base + height + lid / 2 - 1.5 * mm, 2 * half + 3.2 * mm, 3 * mm, 0, 1)
+    c.rect(
+        cx - half - 1.6 * mm, base + height + lid / 2 - 1.5 * mm, 2 * half + 3.2 * mm, 3 * mm, 0, 1
+    )
     top = base + height + lid
     for side in (1, -1):  # the bow
         p = c.beginPath()
         p.moveTo(cx, top + 1 * mm)
-        p.curveTo(cx + side * 3 * mm, top + 9 * mm, cx + side * 11 * mm, top + 8 * mm, cx + side * 8 * mm, top + 2 * mm)
+        p.curveTo(
+            cx + side * 3 * mm,
+            top + 9 * mm,
+            cx + side * 11 * mm,
+            top + 8 * mm,
+            cx + side * 8 * mm,
+            top + 2 * mm,
+        )
         p.curveTo(cx + side * 6 * mm, top, cx + side * 3 * mm, top, cx, top + 1 * mm)
         p.close()
         c.drawPath(p, stroke=0, fill=1)

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from desktop.core.catalogue import Gift, GiftId, Price
 from desktop.core.earning import Campaign
-from desktop.core.occasions import Occasion
 from desktop.core.errors import InvalidInput, NotFound
 from desktop.core.members import Tier
+from desktop.core.occasions import Occasion
 
 
 def _gift(row: sqlite3.Row) -> Gift:

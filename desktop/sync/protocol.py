@@ -16,10 +16,10 @@ from typing import Any
 from desktop.core.catalogue import Gift, GiftId, Price
 from desktop.core.codes import IssuerKey
 from desktop.core.earning import Campaign
-from desktop.core.occasions import Occasion
 from desktop.core.errors import LanternError
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
+from desktop.core.occasions import Occasion
 from desktop.core.wire import ChainedEvent, Outcome
 
 

@@ -51,7 +51,11 @@ def test_an_occasion_campaign_reaches_the_store_as_it_was_set(ho: HeadOffice) ->
     # changed back to a plain campaign: the occasion goes
     ho.admin.upsert_campaign(
         Campaign(
-            "MDAY", "会员日", datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), 1500
+            "MDAY",
+            "会员日",
+            datetime(2026, 1, 1, tzinfo=UTC),
+            datetime(2027, 1, 1, tzinfo=UTC),
+            1500,
         )
     )
     again = {c["campaign_id"]: c for c in ho.changes("SH001", 0, 1000)["campaigns"]}
@@ -121,4 +125,6 @@ def test_the_commands(
     finally:
         database.close()
     assert page["settings"]["occasions"] == {"member_day": None, "valentines": False, "qixi": True}
-    assert [(c["campaign_id"], c["occasion"]) for c in page["campaigns"]] == [("MDAY", "member_day")]
+    assert [(c["campaign_id"], c["occasion"]) for c in page["campaigns"]] == [
+        ("MDAY", "member_day")
+    ]

@@ -59,7 +59,13 @@ def test_the_new_occasions_cards_carry_their_wording_and_the_blessing(
     design = designs[occasion]
     assert design.occasion is occasion and design.ornament is not None
     text = text_of(card_pdf(doc(occasion, day, "祝你天天开心 Love you"), design))
-    for needle in (*wording, "亲爱的 王小明", "“祝你天天开心 Love you”", "上海南京东路店", "保温杯"):
+    for needle in (
+        *wording,
+        "亲爱的 王小明",
+        "“祝你天天开心 Love you”",
+        "上海南京东路店",
+        "保温杯",
+    ):
         assert squash(needle) in squash(text), f"{needle!r} not on the {occasion} card"
     message_zh, _ = design.messages(doc(occasion, day))
     assert squash(message_zh)[:12] in squash(text)

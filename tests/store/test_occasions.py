@@ -57,7 +57,9 @@ def occasion_campaign(cid: str, occasion: str, permille: int, **extra: str) -> d
 # --- the setting -------------------------------------------------------------------------
 def test_head_offices_switches_are_stored_and_a_bad_value_is_skipped(app: StoreServices) -> None:
     assert app.ctx.occasions() == OccasionConfig()  # before head office says anything
-    result = apply(app, settings={"occasions": {"member_day": 10, "valentines": True, "qixi": True}})
+    result = apply(
+        app, settings={"occasions": {"member_day": 10, "valentines": True, "qixi": True}}
+    )
     assert result.problems == []
     assert app.ctx.occasions() == OccasionConfig(10, True, True)
     # a bad value is reported and changes nothing

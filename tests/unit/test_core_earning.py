@@ -135,7 +135,9 @@ OPEN_END = datetime(2100, 1, 1)
 
 
 def occasion_campaign(occasion: Occasion, permille: int) -> Campaign:
-    return Campaign(occasion.value, occasion.value, OPEN_START, OPEN_END, permille, occasion=occasion)
+    return Campaign(
+        occasion.value, occasion.value, OPEN_START, OPEN_END, permille, occasion=occasion
+    )
 
 
 def _earn(day: date, config: OccasionConfig, *campaigns: Campaign) -> EarnQuote:
