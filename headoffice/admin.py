@@ -19,6 +19,7 @@ from desktop.core.errors import Conflict, InvalidInput, NotFound
 from desktop.core.limits import Bounds
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
+from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
 from headoffice.accounts import apply_account, expiry_policy, load_account
 from headoffice.auth import hash_secret, new_secret, validate_store_id
@@ -27,7 +28,7 @@ from headoffice.db import Database, Tx
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds")
+SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds", "occasions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,16 +231,17 @@ class Admin:
     def upsert_campaign(self, c: Campaign) -> None:
         tiers = ",".join(sorted(t.value for t in c.tiers))
         values = (c.name, c.starts.isoformat(), c.ends.isoformat(), c.multiplier_permille)
+        occasion = c.occasion.value if c.occasion else None
         with self.db.transaction() as tx:
             if not tx.execute(
                 "UPDATE campaigns SET name = ?, starts = ?, ends = ?, multiplier_permille = ?, "
-                "tiers = ? WHERE campaign_id = ?",
-                (*values, tiers, c.campaign_id),
+                "tiers = ?, occasion = ? WHERE campaign_id = ?",
+                (*values, tiers, occasion, c.campaign_id),
             ):
                 tx.execute(
                     "INSERT INTO campaigns (name, starts, ends, multiplier_permille, tiers, "
-                    "campaign_id) VALUES (?, ?, ?, ?, ?, ?)",
-                    (*values, tiers, c.campaign_id),
+                    "occasion, campaign_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (*values, tiers, occasion, c.campaign_id),
                 )
             tx.changed("campaign", c.campaign_id)
 
@@ -269,6 +271,16 @@ class Admin:
         self.set_setting("offline_limits", asdict(limits))
         return limits
 
+    def set_occasions(self, changes: dict[str, Any]) -> OccasionConfig:
+        """Change some of the occasion switches (member_day, valentines, qixi); the others
+        keep their current values. Returns the switches now in force."""
+        with self.db.transaction(write=False) as tx:
+            row = tx.one("SELECT value FROM settings WHERE key = 'occasions'")
+        current = json.loads(row["value"]) if row else OccasionConfig().as_dict()
+        config = OccasionConfig.from_setting({**current, **changes})
+        self.set_setting("occasions", config.as_dict())
+        return config
+
     def set_setting(self, key: str, value: Any) -> None:
         if key not in SETTING_KEYS:
             raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(SETTING_KEYS)}")
@@ -281,6 +293,8 @@ class Admin:
             if unknown:
                 raise InvalidInput(f"unknown bound(s) {', '.join(unknown)}")
             value = Bounds.from_mapping(value).as_dict()
+        if key == "occasions":  # {"member_day": 1..31 or null, "valentines": bool, "qixi": bool}
+            value = OccasionConfig.from_setting(value).as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(

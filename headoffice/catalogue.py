@@ -5,15 +5,19 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from desktop.core.catalogue import Gift, GiftId, Price
-from desktop.core.earning import Campaign
+from desktop.core.earning import CAMPAIGN_OCCASIONS, Campaign
 from desktop.core.errors import InvalidInput
 from desktop.core.members import Tier
 from desktop.core.money import parse_int
+from desktop.core.occasions import Occasion
+
+#: the window of a campaign tied to an occasion when none is given: from the start
+ALWAYS = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 
 
 def parse_time(value: Any, what: str) -> datetime | None:
@@ -49,8 +53,13 @@ def gift_from_json(g: dict[str, Any]) -> Gift:
 
 
 def campaign_from_json(c: dict[str, Any]) -> Campaign:
+    """A campaign; one tied to an `occasion` (e.g. "member_day", "qixi") may leave out
+    starts and ends: it then runs every month or year until changed."""
     try:
-        starts, ends = parse_time(c["starts"], "starts"), parse_time(c["ends"], "ends")
+        occasion = _occasion(c.get("occasion"))
+        starts, ends = parse_time(c.get("starts"), "starts"), parse_time(c.get("ends"), "ends")
+        if occasion is not None:
+            starts, ends = starts or ALWAYS[0], ends or ALWAYS[1]
         if starts is None or ends is None:
             raise InvalidInput("a campaign needs starts and ends")
         return Campaign(
@@ -60,9 +69,20 @@ def campaign_from_json(c: dict[str, Any]) -> Campaign:
             ends,
             parse_int(c["multiplier_permille"], "multiplier_permille"),
             frozenset(Tier.parse(t) for t in str(c.get("tiers", "")).split(",") if t.strip()),
+            occasion,
         )
     except (KeyError, TypeError, ValueError) as e:
         raise InvalidInput(f"campaign {c.get('campaign_id', '?')!r} is malformed: {e!r}") from None
+
+
+def _occasion(value: Any) -> Occasion | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Occasion(str(value))
+    except ValueError:
+        known = ", ".join(o.value for o in Occasion if o in CAMPAIGN_OCCASIONS)
+        raise InvalidInput(f"unknown occasion {value!r}; one of {known}") from None
 
 
 def load_catalogue(path: Path | str) -> tuple[list[Gift], list[Campaign]]:

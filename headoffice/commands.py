@@ -193,11 +193,27 @@ def cmd_campaign_add(cli: Command) -> int:
             "ends": a.ends,
             "multiplier_permille": a.multiplier_permille,
             "tiers": a.tiers,
+            "occasion": a.occasion,
         }
     )
     with office(a) as ho:
         ho.admin.upsert_campaign(campaign)
     print(f"campaign {a.id} saved")
+    return 0
+
+
+def cmd_occasions(cli: Command) -> int:
+    a = cli.args
+    changes: dict[str, Any] = {}
+    if a.member_day is not None:
+        none = a.member_day.strip().lower() in ("none", "off", "")
+        changes["member_day"] = None if none else parse_int(a.member_day, "--member-day")
+    for name in ("valentines", "qixi"):
+        if getattr(a, name) is not None:
+            changes[name] = getattr(a, name) == "on"
+    with office(a) as ho:
+        config = ho.admin.set_occasions(changes)
+    print(json.dumps(config.as_dict(), indent=2))
     return 0
 
 
@@ -314,10 +330,24 @@ def register(group: Any, add: Add) -> None:
     ca = add("add", cmd_campaign_add, "add or change a campaign", campaigns)
     ca.add_argument("--id", required=True)
     ca.add_argument("--name", required=True)
-    ca.add_argument("--starts", required=True, help="ISO time with offset")
-    ca.add_argument("--ends", required=True, help="ISO time with offset (exclusive)")
+    ca.add_argument("--starts", help="ISO time with offset (with --occasion: default always)")
+    ca.add_argument("--ends", help="ISO time with offset, exclusive (with --occasion: 2100)")
     ca.add_argument("--multiplier-permille", required=True, help="2000 = double points")
     ca.add_argument("--tiers", default="", help="comma-separated; empty: every tier")
+    ca.add_argument(
+        "--occasion",
+        help="tie it to an occasion, e.g. member_day or qixi: it applies on that occasion's "
+        "days every month or year",
+    )
+    oc = add(
+        "occasions",
+        cmd_occasions,
+        "member day and Valentine's/七夕 cards (prints the switches in force)",
+        group,
+    )
+    oc.add_argument("--member-day", help="day of the month, 1–31, or none")
+    oc.add_argument("--valentines", choices=["on", "off"])
+    oc.add_argument("--qixi", choices=["on", "off"])
 
     dv = add("delivery", cmd_delivery, "send gifts to a store; prints the delivery id", group)
     dv.add_argument("--store", required=True)

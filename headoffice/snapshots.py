@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from desktop.core.limits import Bounds
+from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
 from headoffice.accounts import DEFAULT_EXPIRY_YEARS
 from headoffice.db import Row, Tx
@@ -17,6 +18,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "offline_limits": asdict(OfflineLimits()),
     "expiry_years_kept": DEFAULT_EXPIRY_YEARS,
     "bounds": Bounds().as_dict(),
+    "occasions": OccasionConfig().as_dict(),
 }
 
 
@@ -84,6 +86,7 @@ def campaign(tx: Tx, campaign_id: str) -> dict[str, Any] | None:
         "ends": c["ends"],
         "multiplier_permille": int(c["multiplier_permille"]),
         "tiers": c["tiers"],
+        "occasion": c["occasion"],
     }
 
 

@@ -53,7 +53,13 @@ def cmd_redeem(cli: Cli) -> int:
     cashier = cli.staff(a.cashier)
     override = cli.staff(a.override_manager, manager=True) if a.override_manager else None
     result = cli.app.till.redeem(
-        cashier, a.request_id or str(uuid.uuid4()), member.member_id, lines, kind, override
+        cashier,
+        a.request_id or str(uuid.uuid4()),
+        member.member_id,
+        lines,
+        kind,
+        override,
+        blessing=a.blessing,
     )
     if isinstance(result, Refusal):
         say(f"lantern: refused: {result.explain()}", err=True)
@@ -136,6 +142,11 @@ def register(sub: Any, add: Add) -> None:
     r.add_argument("--cashier", required=True, help="cashier id (PIN from $LANTERN_PIN or stdin)")
     r.add_argument("--request-id", help="idempotency key: a retry with the same id deducts once")
     r.add_argument("--override-manager", help="manager approving beyond offline limits")
+    r.add_argument(
+        "--blessing",
+        help="a short line printed on the greeting card, e.g. 祝妈妈身体健康 (at most 24 "
+        "Chinese characters or 48 Latin letters)",
+    )
     r.add_argument(
         "--no-print", action="store_true", help="queue the receipt and card, print them later"
     )

@@ -24,7 +24,12 @@ from desktop.resources import ROOT
 
 SHIPPED = ROOT / "cards"
 PLACEHOLDERS = frozenset({"name", "gift_zh", "gift_en", "store_zh", "store_en"})
-ORNAMENTS = frozenset({"lanterns", "moon", "tree", "snow", "waves", "fireworks", "cake", "blossom"})
+ORNAMENTS = frozenset(
+    {
+        "lanterns", "moon", "tree", "snow", "waves", "fireworks", "cake", "blossom",
+        "hearts", "magpie_bridge", "gift",
+    }
+)  # fmt: skip
 COLOURS = ("background", "accent", "text")
 TEXTS = ("title_zh", "title_en", "message_zh", "message_en")
 _KEYS = frozenset({"occasion", "colours", "ornament", *TEXTS})

@@ -48,6 +48,7 @@ class CardDoc:
     store_name_en: str
     day: date
     receipt_no: str
+    blessing: str | None = None  # the member's own line, printed under the message
 
 
 @dataclass(frozen=True)

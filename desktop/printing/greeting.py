@@ -1,8 +1,9 @@
 """The greeting card a member takes home: an A6 landscape postcard (148 × 105 mm).
 
 Left, the words: the occasion's title in Chinese and English, "亲爱的 {name}：", the
-design's message in both languages, then the gift, the store and the date (with the lunar
-date). Right, the design's ornament in vector shapes. The only font is the embedded CJK
+design's message in both languages, the member's own blessing line if they added one
+(in quotation marks, in the accent colour, on one line shrunk to fit, or two), then the gift, the
+store and the date (with the lunar date). Right, the design's ornament in vector shapes. The only font is the embedded CJK
 one; colours and words come from the design (designs.py).
 """
 
@@ -24,6 +25,9 @@ from desktop.printing.text import clip, fit, wrap
 
 LEFT = 14 * mm
 TEXT_RIGHT = CARD_W - 52 * mm  # the ornament has the column to the right of this
+BLESSING_Y = 33 * mm  # the blessing line's baseline, above the rule over the gift
+BLESSING_TOP = 40 * mm  # the message stops here when there is a blessing (of one line)
+BLESSING_LEAD = 1.35  # line spacing of a blessing on two lines, times its size
 MONTHS_EN = [
     "January",
     "February",
@@ -78,6 +82,8 @@ def _words(c: Canvas, doc: CardDoc, design: CardDesign, font: str) -> None:
     text, accent = rgb(design.text), rgb(design.accent)
     _title(c, design, font, text, accent)
     _message(c, doc, design, font, text)
+    if doc.blessing:
+        _blessing(c, doc.blessing, font, accent)
     _footer(c, doc, design, font, text, accent)
 
 
@@ -117,7 +123,11 @@ def _message(
     """亲爱的 {name}：, then the message, Chinese over English, as large as fits between
     the greeting and the gift (a message too long even at 7 pt is cut short)."""
     width = TEXT_RIGHT - LEFT
-    greeting_y, top, bottom = CARD_H - 42.5 * mm, CARD_H - 50.5 * mm, 33 * mm
+    greeting_y, top = CARD_H - 42.5 * mm, CARD_H - 50.5 * mm
+    bottom = 33 * mm
+    if doc.blessing:  # leave the blessing its line(s)
+        size, lines = blessing_lines(doc.blessing, font)
+        bottom = BLESSING_TOP + (len(lines) - 1) * size * BLESSING_LEAD
     message_zh, message_en = design.messages(doc)
     for zh_size in (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0):
         zh_lead, en_size = zh_size * 1.65, zh_size * 0.76
@@ -150,6 +160,40 @@ def _message(
         c.drawString(LEFT, y, clip(line + " …", font, en_size, width) if cut else line)
         y -= en_lead
     c.setFillAlpha(1)
+
+
+def blessing_lines(blessing: str, font: str) -> tuple[float, list[str]]:
+    """The blessing in quotation marks as the card prints it: one line, as large as fits
+    (11 down to 8 pt); else at 8 pt on as many lines as it needs (two at most for the
+    longest blessing desktop/core/blessing.py allows), broken between words, and inside a
+    word too long for a line."""
+    width = TEXT_RIGHT - LEFT
+    line = f"“{blessing}”"
+    size = fit(line, font, 11, width, smallest=8)
+    if stringWidth(line, font, size) <= width:
+        return size, [line]
+    lines: list[str] = []
+    for wrapped in wrap(line, font, 8, width):
+        rest = wrapped
+        while stringWidth(rest, font, 8) > width:  # one word wider than the line
+            n = len(rest)
+            while n > 1 and stringWidth(rest[:n], font, 8) > width:
+                n -= 1
+            lines.append(rest[:n])
+            rest = rest[n:]
+        lines.append(rest)
+    return 8, lines
+
+
+def _blessing(c: Canvas, blessing: str, font: str, accent: tuple[float, float, float]) -> None:
+    """The member's line, between the message and the gift, in the accent colour."""
+    size, lines = blessing_lines(blessing, font)
+    c.setFillColorRGB(*accent)
+    c.setFont(font, size)
+    y = BLESSING_Y + (len(lines) - 1) * size * BLESSING_LEAD
+    for line in lines:
+        c.drawString(LEFT, y, line)
+        y -= size * BLESSING_LEAD
 
 
 def _footer(

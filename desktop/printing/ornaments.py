@@ -1,6 +1,6 @@
 """The greeting cards' ornaments and backgrounds, drawn in vector shapes (no image files):
 lanterns, moon and clouds, fireworks, a tree, snow, waves and a dragon boat, a cake, plum
-blossom. Each takes the canvas and the design (for its colours) and draws in ART."""
+blossom, hearts (Valentine's Day), the magpie bridge (七夕), a gift box (member day). Each takes the canvas and the design (for its colours) and draws in ART."""
 
 from __future__ import annotations
 
@@ -437,6 +437,171 @@ def _flower(c: Canvas, cx: float, cy: float, r: float, colour: tuple[float, floa
     c.circle(cx, cy, r * 0.22, stroke=0, fill=1)
 
 
+def _heart_path(c: Canvas, cx: float, cy: float, r: float) -> object:
+    """A heart about 2r wide, its point at (cx, cy - r) and its lobes around cy + r/2."""
+    p = c.beginPath()
+    p.moveTo(cx, cy - r)
+    p.curveTo(
+        cx - r * 0.35, cy - r * 0.55, cx - r * 1.05, cy - r * 0.05, cx - r * 1.0, cy + r * 0.45
+    )
+    p.curveTo(cx - r * 0.95, cy + r * 1.0, cx - r * 0.2, cy + r * 1.1, cx, cy + r * 0.6)
+    p.curveTo(cx + r * 0.2, cy + r * 1.1, cx + r * 0.95, cy + r * 1.0, cx + r * 1.0, cy + r * 0.45)
+    p.curveTo(cx + r * 1.05, cy - r * 0.05, cx + r * 0.35, cy - r * 0.55, cx, cy - r)
+    p.close()
+    return p
+
+
+def _hearts(c: Canvas, design: CardDesign) -> None:
+    """Two hearts, one filled and one drawn in a line, tied by a ribbon; small hearts
+    float up around them (情人节)."""
+    x0, y0, x1, y1 = ART
+    accent, text = rgb(design.accent), rgb(design.text)
+    cx, cy = (x0 + x1) / 2 + 1 * mm, y1 - 40 * mm
+    c.setFillColorRGB(*accent)
+    c.setFillAlpha(0.12)
+    c.drawPath(_heart_path(c, cx, cy, 20 * mm), stroke=0, fill=1)
+    c.setFillAlpha(1)
+    c.drawPath(_heart_path(c, cx - 4 * mm, cy + 2 * mm, 11 * mm), stroke=0, fill=1)
+    c.setStrokeColorRGB(*rgb(GOLD))
+    c.setLineWidth(1.1)
+    c.drawPath(_heart_path(c, cx + 6 * mm, cy - 3 * mm, 9 * mm), stroke=1, fill=0)
+    # a ribbon falling from where they meet
+    c.setStrokeColorRGB(*text)
+    c.setStrokeAlpha(0.55)
+    c.setLineWidth(0.6)
+    c.setLineCap(1)
+    p = c.beginPath()
+    p.moveTo(cx + 1 * mm, cy - 9 * mm)
+    p.curveTo(cx - 8 * mm, cy - 20 * mm, cx + 10 * mm, cy - 26 * mm, cx + 2 * mm, cy - 38 * mm)
+    c.drawPath(p, stroke=1, fill=0)
+    c.setStrokeAlpha(1)
+    rand = random.Random(14)
+    for _ in range(9):
+        hx = x0 + rand.random() * (x1 - x0)
+        hy = y0 + rand.uniform(0.05, 0.95) * (y1 - y0)
+        if abs(hx - cx) < 16 * mm and abs(hy - cy) < 16 * mm:
+            continue
+        c.setFillColorRGB(*(accent if rand.random() < 0.6 else rgb(GOLD)))
+        c.setFillAlpha(rand.uniform(0.35, 0.8))
+        c.drawPath(_heart_path(c, hx, hy, rand.uniform(1.4, 2.6) * mm), stroke=0, fill=1)
+    c.setFillAlpha(1)
+    _sparkles(c, rgb(GOLD), 12, (0.0, 1.0), seed=21, alpha=0.7, radius=(0.25, 0.6))
+
+
+def _magpie(c: Canvas, x: float, y: float, s: float, flap: float) -> None:
+    """A magpie in flight seen from the side: a small body and two swept wings (an "M"),
+    flap raising the wing tips."""
+    c.saveState()
+    c.translate(x, y)
+    c.scale(s, s)
+    p = c.beginPath()
+    p.moveTo(-4.6 * mm, (1.8 + flap) * mm)
+    p.curveTo(-3.2 * mm, 1.6 * mm, -1.6 * mm, 0.6 * mm, 0, -0.4 * mm)
+    p.curveTo(1.6 * mm, 0.6 * mm, 3.2 * mm, 1.6 * mm, 4.6 * mm, (1.8 + flap) * mm)
+    p.curveTo(3.0 * mm, 0.6 * mm, 1.4 * mm, -0.6 * mm, 0, -1.4 * mm)
+    p.curveTo(-1.4 * mm, -0.6 * mm, -3.0 * mm, 0.6 * mm, -4.6 * mm, (1.8 + flap) * mm)
+    p.close()
+    c.drawPath(p, stroke=0, fill=1)
+    c.ellipse(-0.8 * mm, -2.0 * mm, 0.8 * mm, -0.4 * mm, stroke=0, fill=1)
+    c.restoreState()
+
+
+def _magpie_bridge(c: Canvas, design: CardDesign) -> None:
+    """七夕: the Milky Way across the night, the Weaver (织女, Vega) and the Cowherd (牛郎,
+    Altair) on either bank, and the bridge of magpies (鹊桥) arching between them."""
+    x0, y0, x1, y1 = ART
+    gold, text = rgb(design.accent), rgb(design.text)
+    # the river of stars: dust along the diagonal from top right to bottom left
+    rand = random.Random(77)
+    c.setFillColorRGB(*text)
+    for _ in range(170):
+        t, off = rand.random(), rand.gauss(0, 5.5) * mm
+        px = x1 - t * (x1 - x0) + off * 0.6
+        py = y1 - 4 * mm - t * (y1 - y0 - 8 * mm) + off * 0.8
+        c.setFillAlpha(rand.uniform(0.15, 0.6))
+        c.circle(px, py, rand.uniform(0.12, 0.42) * mm, stroke=0, fill=1)
+    c.setFillAlpha(1)
+    _sparkles(c, gold, 10, (0.0, 1.0), seed=7, alpha=0.9, radius=(0.3, 0.6))
+    # the two lovers' stars, on either bank of the river
+    weaver, cowherd = (x0 + 8 * mm, y1 - 28 * mm), (x1 - 9 * mm, y0 + 20 * mm)
+    for sx, sy in (weaver, cowherd):
+        c.setFillColorRGB(*gold)
+        for extra, alpha in ((3.4, 0.08), (2.0, 0.16)):
+            c.setFillAlpha(alpha)
+            c.circle(sx, sy, extra * mm, stroke=0, fill=1)
+        c.setFillAlpha(1)
+        _star(c, sx, sy, 2.6 * mm, gold)
+    # the bridge: magpies along an arch from one star to the other
+    (ax, ay), (bx, by) = weaver, cowherd
+    mx, my = (ax + bx) / 2 + 12 * mm, (ay + by) / 2 + 12 * mm  # bowed up and right
+    c.setFillColorRGB(*text)
+    n = 9
+    for i in range(1, n):
+        t = i / n
+        px = (1 - t) ** 2 * ax + 2 * (1 - t) * t * mx + t**2 * bx
+        py = (1 - t) ** 2 * ay + 2 * (1 - t) * t * my + t**2 * by
+        c.setFillAlpha(0.9)
+        _magpie(c, px, py, 0.85 + 0.2 * math.sin(math.pi * t), 0.9 * math.cos(i * 1.7))
+    c.setFillAlpha(1)
+    # a crescent moon high on the left
+    night = rgb(design.background)
+    c.setFillColorRGB(*gold)
+    c.circle(x0 + 30 * mm, y1 - 10 * mm, 4.2 * mm, stroke=0, fill=1)
+    c.setFillColorRGB(*night)
+    c.circle(x0 + 31.8 * mm, y1 - 8.8 * mm, 3.8 * mm, stroke=0, fill=1)
+
+
+def _gift(c: Canvas, design: CardDesign) -> None:
+    """会员日: a gift box tied with a ribbon and a bow, a star on it, confetti around it."""
+    x0, y0, x1, _y1 = ART
+    accent = rgb(design.accent)
+    cx, base = (x0 + x1) / 2 + 1 * mm, y0 + 22 * mm
+    half, height, lid = 14 * mm, 22 * mm, 5.5 * mm
+    c.setFillColorRGB(*accent)
+    c.setFillAlpha(0.2)
+    c.ellipse(cx - 19 * mm, base - 2.4 * mm, cx + 19 * mm, base + 2.4 * mm, stroke=0, fill=1)
+    c.setFillAlpha(1)
+    c.roundRect(cx - half, base, 2 * half, height, 1 * mm, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    c.setFillAlpha(0.15)
+    c.rect(cx - half, base + height - 2 * mm, 2 * half, 2 * mm, stroke=0, fill=1)
+    c.setFillAlpha(1)
+    c.setFillColorRGB(*accent)
+    c.roundRect(cx - half - 1.6 * mm, base + height, 2 * half + 3.2 * mm, lid, 1 * mm, 0, 1)
+    gold = rgb(GOLD)
+    c.setFillColorRGB(*gold)  # the ribbon, across and down
+    c.rect(cx - 2 * mm, base, 4 * mm, height + lid, stroke=0, fill=1)
+    c.rect(
+        cx - half - 1.6 * mm, base + height + lid / 2 - 1.5 * mm, 2 * half + 3.2 * mm, 3 * mm, 0, 1
+    )
+    top = base + height + lid
+    for side in (1, -1):  # the bow
+        p = c.beginPath()
+        p.moveTo(cx, top + 1 * mm)
+        p.curveTo(
+            cx + side * 3 * mm,
+            top + 9 * mm,
+            cx + side * 11 * mm,
+            top + 8 * mm,
+            cx + side * 8 * mm,
+            top + 2 * mm,
+        )
+        p.curveTo(cx + side * 6 * mm, top, cx + side * 3 * mm, top, cx, top + 1 * mm)
+        p.close()
+        c.drawPath(p, stroke=0, fill=1)
+        q = c.beginPath()
+        q.moveTo(cx, top + 0.5 * mm)
+        q.lineTo(cx + side * 4 * mm, top - 6 * mm)
+        q.lineTo(cx + side * 6.5 * mm, top - 5 * mm)
+        q.close()
+        c.drawPath(q, stroke=0, fill=1)
+    c.circle(cx, top + 1.2 * mm, 1.8 * mm, stroke=0, fill=1)
+    # a star on the front: the member's mark
+    _star(c, cx + half / 2 + 1 * mm, base + height / 2 - 2 * mm, 3 * mm, rgb("#FFFFFF"))
+    for seed, colour in enumerate((accent, gold, rgb(design.text))):  # confetti
+        _sparkles(c, colour, 7, (0.62, 1.0), seed=30 + seed, radius=(0.5, 0.9), alpha=0.8)
+
+
 ORNAMENTS: dict[str, Callable[[Canvas, CardDesign], None]] = {
     "lanterns": _lanterns,
     "moon": _moon,
@@ -446,4 +611,7 @@ ORNAMENTS: dict[str, Callable[[Canvas, CardDesign], None]] = {
     "fireworks": _fireworks,
     "cake": _cake,
     "blossom": _blossom,
+    "hearts": _hearts,
+    "magpie_bridge": _magpie_bridge,
+    "gift": _gift,
 }

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from desktop.core.errors import NotAllowed
+from desktop.core.errors import InvalidInput, NotAllowed
 from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy
+from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
 from desktop.store import days, settings
 from desktop.store.database import StoreDB, Tx
 from desktop.store.staff import Staff, check_pin
+
+log = logging.getLogger(__name__)
 
 #: setting: why head office refuses this store's chain, until a sync round succeeds again
 REFUSED = "sync_refused"
@@ -82,6 +86,15 @@ class ServiceContext:
 
     def offline_limits(self) -> OfflineLimits:
         return OfflineLimits(**self.setting("offline_limits", {}))
+
+    def occasions(self) -> OccasionConfig:
+        """Head office's occasion switches (setting `occasions`: member day, Valentine's,
+        七夕); sync only stores a valid value, so a bad one here is logged and ignored."""
+        try:
+            return OccasionConfig.from_setting(self.setting("occasions"))
+        except InvalidInput as e:
+            log.error("occasions setting ignored: %s", e)
+            return OccasionConfig()
 
     def bounds(self) -> Bounds:
         """The programme's limits per operation (head office's setting `bounds`)."""

@@ -403,7 +403,7 @@ class PrintService:
         with self.db.read() as tx:
             member = members_repo.get_member(tx, r.member_id)
         day = datetime.fromisoformat(r.created_at).astimezone(self.ctx.tz).date()
-        occasion = occasion_for(day, member.birthday)
+        occasion = occasion_for(day, member.birthday, self.ctx.occasions())
         design = load_designs(self.designs_folder, self.designs_override)[occasion]
         doc = CardDoc(
             member_name=member.name,
@@ -414,6 +414,7 @@ class PrintService:
             store_name_en=str(self.ctx.setting("store_name_en", "")),
             day=day,
             receipt_no=receipt_no,
+            blessing=r.blessing,
         )
         return doc, design
 

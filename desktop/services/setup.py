@@ -16,6 +16,7 @@ from desktop.core.codes import IssuerKey, member_no
 from desktop.core.errors import InvalidInput
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
+from desktop.core.occasions import Occasion
 from desktop.services.context import ServiceContext
 from desktop.store import catalogue as gifts_repo
 from desktop.store import checks, settings
@@ -131,6 +132,9 @@ class SetupService:
     def add_campaign(self, row: dict[str, Any]) -> None:
         for key in ("starts", "ends"):
             datetime.fromisoformat(row[key])
+        occasion = row.get("occasion") or None
+        if occasion is not None:
+            Occasion(occasion)  # ValueError for an unknown one, before anything is written
         with self.db.write() as conn:
             gifts_repo.put_campaign_text(
                 conn,
@@ -140,6 +144,7 @@ class SetupService:
                 row["ends"],
                 int(row["multiplier_permille"]),
                 row.get("tiers", ""),
+                occasion,
             )
 
     # --- member codes (head office sends these; commands exist for set-up and support) ----

@@ -42,6 +42,7 @@ from typing import Any
 from desktop.core.errors import InvalidInput, LanternError
 from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
+from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
 from desktop.printing.designs import DesignError, parse_design
 from desktop.store import catalogue as gifts_repo
@@ -211,7 +212,15 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
             problems.append(f"bounds ignored ({e}): {values['bounds']!r}")
         else:
             settings.put(conn, "bounds", bounds.as_dict())
-    for key in sorted(set(values) - {"offline_limits", "expiry_years_kept", "bounds"}):
+    if "occasions" in values:
+        try:
+            occasions = OccasionConfig.from_setting(values["occasions"])
+        except InvalidInput as e:
+            problems.append(f"occasions ignored ({e}): {values['occasions']!r}")
+        else:
+            settings.put(conn, "occasions", occasions.as_dict())
+    known = {"offline_limits", "expiry_years_kept", "bounds", "occasions"}
+    for key in sorted(set(values) - known):
         log.info("head-office setting %r is not used by this store", key)
 
 

@@ -26,6 +26,7 @@ from desktop.core.redemption import (
     Refusal,
     decide,
 )
+from desktop.printing.fonts import printable_blessing
 from desktop.services.context import (
     REFUSED_POLICY,
     ServiceContext,
@@ -199,18 +200,24 @@ class TillService:
         lines: tuple[LineRequest, ...],
         code_kind: CodeKind = CodeKind.STATIC_CARD,
         override_by: Staff | None = None,
+        blessing: str | None = None,
     ) -> Receipt | Refusal:
         """Redeem a basket. The same request id twice deducts once and returns the same
         receipt (marked replayed). `override_by` is a manager who approved going beyond
-        the offline limits (already authenticated by PIN)."""
+        the offline limits (already authenticated by PIN). `blessing`: a short line for
+        the greeting card (checked before anything changes: InvalidInput saying what to
+        fix); it stays with the redemption at the store and is not sent to head office."""
         if override_by is not None:
             require_manager(override_by)
-        content = {
+        blessing = printable_blessing(blessing)
+        content: dict[str, Any] = {
             "member": member_id,
             "lines": [line.content() for line in lines],
             "cashier": cashier.staff_id,
             "kind": code_kind.value,
         }
+        if blessing is not None:  # a retry must carry the same blessing
+            content["blessing"] = blessing
         now = self.ctx.now()
         at, day = now.isoformat(), self.ctx.day_of(now)
         bounds = self.ctx.bounds()
@@ -256,6 +263,7 @@ class TillService:
                         )
                         for line in decision.lines
                     ),
+                    blessing,
                 ),
             )
             for line in decision.lines:
@@ -404,6 +412,7 @@ class TillService:
         content = {"member": member_id, "amount_fen": amount_fen, "cashier": cashier.staff_id}
         now = self.ctx.now()
         at, day = now.isoformat(), self.ctx.day_of(now)
+        occasions = self.ctx.occasions()
         with self.db.write() as conn:
             done = requests.seen(conn, request_id, "earn", content)
             if done is not None:
@@ -411,7 +420,9 @@ class TillService:
             require_open_day(conn, day)
             member = members_repo.get_member(conn, member_id)
             campaigns = gifts_repo.campaigns(conn)
-            q = points_for_purchase(amount_fen, member.tier, now, EarnRule(), campaigns)
+            q = points_for_purchase(
+                amount_fen, member.tier, now, EarnRule(), campaigns, day, occasions
+            )
             bounds.check("earn_points", q.points, "points for this purchase")
             earn_id = str(uuid.uuid4())
             if q.points:

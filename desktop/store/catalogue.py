@@ -10,6 +10,7 @@ from desktop.core.catalogue import Gift, GiftId, Price
 from desktop.core.earning import Campaign
 from desktop.core.errors import InvalidInput, NotFound
 from desktop.core.members import Tier
+from desktop.core.occasions import Occasion
 
 
 def _gift(row: sqlite3.Row) -> Gift:
@@ -76,6 +77,7 @@ def put_campaign(conn: sqlite3.Connection, c: Campaign) -> None:
         c.ends.isoformat(),
         c.multiplier_permille,
         ",".join(t.value for t in sorted(c.tiers, key=lambda t: t.rank)),
+        c.occasion.value if c.occasion else None,
     )
 
 
@@ -87,12 +89,14 @@ def put_campaign_text(
     ends: str,
     multiplier_permille: int,
     tiers: str,
+    occasion: str | None = None,
 ) -> None:
-    """A campaign as set-up files write it: ISO times, tiers comma-separated ("" = all)."""
+    """A campaign as set-up files write it: ISO times, tiers comma-separated ("" = all),
+    the occasion it is tied to (an Occasion value) or None."""
     conn.execute(
         "INSERT OR REPLACE INTO campaigns (campaign_id, name, starts, ends, multiplier_permille, "
-        "tiers) VALUES (?, ?, ?, ?, ?, ?)",
-        (campaign_id, name, starts, ends, multiplier_permille, tiers),
+        "tiers, occasion) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (campaign_id, name, starts, ends, multiplier_permille, tiers, occasion),
     )
 
 
@@ -105,6 +109,7 @@ def campaigns(conn: sqlite3.Connection) -> tuple[Campaign, ...]:
             datetime.fromisoformat(r["ends"]),
             r["multiplier_permille"],
             frozenset(Tier(t) for t in r["tiers"].split(",") if t),
+            Occasion(r["occasion"]) if r["occasion"] else None,
         )
         for r in conn.execute("SELECT * FROM campaigns")
     )

@@ -39,6 +39,7 @@ class Receipt:
     balance_after: int
     offline: bool
     replayed: bool = False  # True when this answers a retry of an earlier request
+    blessing: str | None = None  # the line printed on the greeting card (stays here)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class NewRedemption:
     override_by: str | None
     created_at: str
     lines: tuple[SoldLine, ...]
+    blessing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ def insert(conn: sqlite3.Connection, r: NewRedemption) -> None:
     conn.execute(
         "INSERT INTO redemptions (redemption_id, receipt_no, business_day, member_id, "
         "cashier_id, points, cash_fen, balance_before, balance_after, code_kind, "
-        "offline, override_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "offline, override_by, created_at, blessing) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             r.redemption_id,
             r.receipt_no,
@@ -128,6 +131,7 @@ def insert(conn: sqlite3.Connection, r: NewRedemption) -> None:
             int(r.offline),
             r.override_by,
             r.created_at,
+            r.blessing,
         ),
     )
     conn.executemany(
@@ -175,6 +179,7 @@ def receipt(conn: sqlite3.Connection, redemption_id: str, replayed: bool = False
         r["balance_after"],
         bool(r["offline"]),
         replayed,
+        r["blessing"],
     )
 
 

@@ -19,6 +19,7 @@ from desktop.core.earning import Campaign
 from desktop.core.errors import LanternError
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
+from desktop.core.occasions import Occasion
 from desktop.core.wire import ChainedEvent, Outcome
 
 
@@ -339,6 +340,7 @@ def _gift(x: _At) -> Gift:
 
 def _campaign(x: _At) -> Campaign:
     tiers = x.opt_text("tiers") or ""
+    occasion = x.opt_text("occasion")
     campaign: Campaign = _domain(
         x.path,
         Campaign,
@@ -348,6 +350,7 @@ def _campaign(x: _At) -> Campaign:
         x.instant("ends"),
         x.num("multiplier_permille", minimum=1),
         frozenset(_domain(f"{x.path}.tiers", Tier, t) for t in tiers.split(",") if t),
+        _domain(f"{x.path}.occasion", Occasion, occasion) if occasion else None,
     )
     return campaign
 

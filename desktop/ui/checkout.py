@@ -33,6 +33,7 @@ class Order:
     member_id: str
     lines: tuple[LineRequest, ...]
     kind: CodeKind
+    blessing: str | None = None  # the line for the greeting card, as typed
 
 
 class Checkout(QObject):
@@ -94,7 +95,13 @@ class Checkout(QObject):
         log.info("redeeming for %s (request %s)", order.member_id, request_id)
         self.session.run_db(
             lambda: app.till.redeem(
-                cashier, request_id, order.member_id, order.lines, order.kind, override_by
+                cashier,
+                request_id,
+                order.member_id,
+                order.lines,
+                order.kind,
+                override_by,
+                blessing=order.blessing,
             ),
             self._answered,
             self._failed,

@@ -246,3 +246,22 @@ def test_pole_display_set_and_test_over_tcp(demo_path: Path) -> None:
     assert r.returncode == 1 and "serial:DEVICE" in r.stderr
     r = lantern("print", "display", "--clear", db=demo_path)
     assert r.stdout.strip() == "no pole display"
+
+
+def test_redeem_with_a_blessing_prints_it_on_the_card_and_its_reprint(demo_path: Path) -> None:
+    r = lantern("redeem", "--member", "M00000001", "--gift", "G101", "--cashier", "C01",
+                "--blessing", "祝妈妈身体健康", pin="1111", db=demo_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    receipt_no = r.stdout.strip()
+    card = demo_path.parent / f"{demo_path.stem}-printouts" / f"card-{receipt_no}.pdf"
+    assert "“祝妈妈身体健康”" in PdfReader(io.BytesIO(card.read_bytes())).pages[0].extract_text()
+    r = lantern("reprint", "card", receipt_no, "--manager", "M01", db=demo_path)
+    assert r.returncode == 0, r.stderr
+    again = Path(r.stdout.strip()).read_bytes()
+    assert "“祝妈妈身体健康”" in PdfReader(io.BytesIO(again)).pages[0].extract_text()
+    # a bad blessing: a clear error, nothing redeemed
+    before = balance(demo_path, "M00000001")
+    r = lantern("redeem", "--member", "M00000001", "--gift", "G101", "--cashier", "C01",
+                "--blessing", "福" * 25, pin="1111", db=demo_path)  # fmt: skip
+    assert r.returncode != 0 and "the blessing is too long" in r.stderr
+    assert balance(demo_path, "M00000001") == before

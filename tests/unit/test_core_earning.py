@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.earning import DEFAULT_TIER_PERMILLE, Campaign, EarnRule, points_for_purchase
+from desktop.core.earning import (
+    DEFAULT_TIER_PERMILLE,
+    Campaign,
+    EarnQuote,
+    EarnRule,
+    points_for_purchase,
+)
 from desktop.core.errors import InvalidInput
 from desktop.core.members import Tier
+from desktop.core.occasions import Occasion, OccasionConfig
 
 pytestmark = pytest.mark.unit
 
@@ -119,3 +126,91 @@ def test_points_are_exactly_the_rounded_down_product(fen: int, tier: Tier, permi
     exact_times_1e8 = fen * DEFAULT_TIER_PERMILLE[tier] * permille  # points × 100 × 10⁶
     assert q.points == exact_times_1e8 // 10**8
     assert q.points * 10**8 <= exact_times_1e8 < (q.points + 1) * 10**8
+
+
+# --- campaigns tied to an occasion ----------------------------------------------------------
+
+OPEN_START = datetime(2024, 1, 1)
+OPEN_END = datetime(2100, 1, 1)
+
+
+def occasion_campaign(occasion: Occasion, permille: int) -> Campaign:
+    return Campaign(
+        occasion.value, occasion.value, OPEN_START, OPEN_END, permille, occasion=occasion
+    )
+
+
+def _earn(day: date, config: OccasionConfig, *campaigns: Campaign) -> EarnQuote:
+    at = datetime(day.year, day.month, day.day, 12)
+    return points_for_purchase(10_000, Tier.REGULAR, at, RULE, campaigns, day, config)
+
+
+def test_member_day_campaign_every_month_on_the_day_only() -> None:
+    member_day = occasion_campaign(Occasion.MEMBER_DAY, 2000)
+    config = OccasionConfig(member_day=10)
+    for month in (1, 2, 6, 12):
+        q = _earn(date(2027, month, 10), config, member_day)
+        assert (q.points, q.campaign) == (200, member_day)
+        assert _earn(date(2027, month, 11), config, member_day).points == 100
+        assert _earn(date(2027, month, 9), config, member_day).points == 100
+    # no member day configured: the campaign never applies
+    assert _earn(date(2027, 3, 10), OccasionConfig(), member_day).points == 100
+
+
+def test_member_day_31_in_a_30_day_month_is_its_last_day() -> None:
+    member_day = occasion_campaign(Occasion.MEMBER_DAY, 2000)
+    config = OccasionConfig(member_day=31)
+    assert _earn(date(2027, 4, 30), config, member_day).points == 200
+    assert _earn(date(2027, 5, 1), config, member_day).points == 100
+    assert _earn(date(2027, 5, 30), config, member_day).points == 100
+    assert _earn(date(2027, 5, 31), config, member_day).points == 200
+    assert _earn(date(2027, 2, 28), config, member_day).points == 200
+
+
+@pytest.mark.parametrize(("qixi", "before"), [(date(2025, 8, 29), 27), (date(2026, 8, 19), 17)])
+def test_qixi_campaign_each_year_in_its_season(qixi: date, before: int) -> None:
+    c = occasion_campaign(Occasion.QIXI, 1500)
+    off = OccasionConfig()  # the card switch does not matter to the campaign
+    assert _earn(qixi, off, c).points == 150
+    assert _earn(qixi.replace(day=before), off, c).points == 150
+    assert _earn(qixi.replace(day=before - 1), off, c).points == 100
+    assert _earn(qixi.replace(day=qixi.day + 1), off, c).points == 100
+
+
+def test_an_occasion_campaign_stays_inside_its_own_window() -> None:
+    c = Campaign(
+        "q",
+        "qixi 2025 only",
+        datetime(2025, 1, 1),
+        datetime(2026, 1, 1),
+        1500,
+        occasion=Occasion.QIXI,
+    )
+    assert _earn(date(2025, 8, 29), OccasionConfig(), c).points == 150
+    assert _earn(date(2026, 8, 19), OccasionConfig(), c).points == 100
+
+
+def test_occasion_and_fixed_campaigns_do_not_stack_the_best_wins() -> None:
+    member_day = occasion_campaign(Occasion.MEMBER_DAY, 2000)
+    fixed = campaign("fixed", 1500)
+    q = points_for_purchase(
+        10_000, Tier.REGULAR, NOW, RULE, (member_day, fixed), NOW.date(),
+        OccasionConfig(member_day=NOW.day),
+    )  # fmt: skip
+    assert (q.points, q.campaign) == (200, member_day)
+
+
+def test_the_business_day_not_the_utc_date_decides() -> None:
+    member_day = occasion_campaign(Occasion.MEMBER_DAY, 2000)
+    late = datetime(2027, 3, 9, 17)  # UTC: 01:00 on the 10th in Beijing
+    q = points_for_purchase(
+        10_000, Tier.REGULAR, late, RULE, (member_day,), date(2027, 3, 10),
+        OccasionConfig(member_day=10),
+    )  # fmt: skip
+    assert q.points == 200
+
+
+@pytest.mark.parametrize("occasion", [Occasion.BIRTHDAY, Occasion.GENERAL])
+def test_a_campaign_cannot_be_tied_to_birthday_or_general(occasion: Occasion) -> None:
+    with pytest.raises(InvalidInput, match=f"cannot be tied to {occasion.value}"):
+        occasion_campaign(occasion, 2000)

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from desktop.core.errors import LanternError, NotAllowed
+from desktop.core.errors import InvalidInput, LanternError, NotAllowed
 from desktop.core.offline import CodeKind
 from desktop.core.redemption import Refusal
 from desktop.services.till import MemberView, Receipt
@@ -228,6 +228,7 @@ class TillScreen(QWidget):
         same = self.view is not None and self.view.member.member_id == shelf.view.member.member_id
         if not same:
             self.basket.clear()
+            self.basket_view.blessing.clear()
         self.code_kind = kind
         self.state = SERVING
         self._drop_intent()
@@ -255,6 +256,7 @@ class TillScreen(QWidget):
     def _forget_member(self) -> None:
         self.view = None
         self.basket.clear()
+        self.basket_view.blessing.clear()
         self.state = IDLE
         self._drop_intent()
         self.receipt = None
@@ -426,7 +428,12 @@ class TillScreen(QWidget):
         if not self.basket.items:
             self._say("warn", lambda: self.tr("The basket is empty: add a gift first."))
             return
-        order = Order(self.view.member.member_id, self.basket.requests(), self.code_kind)
+        order = Order(
+            self.view.member.member_id,
+            self.basket.requests(),
+            self.code_kind,
+            self.basket_view.blessing_text(),
+        )
         self.checkout.confirm(order)
 
     def request_override(self) -> None:
@@ -454,6 +461,11 @@ class TillScreen(QWidget):
             self._say("error", lambda: problem)
             return
         detail = str(error) if isinstance(error, LanternError) else type(error).__name__
+        if isinstance(error, InvalidInput):  # e.g. the blessing: fix it, then confirm again
+            self._say(
+                "error", lambda: self.tr("Not recorded: {detail}.").format(detail=message(detail))
+            )
+            return
         if isinstance(error, NotAllowed):  # the day closed meanwhile: a retry cannot succeed
             self.refresh()  # the header learns the day's state
             self._say(

@@ -1,7 +1,7 @@
 """The basket: one line per gift with quantity −/+ and remove, the way to pay per line (points,
 or points + cash when the gift offers a second price), totals in points and cash, the member's
-points after, and the confirm button (with the manager override when the offline limits need
-one)."""
+points after, the blessing line for the greeting card (optional), and the confirm button (with
+the manager override when the offline limits need one)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from desktop.ui.qt import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     Qt,
@@ -102,6 +103,15 @@ class LineRow(QFrame):
         return text
 
 
+#: what the blessing box takes; the core's rule (at most 48 columns) is checked on confirm and
+#: says what to fix, so a little over is typed and explained rather than silently cut
+BLESSING_MAX_TYPED = 60
+
+
+def blessing_or_none(text: str) -> str | None:
+    return text if text.strip() else None
+
+
 class BasketView(QFrame):
     changed = Signal()  # the cashier changed the basket with its buttons
     confirm_clicked = Signal()
@@ -156,6 +166,13 @@ class BasketView(QFrame):
             totals.addWidget(caption, row, 0)
             totals.addWidget(value, row, 1)
 
+        # the member's own line on the greeting card; checked when the redemption is sent
+        # (desktop/core/blessing.py: at most 24 Chinese characters or 48 Latin letters)
+        self.blessing = QLineEdit()
+        self.blessing.setObjectName("blessing")
+        self.blessing.setMaxLength(BLESSING_MAX_TYPED)
+        self.blessing.setClearButtonEnabled(True)
+        self.blessing.returnPressed.connect(self.confirm_clicked)
         self.confirm = QPushButton()
         self.confirm.setObjectName("confirm")
         self.confirm.clicked.connect(self.confirm_clicked)
@@ -170,6 +187,7 @@ class BasketView(QFrame):
         layout.addWidget(self.empty)
         layout.addWidget(scroll, 1)
         layout.addLayout(totals)
+        layout.addWidget(self.blessing)
         layout.addWidget(self.override)
         layout.addWidget(self.confirm)
         self.busy = False
@@ -186,6 +204,9 @@ class BasketView(QFrame):
         ):
             caption.setText(text)
         self.override.setText(self.tr("Manager override (F10)"))
+        self.blessing.setPlaceholderText(
+            self.tr("Blessing on the card (optional, up to 24 Chinese characters)")
+        )
         self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
@@ -212,6 +233,10 @@ class BasketView(QFrame):
         self._editable = editable
         self.refresh()
 
+    def blessing_text(self) -> str | None:
+        """The blessing as typed (checked by the redemption), None when blank."""
+        return blessing_or_none(self.blessing.text())
+
     def refresh(self) -> None:
         for row in self.rows:
             self.lines.removeWidget(row)
@@ -236,6 +261,7 @@ class BasketView(QFrame):
         after = (self.balance or 0) - points
         self.points_after.setText(points_text(after) if known else "—")
         self.points_after.setStyleSheet("color: #a12a2a;" if known and after < 0 else "")
+        self.blessing.setEnabled(self._editable and not self.busy)
         self.confirm.setText(
             self.tr("Redeeming…") if self.busy else self.tr("Confirm redemption  (Enter / F12)")
         )
