@@ -1,5 +1,5 @@
 """Head office's side of occasions, on SQLite and PostgreSQL: campaigns tied to an occasion
-(migration 0003) and the "occasions" setting, set through the admin and the command line and
+(migration 0004) and the "occasions" setting, set through the admin and the command line and
 read back through the change log a store pulls."""
 
 from __future__ import annotations
