@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from desktop.core.catalogue import CatalogueRules
 from desktop.core.limits import Bounds
 from desktop.core.offline import OfflineLimits
 from headoffice.accounts import DEFAULT_EXPIRY_YEARS
@@ -17,6 +18,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "offline_limits": asdict(OfflineLimits()),
     "expiry_years_kept": DEFAULT_EXPIRY_YEARS,
     "bounds": Bounds().as_dict(),
+    "catalogue": CatalogueRules().as_dict(),  # value bands, hot marks
 }
 
 
@@ -70,6 +72,8 @@ def gift(tx: Tx, gift_id: str) -> dict[str, Any] | None:
         "active_from": g["active_from"],
         "active_until": g["active_until"],
         "low_stock_threshold": int(g["low_stock_threshold"]),
+        "kind": g["kind"],
+        "terms": json.loads(g["terms"]) if g["terms"] else None,
     }
 
 

@@ -101,6 +101,8 @@ class RedemptionPayload(TypedDict):
     code_kind: str
     at: str  # ISO time with the store's offset: its date is the business day
     replay_key: NotRequired[str]  # the phone code that paid for it (first redemption only)
+    # one [gift_id, code, valid_until ISO date] per coupon unit it issued (coupon gifts only)
+    coupons: NotRequired[list[list[str]]]
 
 
 class VoidPayload(TypedDict):

@@ -13,6 +13,7 @@ from desktop.services.recovery import RecoveryService
 from desktop.services.reports import ReportService
 from desktop.services.setup import SetupService
 from desktop.services.staff import Staff, StaffService
+from desktop.services.catalogue import CatalogueService
 from desktop.services.stock import StockService
 from desktop.services.store_settings import SettingsService
 from desktop.services.sync import SyncService
@@ -35,6 +36,7 @@ class StoreServices:
         self.ctx.link = link if link is not None else self.sync.link_state
         self.till = TillService(self.ctx)
         self.stock = StockService(self.ctx)
+        self.catalogue = CatalogueService(self.ctx)
         self.day = DayService(self.ctx)
         self.setup = SetupService(self.ctx)
         self.reports = ReportService(self.ctx)

@@ -10,8 +10,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from desktop.core.coupons import CouponRecord
 from desktop.core.members import mask_name
 from desktop.core.offline import OfflineUsage
+from desktop.store import coupons as coupons_repo
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Receipt:
     balance_after: int
     offline: bool
     replayed: bool = False  # True when this answers a retry of an earlier request
+    coupons: tuple[CouponRecord, ...] = ()  # the coupon codes it issued, one per unit
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def receipt(conn: sqlite3.Connection, redemption_id: str, replayed: bool = False
         r["balance_after"],
         bool(r["offline"]),
         replayed,
+        coupons_repo.of_redemption(conn, redemption_id),
     )
 
 
