@@ -1,0 +1,169 @@
+"""Coupons, experiences, tier-exclusive gifts and hot marks on a real store database:
+codes written with their redemption, printed on its receipt, voided with it; places as
+stock; sessions that have started refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop.core import coupons
+from desktop.core.catalogue import (
+    CatalogueRules,
+    CouponTerms,
+    Gift,
+    GiftId,
+    GiftKind,
+    Price,
+    Session,
+)
+from desktop.core.coupons import CouponStatus
+from desktop.core.redemption import Refusal, RefusalReason
+from desktop.services.app import StoreServices
+from desktop.services.till import LineRequest, Receipt
+from desktop.store import catalogue as gifts_repo
+from desktop.store import settings
+from desktop.store.staff import Staff
+
+from ._helpers import T0, Clock, counts, one, rows
+
+pytestmark = pytest.mark.store
+
+RICH = "M00000044"  # platinum, 16740 points
+COUPON = Gift(
+    GiftId("C300"), "满300减80券", "¥80 off ¥300", "coupon", (Price(800),),
+    kind=GiftKind.COUPON, coupon=CouponTerms(30000, 8000, 7),
+)  # fmt: skip
+CLASS = Gift(
+    GiftId("E01"), "周末烘焙课", "Weekend baking class", "experience", (Price(1500),),
+    kind=GiftKind.EXPERIENCE, session=Session(T0 + timedelta(days=5), "三楼烘焙教室"),
+)  # fmt: skip
+
+
+def add_gift(app: StoreServices, manager: Staff, gift: Gift, places: int) -> None:
+    with app.db.write() as conn:
+        gifts_repo.upsert_gift(conn, gift)
+    app.stock.receive(manager, f"recv-{gift.gift_id}", gift.gift_id, places)
+
+
+@pytest.fixture
+def stocked(app: StoreServices, manager: Staff) -> StoreServices:
+    add_gift(app, manager, COUPON, 10)
+    add_gift(app, manager, CLASS, 2)
+    return app
+
+
+def test_kinds_round_trip_through_the_store(stocked: StoreServices) -> None:
+    by_id = {g.gift_id: g for g, _ in stocked.stock.catalogue()}
+    assert by_id["C300"] == COUPON and by_id["E01"] == CLASS
+    assert by_id["G101"].kind is GiftKind.GOODS and by_id["G101"].coupon is None
+
+
+def test_a_coupon_redemption_issues_one_code_per_unit_in_its_transaction(
+    stocked: StoreServices, cashier: Staff, db_path: Path
+) -> None:
+    receipt = stocked.till.redeem(cashier, "r1", RICH, (LineRequest("C300", 2),))
+    assert isinstance(receipt, Receipt)
+    assert len(receipt.coupons) == 2
+    assert len({c.code for c in receipt.coupons}) == 2
+    for c in receipt.coupons:
+        assert coupons.normalise(c.code) == c.code
+        assert c.valid_until == date(2026, 6, 21)  # redeemed 2026-06-15, valid 7 days
+        assert c.redemption_id == receipt.redemption_id
+    stored = rows(db_path, "SELECT code, redemption_id, gift_id, valid_until FROM coupons")
+    assert sorted(tuple(r) for r in stored) == sorted(
+        (c.code, receipt.redemption_id, "C300", "2026-06-21") for c in receipt.coupons
+    )
+    payload = json.loads(
+        one(db_path, "SELECT payload FROM outbox WHERE kind = 'redemption' ORDER BY seq DESC")
+    )
+    assert payload["coupons"] == [["C300", c.code, "2026-06-21"] for c in receipt.coupons]
+    # a retry of the same request issues nothing more and shows the same codes
+    again = stocked.till.redeem(cashier, "r1", RICH, (LineRequest("C300", 2),))
+    assert isinstance(again, Receipt) and again.replayed and again.coupons == receipt.coupons
+    assert one(db_path, "SELECT COUNT(*) FROM coupons") == 2
+
+
+def test_goods_redemptions_carry_no_coupons_key(
+    stocked: StoreServices, cashier: Staff, db_path: Path
+) -> None:
+    stocked.till.redeem(cashier, "r1", RICH, (LineRequest("G101", 1),))
+    payload = json.loads(one(db_path, "SELECT payload FROM outbox ORDER BY seq DESC"))
+    assert "coupons" not in payload
+
+
+def test_a_refused_coupon_redemption_mints_nothing(
+    stocked: StoreServices, cashier: Staff, db_path: Path
+) -> None:
+    before = counts(db_path)
+    refused = stocked.till.redeem(cashier, "r1", RICH, (LineRequest("C300", 11),))
+    assert isinstance(refused, Refusal) and refused.reason is RefusalReason.OUT_OF_STOCK
+    assert counts(db_path) == before
+
+
+def test_checking_codes_at_the_store(
+    stocked: StoreServices, cashier: Staff, manager: Staff, clock: Clock
+) -> None:
+    receipt = stocked.till.redeem(cashier, "r1", RICH, (LineRequest("C300", 1),))
+    assert isinstance(receipt, Receipt)
+    code = receipt.coupons[0].code
+    assert stocked.till.check_coupon(coupons.shown(code).lower())[0] is CouponStatus.VALID
+    typo = code[:3] + ("1" if code[3] != "1" else "2") + code[4:]
+    assert stocked.till.check_coupon(typo) == (CouponStatus.MISTYPED, None)
+    other = coupons.mint(bytes(10))
+    assert stocked.till.check_coupon(other) == (CouponStatus.UNKNOWN, None)
+    clock.now = T0 + timedelta(days=7)  # 2026-06-22: past its last day
+    assert stocked.till.check_coupon(code)[0] is CouponStatus.EXPIRED
+    clock.now = T0
+    stocked.till.void(cashier, manager, "v1", receipt.receipt_no, "customer changed mind")
+    assert stocked.till.check_coupon(code)[0] is CouponStatus.VOIDED
+    assert stocked.till.receipt(receipt.receipt_no).coupons[0].voided_at is not None
+
+
+def test_a_code_cannot_exist_without_its_redemption(stocked: StoreServices) -> None:
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError), stocked.db.write() as conn:
+        conn.execute(
+            "INSERT INTO coupons (code, redemption_id, gift_id, valid_until) "
+            "VALUES ('X', 'no-such-redemption', 'C300', '2026-06-21')"
+        )
+
+
+def test_experience_places_are_stock_and_a_started_session_is_refused(
+    stocked: StoreServices, cashier: Staff, clock: Clock
+) -> None:
+    two = stocked.till.redeem(cashier, "r1", RICH, (LineRequest("E01", 2),))
+    assert isinstance(two, Receipt)
+    full = stocked.till.quote(RICH, (LineRequest("E01", 1),))
+    assert isinstance(full, Refusal) and full.reason is RefusalReason.OUT_OF_STOCK
+    clock.now = T0 + timedelta(days=5)  # the session starts
+    late = stocked.till.quote(RICH, (LineRequest("E01", 1),))
+    assert isinstance(late, Refusal) and late.reason is RefusalReason.GIFT_NOT_ACTIVE
+
+
+def test_hot_marks_from_recent_redemptions_leave_out_voids_and_old_ones(
+    stocked: StoreServices, cashier: Staff, manager: Staff, clock: Clock
+) -> None:
+    assert stocked.catalogue.hot() == frozenset()
+    stocked.till.redeem(cashier, "r1", RICH, (LineRequest("G101", 3),))
+    stocked.till.redeem(cashier, "r2", RICH, (LineRequest("C300", 2),))
+    r3 = stocked.till.redeem(cashier, "r3", RICH, (LineRequest("E01", 2),))
+    stocked.till.redeem(cashier, "r4", RICH, (LineRequest("G501", 1),))
+    assert stocked.catalogue.hot() == {"G101", "C300", "E01"}
+    assert isinstance(r3, Receipt)
+    stocked.till.void(cashier, manager, "v3", r3.receipt_no, "wrong session")
+    assert stocked.catalogue.hot() == {"G101", "C300", "G501"}
+    clock.now = T0 + timedelta(days=31)
+    assert stocked.catalogue.hot() == frozenset()
+
+
+def test_catalogue_rules_come_from_the_setting(stocked: StoreServices) -> None:
+    assert stocked.catalogue.rules() == CatalogueRules()
+    with stocked.db.write() as conn:
+        settings.put(conn, "catalogue", {"band_mid": 100, "band_high": 900, "hot_top": 1})
+    rules = stocked.catalogue.rules()
+    assert (rules.bands.mid, rules.bands.high, rules.hot_top) == (100, 900, 1)
