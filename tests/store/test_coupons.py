@@ -167,3 +167,58 @@ def test_catalogue_rules_come_from_the_setting(stocked: StoreServices) -> None:
         settings.put(conn, "catalogue", {"band_mid": 100, "band_high": 900, "hot_top": 1})
     rules = stocked.catalogue.rules()
     assert (rules.bands.mid, rules.bands.high, rules.hot_top) == (100, 900, 1)
+
+
+def test_the_receipt_prints_each_code_as_text_and_qr_with_its_last_day_and_the_session(
+    stocked: StoreServices, cashier: Staff, tmp_path: Path
+) -> None:
+    import io
+    import re
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from desktop.printing.backends import EscPosPrinter, JobKind, PdfArchive, PrintJob
+    from desktop.printing.fake_escpos import FakeEscPos
+    from desktop.printing.receipt import receipt_pdf
+    from desktop.services.printing import PrintService
+
+    receipt = stocked.till.redeem(
+        cashier, "r1", RICH, (LineRequest("C300", 2), LineRequest("E01", 1))
+    )
+    assert isinstance(receipt, Receipt)
+    printing = PrintService(stocked.ctx, [], PdfArchive(tmp_path / "out"), rand=lambda: 1.0)
+    doc = printing.receipt_doc(receipt.receipt_no)
+    shown = [coupons.shown(c.code) for c in receipt.coupons]
+    assert [c.code for c in doc.coupons] == shown
+    assert {c.title for c in doc.coupons} == {"满300减80 ¥80 off ¥300"}
+    assert {c.valid_until for c in doc.coupons} == {date(2026, 6, 21)}
+    assert doc.lines[1].detail == "场次 Session 2026-06-20 10:00 · 三楼烘焙教室"
+    # the PDF, read back
+    pdf = receipt_pdf(doc, 80)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for expected in [*shown, "满300减80", "有效期至 Valid until 2026-06-21", "2026-06-20 10:00"]:
+        assert expected in text, expected
+    if shutil.which("pdftoppm") is not None:
+        import cv2
+
+        (tmp_path / "r.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", "200", "-png", "-singlefile", str(tmp_path / "r.pdf"),
+             str(tmp_path / "r")], check=True,
+        )  # fmt: skip
+        image = cv2.imread(str(tmp_path / "r.png"), cv2.IMREAD_GRAYSCALE)
+        ok, decoded, _, _ = cv2.QRCodeDetector().detectAndDecodeMulti(image)
+        assert ok and set(shown) <= set(decoded), decoded
+    # the ESC/POS bytes: each code as a native QR and as text
+    fake = FakeEscPos()
+    EscPosPrinter("dummy", 58, opener=lambda: fake).print_job(
+        PrintJob("j1", JobKind.RECEIPT, doc.receipt_no, b"%PDF", doc)
+    )
+    out = bytes(fake.output)
+    qrs = [m.group(1) for m in re.finditer(rb"\x1d\(k..1P0(.+?)\x1d\(k\x03\x001Q0", out, re.S)]
+    assert qrs == [s.encode() for s in shown] + [doc.receipt_no.encode()]
+    for s in shown:
+        assert out.count(s.encode()) == 2  # the QR's data and the line below it
+    assert "有效期至 Valid until 2026-06-21".encode("gb18030") in out
