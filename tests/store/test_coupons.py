@@ -222,3 +222,42 @@ def test_the_receipt_prints_each_code_as_text_and_qr_with_its_last_day_and_the_s
     for s in shown:
         assert out.count(s.encode()) == 2  # the QR's data and the line below it
     assert "有效期至 Valid until 2026-06-21".encode("gb18030") in out
+
+
+def _page(**parts: object) -> dict[str, object]:
+    return {"cursor": 1, "more": False, **parts}
+
+
+def apply(app: StoreServices, data: dict[str, object]) -> list[str]:
+    from desktop.services import sync_apply
+    from desktop.sync.protocol import parse_changes
+
+    with app.db.write() as conn:
+        result = sync_apply.apply_page(
+            conn, parse_changes(data), at=app.ctx.now().isoformat(), designs_folder=Path("/nonexistent")
+        )
+    return result.problems
+
+
+def test_head_office_pages_carry_kinds_terms_and_catalogue_rules(app: StoreServices) -> None:
+    coupon = {
+        "gift_id": "C9", "name_zh": "满100减20", "name_en": "20 off 100", "category": "coupon",
+        "prices": [[300, 0]], "kind": "coupon",
+        "terms": {"threshold_fen": 10000, "off_fen": 2000, "valid_days": 3},
+    }  # fmt: skip
+    rules = {"band_mid": 200, "band_high": 900, "hot_days": 7, "hot_top": 5, "hot_min_units": 2}
+    assert apply(app, _page(gifts=[coupon], settings={"catalogue": rules})) == []
+    with app.db.read() as conn:
+        gift, stock = gifts_repo.get_gift(conn, "C9")
+    assert (gift.kind, gift.coupon, stock) == (GiftKind.COUPON, CouponTerms(10000, 2000, 3), 0)
+    assert app.catalogue.rules().as_dict() == rules
+    # a bad rules value is skipped and reported, the rules in force stay
+    problems = apply(app, _page(settings={"catalogue": {"band_mid": 900, "band_high": 100}}))
+    assert len(problems) == 1 and "catalogue ignored" in problems[0]
+    assert app.catalogue.rules().as_dict() == rules
+    # a gift whose terms do not fit its kind is malformed: the page is refused whole
+    from desktop.sync.protocol import Malformed
+
+    bad = {**coupon, "terms": {"threshold_fen": 100, "off_fen": 2000, "valid_days": 3}}
+    with pytest.raises(Malformed, match="gifts"):
+        apply(app, _page(gifts=[bad]))
