@@ -345,8 +345,9 @@ class Admin:
             tx.changed("key", str(key.key_id))
 
     # --- coupons ------------------------------------------------------------------------
-    def _coupon(self, tx: Tx, code: str) -> coupons.CouponRecord | None:
-        r = tx.one("SELECT * FROM coupons WHERE code = ?" + tx.for_update, (code,))
+    def _coupon(self, tx: Tx, code: str, lock: bool = False) -> coupons.CouponRecord | None:
+        lock_it = tx.for_update if lock else ""
+        r = tx.one("SELECT * FROM coupons WHERE code = ?" + lock_it, (code,))
         if r is None:
             return None
         return coupons.CouponRecord(
@@ -381,11 +382,12 @@ class Admin:
         if not used_by.strip():
             raise InvalidInput("say who is taking the coupon (--by, e.g. a till or staff id)")
         with self.db.transaction() as tx:
-            record = self._coupon(tx, code)
+            record = self._coupon(tx, code, lock=True)
             verdict = coupons.status(record, today or self.clock().date())
             if verdict is coupons.CouponStatus.VALID:
                 tx.execute(
-                    "UPDATE coupons SET used_at = ?, used_by = ? WHERE code = ?",
+                    "UPDATE coupons SET used_at = ?, used_by = ? "
+                    "WHERE code = ? AND used_at IS NULL AND voided_at IS NULL",
                     (self._now(), used_by, code),
                 )
         log.info("coupon %s… use by %s: %s", code[:4], used_by, verdict.value)
