@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from desktop.core import codes
-from desktop.core import coupons
+from desktop.core import codes, coupons
 from desktop.core.catalogue import CatalogueRules, Gift
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound

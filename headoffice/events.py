@@ -193,12 +193,19 @@ def _coupons(p: dict[str, Any]) -> list[tuple[str, str, str]]:
     lines = p.get("lines")
     units: dict[str, int] = {}
     for line in lines if isinstance(lines, list) else []:
-        if isinstance(line, list) and len(line) == 4 and isinstance(line[0], str):
-            if isinstance(line[1], int) and not isinstance(line[1], bool):
-                units[line[0]] = units.get(line[0], 0) + line[1]
+        if (
+            isinstance(line, list)
+            and len(line) == 4
+            and isinstance(line[0], str)
+            and isinstance(line[1], int)
+            and not isinstance(line[1], bool)
+        ):
+            units[line[0]] = units.get(line[0], 0) + line[1]
     out = []
     for item in raw:
-        if not (isinstance(item, list) and len(item) == 3 and all(isinstance(v, str) for v in item)):
+        if not (
+            isinstance(item, list) and len(item) == 3 and all(isinstance(v, str) for v in item)
+        ):
             raise Unappliable(
                 f"payload.coupons items must be [gift_id, code, valid_until], got {_show(item)}"
             )
@@ -208,7 +215,9 @@ def _coupons(p: dict[str, Any]) -> list[tuple[str, str, str]]:
         try:
             date.fromisoformat(until)
         except ValueError:
-            raise Unappliable(f"payload.coupons: valid until {_show(until)} is not a date") from None
+            raise Unappliable(
+                f"payload.coupons: valid until {_show(until)} is not a date"
+            ) from None
         units[gift_id] = units.get(gift_id, 0) - 1
         if units[gift_id] < 0:
             raise Unappliable(

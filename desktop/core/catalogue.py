@@ -111,9 +111,7 @@ def kind_terms(
         raise InvalidInput(f"a gift of kind {kind.value} needs its terms, got {terms!r}")
     try:
         if kind is GiftKind.COUPON:
-            return CouponTerms(
-                terms["threshold_fen"], terms["off_fen"], terms["valid_days"]
-            ), None
+            return CouponTerms(terms["threshold_fen"], terms["off_fen"], terms["valid_days"]), None
         starts = terms["starts"]
         if not isinstance(starts, str) or not isinstance(terms["place"], str):
             raise InvalidInput(f"an experience's terms are text, got {dict(terms)!r}")
@@ -201,9 +199,7 @@ class CatalogueRules:
 def hot_gifts(units: Mapping[str, int], rules: CatalogueRules) -> frozenset[str]:
     """The gifts marked hot from units redeemed per gift over the rules' window: the top
     `hot_top` by units (ties at the cut all in), each with at least `hot_min_units`."""
-    ranked = sorted(
-        ((n, g) for g, n in units.items() if n >= rules.hot_min_units), reverse=True
-    )
+    ranked = sorted(((n, g) for g, n in units.items() if n >= rules.hot_min_units), reverse=True)
     if not ranked or rules.hot_top == 0:
         return frozenset()
     cut = ranked[min(rules.hot_top, len(ranked)) - 1][0]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from desktop.services.catalogue import CatalogueService
 from desktop.services.context import LinkState, ServiceContext
 from desktop.services.day import DayService
 from desktop.services.printing import store_printing
@@ -13,7 +14,6 @@ from desktop.services.recovery import RecoveryService
 from desktop.services.reports import ReportService
 from desktop.services.setup import SetupService
 from desktop.services.staff import Staff, StaffService
-from desktop.services.catalogue import CatalogueService
 from desktop.services.stock import StockService
 from desktop.services.store_settings import SettingsService
 from desktop.services.sync import SyncService

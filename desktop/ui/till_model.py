@@ -71,9 +71,7 @@ def load_shelf(app: StoreServices, member_id: str | None, kind: CodeKind) -> She
                 and decision.reason is not RefusalReason.OFFLINE_LIMIT_EXCEEDED
             ):
                 refusal = decision
-        offers.append(
-            Offer(gift, stock, refusal, gift.band(rules.bands), gift.gift_id in hot)
-        )
+        offers.append(Offer(gift, stock, refusal, gift.band(rules.bands), gift.gift_id in hot))
     return Shelf(day, tuple(offers), view)
 
 

@@ -55,9 +55,7 @@ def test_a_coupon_issued_at_a_till_is_checked_used_and_voided_at_head_office(
         "--price", "800", "--kind", "coupon", "--spend", "300", "--off", "80",
         "--valid-days", "7",
     )[0] == 0  # fmt: skip
-    starts = (datetime.now(timezone(timedelta(hours=8))) + timedelta(days=9)).replace(
-        microsecond=0
-    )
+    starts = (datetime.now(timezone(timedelta(hours=8))) + timedelta(days=9)).replace(microsecond=0)
     experience = Gift(
         GiftId("E01"), "烘焙课", "Baking class", "experience", (Price(1500),),
         kind=GiftKind.EXPERIENCE, session=Session(starts, "三楼教室"),

@@ -89,8 +89,7 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         # and it holds the coupon codes the till issued, with the redemption that issued them
         issued = server.rows("SELECT code, redemption_id, gift_id, valid_until FROM coupons")
         assert sorted(tuple(r) for r in issued) == sorted(
-            (c.code, third.redemption_id, "C300", c.valid_until.isoformat())
-            for c in third.coupons
+            (c.code, third.redemption_id, "C300", c.valid_until.isoformat()) for c in third.coupons
         )
         # and its balance for the member is the till's: 5000 − 100 − 200 + 100 + earned
         ho_balance = server.one("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))

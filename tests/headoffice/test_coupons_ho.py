@@ -60,9 +60,9 @@ def test_codes_are_recorded_checked_used_once_and_voided_with_their_redemption(
     assert outcomes(ho.push("SH001", a.body())) == ["applied"]
     rows = q(db, "SELECT code, redemption_id, store_id, gift_id FROM coupons ORDER BY code")
     rid = event["payload"]["redemption_id"]
-    assert sorted((r["code"], r["redemption_id"], r["store_id"], r["gift_id"]) for r in rows) == sorted(
-        [(first, rid, "SH001", "C300"), (second, rid, "SH001", "C300")]
-    )
+    assert sorted(
+        (r["code"], r["redemption_id"], r["store_id"], r["gift_id"]) for r in rows
+    ) == sorted([(first, rid, "SH001", "C300"), (second, rid, "SH001", "C300")])
     today = date(2026, 11, 26)
     assert ho.admin.check_coupon(coupons.shown(first).lower(), today)[0] is CouponStatus.VALID
     assert ho.admin.check_coupon(first, date(2026, 12, 3))[0] is CouponStatus.EXPIRED
@@ -135,3 +135,49 @@ def test_gift_kinds_and_catalogue_rules_go_down_to_stores(ho: HeadOffice, db: Da
     ho.admin.set_setting("catalogue", {"band_mid": 300})
     with db.transaction(write=False) as tx:
         assert snapshots.settings(tx)["catalogue"]["band_mid"] == 300
+
+
+def test_gift_add_takes_a_kind_with_its_terms_and_refuses_mismatches(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from desktop.cli import main
+    from headoffice.db import open_db
+
+    for k in list(os.environ):
+        if k.startswith("LANTERN_"):
+            monkeypatch.delenv(k)
+    monkeypatch.setenv("LANTERN_HEADOFFICE_DB", str(tmp_path / "ho.db"))
+    base = ["headoffice", "gift", "add", "--name-zh", "券", "--price", "800"]
+
+    def run(*args: str) -> int:
+        status = main([*base, *args]) if args[0] == "--id" else main(list(args))
+        capsys.readouterr()
+        return status
+
+    assert run("--id", "C1", "--kind", "coupon", "--spend", "300", "--off", "80",
+               "--valid-days", "7") == 0  # fmt: skip
+    assert run("--id", "E1", "--kind", "experience", "--session",
+               "2026-12-20T14:00:00+08:00", "--place", "三楼教室") == 0  # fmt: skip
+    assert run("--id", "X1", "--kind", "coupon", "--spend", "300") != 0  # no --off/--valid-days
+    assert run("--id", "X2", "--spend", "300", "--off", "80", "--valid-days", "7") != 0  # goods
+    assert run("--id", "X3", "--kind", "coupon", "--spend", "50", "--off", "80",
+               "--valid-days", "7") != 0  # fmt: skip
+    assert run("--id", "X4", "--kind", "experience", "--session", "2026-12-20T14:00") != 0
+    assert run("headoffice", "gift", "rules", "--json", '{"band_high": 3000}') == 0
+    assert run("headoffice", "gift", "rules", "--json", '{"band_high": 100}') != 0
+    db = open_db(str(tmp_path / "ho.db"))
+    try:
+        with db.transaction(write=False) as tx:
+            kinds = {r["gift_id"]: (r["kind"], r["terms"]) for r in tx.all("SELECT * FROM gifts")}
+            rules = snapshots.settings(tx)["catalogue"]
+    finally:
+        db.close()
+    assert set(kinds) == {"C1", "E1"}
+    assert json.loads(kinds["C1"][1]) == {"threshold_fen": 30000, "off_fen": 8000, "valid_days": 7}
+    assert json.loads(kinds["E1"][1]) == {
+        "starts": "2026-12-20T14:00:00+08:00",
+        "place": "三楼教室",
+    }
+    assert (rules["band_mid"], rules["band_high"]) == (500, 3000)

@@ -234,7 +234,10 @@ def apply(app: StoreServices, data: dict[str, object]) -> list[str]:
 
     with app.db.write() as conn:
         result = sync_apply.apply_page(
-            conn, parse_changes(data), at=app.ctx.now().isoformat(), designs_folder=Path("/nonexistent")
+            conn,
+            parse_changes(data),
+            at=app.ctx.now().isoformat(),
+            designs_folder=Path("/nonexistent"),
         )
     return result.problems
 

@@ -51,6 +51,10 @@ def test_coupon_titles() -> None:
 def test_a_gift_kind_needs_its_own_terms_and_no_other() -> None:
     terms = CouponTerms(30000, 8000, 7)
     session = Session(datetime(2026, 12, 20, 14, 0, tzinfo=SH), "三楼烘焙教室")
+    assert Gift(
+        GiftId("E1"), "课", "class", "experience", (Price(1),),
+        kind=GiftKind.EXPERIENCE, session=session,
+    ).terms_dict() == session.as_dict()  # fmt: skip
     base = (GiftId("C1"), "满300减80", "80 off 300", "coupon", (Price(800),))
     assert Gift(*base, kind=GiftKind.COUPON, coupon=terms).terms_dict() == terms.as_dict()
     with pytest.raises(InvalidInput, match="a coupon needs its terms"):
