@@ -26,6 +26,7 @@ from desktop.services.app import StoreServices
 from desktop.services.till import LineRequest, Receipt
 from desktop.store import catalogue as gifts_repo
 from desktop.store import settings
+from desktop.printing.backends import PdfArchive
 from desktop.store.staff import Staff
 
 from ._helpers import T0, Clock, counts, one, rows
@@ -264,3 +265,27 @@ def test_head_office_pages_carry_kinds_terms_and_catalogue_rules(app: StoreServi
     bad = {**coupon, "terms": {"threshold_fen": 100, "off_fen": 2000, "valid_days": 3}}
     with pytest.raises(Malformed, match="gifts"):
         apply(app, _page(gifts=[bad]))
+
+
+def test_a_voided_receipt_marks_its_coupons_voided_and_prints_no_coupon_qr(
+    stocked: StoreServices, cashier: Staff, manager: Staff, tmp_path: Path
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from desktop.printing.escpos_out import Qr, receipt_blocks
+    from desktop.printing.receipt import receipt_pdf
+    from desktop.services.printing import PrintService
+
+    receipt = stocked.till.redeem(cashier, "r1", RICH, (LineRequest("C300", 1),))
+    assert isinstance(receipt, Receipt)
+    stocked.till.void(cashier, manager, "v1", receipt.receipt_no, "customer changed mind")
+    printing = PrintService(stocked.ctx, [], PdfArchive(tmp_path / "out"), rand=lambda: 1.0)
+    doc = printing.receipt_doc(receipt.receipt_no, reprint=True)
+    assert doc.voided and len(doc.coupons) == 1
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt_pdf(doc))).pages)
+    # the header and the coupon both say voided
+    assert text.count("已作废 VOIDED") == 2 and doc.coupons[0].code in text
+    qrs = [b.value for b in receipt_blocks(doc) if isinstance(b, Qr)]
+    assert qrs == [receipt.receipt_no]  # the receipt's own QR only
