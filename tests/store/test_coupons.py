@@ -22,11 +22,11 @@ from desktop.core.catalogue import (
 )
 from desktop.core.coupons import CouponStatus
 from desktop.core.redemption import Refusal, RefusalReason
+from desktop.printing.backends import PdfArchive
 from desktop.services.app import StoreServices
 from desktop.services.till import LineRequest, Receipt
 from desktop.store import catalogue as gifts_repo
 from desktop.store import settings
-from desktop.printing.backends import PdfArchive
 from desktop.store.staff import Staff
 
 from ._helpers import T0, Clock, counts, one, rows
