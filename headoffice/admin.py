@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from desktop.core import codes
-from desktop.core.catalogue import Gift
+from desktop.core import codes, coupons
+from desktop.core.catalogue import CatalogueRules, Gift
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound
 from desktop.core.limits import Bounds
@@ -28,7 +28,7 @@ from headoffice.db import Database, Tx
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds", "occasions")
+SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds", "occasions", "catalogue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +201,7 @@ class Admin:
 
     # --- catalogue, campaigns, designs, settings ----------------------------------------
     def upsert_gift(self, gift: Gift) -> None:
+        terms = gift.terms_dict()
         values = (
             gift.name_zh,
             gift.name_en,
@@ -210,6 +211,8 @@ class Admin:
             _iso(gift.active_from),
             _iso(gift.active_until),
             gift.low_stock_threshold,
+            gift.kind.value,
+            None if terms is None else json.dumps(terms, ensure_ascii=False, sort_keys=True),
             self._now(),
             gift.gift_id,
         )
@@ -217,13 +220,13 @@ class Admin:
             if not tx.execute(
                 "UPDATE gifts SET name_zh = ?, name_en = ?, category = ?, prices = ?, "
                 "min_tier = ?, active_from = ?, active_until = ?, low_stock_threshold = ?, "
-                "updated_at = ? WHERE gift_id = ?",
+                "kind = ?, terms = ?, updated_at = ? WHERE gift_id = ?",
                 values,
             ):
                 tx.execute(
                     "INSERT INTO gifts (name_zh, name_en, category, prices, min_tier, "
-                    "active_from, active_until, low_stock_threshold, updated_at, gift_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "active_from, active_until, low_stock_threshold, kind, terms, updated_at, "
+                    "gift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values,
                 )
             tx.changed("gift", gift.gift_id)
@@ -295,6 +298,8 @@ class Admin:
             value = Bounds.from_mapping(value).as_dict()
         if key == "occasions":  # {"member_day": 1..31 or null, "valentines": bool, "qixi": bool}
             value = OccasionConfig.from_setting(value).as_dict()
+        if key == "catalogue":  # value bands and hot marks (desktop/core/catalogue.py)
+            value = CatalogueRules.from_mapping(value).as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(
@@ -351,6 +356,55 @@ class Admin:
                     (_iso(key.not_after), key.key_id),
                 )
             tx.changed("key", str(key.key_id))
+
+    # --- coupons ------------------------------------------------------------------------
+    def _coupon(self, tx: Tx, code: str, lock: bool = False) -> coupons.CouponRecord | None:
+        lock_it = tx.for_update if lock else ""
+        r = tx.one("SELECT * FROM coupons WHERE code = ?" + lock_it, (code,))
+        if r is None:
+            return None
+        return coupons.CouponRecord(
+            str(r["code"]),
+            str(r["gift_id"]),
+            str(r["redemption_id"]),
+            date.fromisoformat(str(r["valid_until"])),
+            r["used_at"],
+            r["voided_at"],
+        )
+
+    def check_coupon(
+        self, text: str, today: date | None = None
+    ) -> tuple[coupons.CouponStatus, coupons.CouponRecord | None]:
+        """What a coupon code is worth today: valid, used, expired, voided, unknown (never
+        issued by a redemption head office holds) or mistyped (its check character)."""
+        code = coupons.normalise(text)
+        if code is None:
+            return coupons.CouponStatus.MISTYPED, None
+        with self.db.transaction(write=False) as tx:
+            record = self._coupon(tx, code)
+        return coupons.status(record, today or self.clock().date()), record
+
+    def use_coupon(
+        self, text: str, used_by: str, today: date | None = None
+    ) -> tuple[coupons.CouponStatus, coupons.CouponRecord | None]:
+        """Mark a valid coupon used (once); any other verdict is returned unchanged and
+        nothing is written. Returns the verdict before the use."""
+        code = coupons.normalise(text)
+        if code is None:
+            return coupons.CouponStatus.MISTYPED, None
+        if not used_by.strip():
+            raise InvalidInput("say who is taking the coupon (--by, e.g. a till or staff id)")
+        with self.db.transaction() as tx:
+            record = self._coupon(tx, code, lock=True)
+            verdict = coupons.status(record, today or self.clock().date())
+            if verdict is coupons.CouponStatus.VALID:
+                tx.execute(
+                    "UPDATE coupons SET used_at = ?, used_by = ? "
+                    "WHERE code = ? AND used_at IS NULL AND voided_at IS NULL",
+                    (self._now(), used_by, code),
+                )
+        log.info("coupon %s… use by %s: %s", code[:4], used_by, verdict.value)
+        return verdict, record
 
     # --- expiry -------------------------------------------------------------------------
     def run_expiry(self, today: date | None = None) -> int:

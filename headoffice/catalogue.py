@@ -1,6 +1,7 @@
 """Gifts and campaigns from the catalogue JSON format (resources/demo/catalogue.json):
 `{"gifts": [{"gift_id", "name_zh", "name_en", "category", "prices": [[points, cash_fen]],
-"low", "min_tier"?, "active_from"?, "active_until"?}], "campaigns": [...]}`."""
+"low", "min_tier"?, "active_from"?, "active_until"?, "kind"?, "terms"?}], "campaigns": [...]}`
+(`kind` goods/coupon/experience and its `terms`, as `Gift.terms_dict` writes them)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.catalogue import Gift, GiftId, GiftKind, Price, kind_terms
 from desktop.core.earning import CAMPAIGN_OCCASIONS, Campaign
 from desktop.core.errors import InvalidInput
 from desktop.core.members import Tier
@@ -37,6 +38,7 @@ def gift_from_json(g: dict[str, Any]) -> Gift:
         prices = tuple(
             Price(parse_int(p, "price points"), parse_int(c, "price cash")) for p, c in g["prices"]
         )
+        kind = GiftKind(g.get("kind", "goods"))
         return Gift(
             GiftId(str(g["gift_id"])),
             str(g["name_zh"]),
@@ -47,6 +49,8 @@ def gift_from_json(g: dict[str, Any]) -> Gift:
             parse_time(g.get("active_from"), "active_from"),
             parse_time(g.get("active_until"), "active_until"),
             parse_int(g.get("low", 0), "low-stock threshold"),
+            kind,
+            *kind_terms(kind, g.get("terms")),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise InvalidInput(f"gift {g.get('gift_id', '?')!r} is malformed: {e!r}") from None

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.catalogue import CouponTerms, Gift, GiftId, GiftKind, Price, Session
 from desktop.core.errors import InvalidInput
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
 from desktop.core.money import parse_int, parse_points, parse_quantity, parse_yuan
@@ -161,11 +161,79 @@ def cmd_gift_add(cli: Command) -> int:
         _time(a.active_from, "--active-from"),
         _time(a.active_until, "--active-until"),
         parse_int(a.low, "--low"),
+        *_kind(a),
     )
     with office(a) as ho:
         ho.admin.upsert_gift(gift)
     print(f"gift {a.id} saved")
     return 0
+
+
+def _kind(a: argparse.Namespace) -> tuple[GiftKind, CouponTerms | None, Session | None]:
+    """--kind and its terms: a coupon's --spend/--off (yuan) and --valid-days, an
+    experience's --session and --place."""
+    kind = GiftKind(a.kind)
+    coupon_args = (a.spend, a.off, a.valid_days)
+    session_args = (a.session, a.place)
+    if kind is not GiftKind.COUPON and any(v is not None for v in coupon_args):
+        raise InvalidInput("--spend, --off and --valid-days are for --kind coupon")
+    if kind is not GiftKind.EXPERIENCE and any(v is not None for v in session_args):
+        raise InvalidInput("--session and --place are for --kind experience")
+    if kind is GiftKind.COUPON:
+        if any(v is None for v in coupon_args):
+            raise InvalidInput("a coupon needs --spend YUAN, --off YUAN and --valid-days N")
+        terms = CouponTerms(
+            parse_yuan(a.spend), parse_yuan(a.off), parse_int(a.valid_days, "--valid-days")
+        )
+        return kind, terms, None
+    if kind is GiftKind.EXPERIENCE:
+        starts = _time(a.session, "--session")
+        if starts is None or a.place is None:
+            raise InvalidInput("an experience needs --session TIME (with offset) and --place")
+        return kind, None, Session(starts, a.place)
+    return kind, None, None
+
+
+def cmd_gift_rules(cli: Command) -> int:
+    changes = _json_arg(cli.args.json, "--json")
+    if not isinstance(changes, dict):
+        raise InvalidInput('--json must be an object, e.g. {"band_mid": 500, "hot_top": 3}')
+    from desktop.core.catalogue import CatalogueRules
+
+    with office(cli.args) as ho:
+        with ho.db.transaction(write=False) as tx:
+            row = tx.one("SELECT value FROM settings WHERE key = 'catalogue'")
+        current = json.loads(row["value"]) if row else CatalogueRules().as_dict()
+        rules = CatalogueRules.from_mapping({**current, **changes})
+        ho.admin.set_setting("catalogue", rules.as_dict())
+    print(json.dumps(rules.as_dict(), indent=2))
+    return 0
+
+
+def _coupon_answer(verdict: Any, record: Any) -> int:
+    """One line per check: the verdict, then the coupon's gift, redemption and last day."""
+    line = verdict.value
+    if record is not None:
+        line += f"\t{record.gift_id}\tvalid until {record.valid_until}\t{record.redemption_id}"
+    print(line)
+    return 0 if verdict.value == "valid" else 1
+
+
+def cmd_coupon_check(cli: Command) -> int:
+    with office(cli.args) as ho:
+        verdict, record = ho.admin.check_coupon(cli.args.code, _day(cli.args.day, "--day"))
+    return _coupon_answer(verdict, record)
+
+
+def cmd_coupon_use(cli: Command) -> int:
+    with office(cli.args) as ho:
+        verdict, record = ho.admin.use_coupon(
+            cli.args.code, cli.args.by, _day(cli.args.day, "--day")
+        )
+    if verdict.value == "valid":
+        print(f"used\t{record.gift_id if record else ''}")
+        return 0
+    return _coupon_answer(verdict, record)
 
 
 def cmd_gift_import(cli: Command) -> int:
@@ -321,6 +389,16 @@ def register(group: Any, add: Add) -> None:
     ga.add_argument("--low", default="0", help="low-stock threshold")
     ga.add_argument("--active-from", help="ISO time with offset")
     ga.add_argument("--active-until", help="ISO time with offset (exclusive)")
+    ga.add_argument("--kind", default="goods", choices=[k.value for k in GiftKind])
+    ga.add_argument("--spend", help="coupon: spend threshold in yuan (满 300)")
+    ga.add_argument("--off", help="coupon: amount off in yuan (减 80)")
+    ga.add_argument("--valid-days", help="coupon: days it is valid, the day redeemed first")
+    ga.add_argument("--session", help="experience: session start, ISO time with offset")
+    ga.add_argument("--place", help="experience: where it takes place")
+    gr = add("rules", cmd_gift_rules, "set value bands and hot marks (JSON, merged)", gifts)
+    gr.add_argument(
+        "--json", required=True, help='e.g. {"band_mid": 500, "band_high": 2000, "hot_top": 3}'
+    )
     gi = add("import", cmd_gift_import, "import gifts and campaigns from catalogue JSON", gifts)
     gi.add_argument("file")
 
@@ -348,6 +426,20 @@ def register(group: Any, add: Add) -> None:
     oc.add_argument("--member-day", help="day of the month, 1–31, or none")
     oc.add_argument("--valentines", choices=["on", "off"])
     oc.add_argument("--qixi", choices=["on", "off"])
+
+    coupon = group.add_parser("coupon", help="coupon codes stores issued").add_subparsers(
+        dest="op", required=True, metavar="ACTION"
+    )
+    cc = add(
+        "check", cmd_coupon_check,
+        "valid / used / expired / voided / unknown / mistyped (exit 0 only when valid)", coupon,
+    )  # fmt: skip
+    cc.add_argument("code")
+    cc.add_argument("--day", help="as of YYYY-MM-DD (default: today)")
+    cu = add("use", cmd_coupon_use, "mark a valid coupon used (once)", coupon)
+    cu.add_argument("code")
+    cu.add_argument("--by", required=True, help="who took it: a store, till or staff id")
+    cu.add_argument("--day", help="as of YYYY-MM-DD (default: today)")
 
     dv = add("delivery", cmd_delivery, "send gifts to a store; prints the delivery id", group)
     dv.add_argument("--store", required=True)

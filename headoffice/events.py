@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from desktop.core import coupons
 from desktop.core.errors import InvalidInput, LanternError, NotFound
 from desktop.core.limits import CEILING, BoundExceeded, within_ceiling
 from desktop.core.lots import LotId, LotTake
@@ -124,6 +125,7 @@ def _redemption(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind
     replay_key = _opt_text(p, "replay_key")
     voucher_no = _opt_text(p, "voucher_no")
     at, day = _when(p, event)
+    issued = _coupons(p)
     known = tx.one("SELECT store_id FROM redemptions WHERE redemption_id = ?", (redemption_id,))
     if known is not None:
         raise Unappliable(
@@ -181,9 +183,60 @@ def _redemption(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind
             at,
         ),
     )
+    for gift_id, code, valid_until in issued:
+        if tx.one("SELECT redemption_id FROM coupons WHERE code = ?", (code,)) is not None:
+            raise Unappliable(f"coupon code {code[:4]}… of redemption {redemption_id} exists")
+        tx.execute(
+            "INSERT INTO coupons (code, redemption_id, store_id, gift_id, valid_until) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (code, redemption_id, store_id, gift_id, valid_until),
+        )
     tx.changed("member", member_id)
     tx.changed("total", day.isoformat(), store_id)
     return tuple(conflicts)
+
+
+def _coupons(p: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The payload's coupons as (gift, code, valid until): each a well-formed code with its
+    check character, for a gift of the redemption's lines, no more than its quantity."""
+    raw = p.get("coupons", [])
+    if not isinstance(raw, list):
+        raise Unappliable(f"payload.coupons must be a list, got {_show(raw)}")
+    lines = p.get("lines")
+    units: dict[str, int] = {}
+    for line in lines if isinstance(lines, list) else []:
+        if (
+            isinstance(line, list)
+            and len(line) == 4
+            and isinstance(line[0], str)
+            and isinstance(line[1], int)
+            and not isinstance(line[1], bool)
+        ):
+            units[line[0]] = units.get(line[0], 0) + line[1]
+    out = []
+    for item in raw:
+        if not (
+            isinstance(item, list) and len(item) == 3 and all(isinstance(v, str) for v in item)
+        ):
+            raise Unappliable(
+                f"payload.coupons items must be [gift_id, code, valid_until], got {_show(item)}"
+            )
+        gift_id, code, until = item
+        if coupons.normalise(code) != code:
+            raise Unappliable(f"payload.coupons: {_show(code)} is not a coupon code")
+        try:
+            date.fromisoformat(until)
+        except ValueError:
+            raise Unappliable(
+                f"payload.coupons: valid until {_show(until)} is not a date"
+            ) from None
+        units[gift_id] = units.get(gift_id, 0) - 1
+        if units[gift_id] < 0:
+            raise Unappliable(
+                f"payload.coupons: more coupons for gift {_show(gift_id)} than its lines redeem"
+            )
+        out.append((gift_id, code, until))
+    return out
 
 
 def _use_code(
@@ -265,6 +318,10 @@ def _void(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]
     tx.execute(
         "UPDATE redemptions SET void_id = ?, voided_at = ? WHERE redemption_id = ?",
         (void_id, at, redemption_id),
+    )
+    tx.execute(
+        "UPDATE coupons SET voided_at = ? WHERE redemption_id = ? AND voided_at IS NULL",
+        (at, redemption_id),
     )
     tx.changed("member", member_id)
     tx.changed("total", str(red["business_day"]), store_id)

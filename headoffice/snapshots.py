@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from desktop.core.catalogue import CatalogueRules
 from desktop.core.limits import Bounds
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
@@ -19,6 +20,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "expiry_years_kept": DEFAULT_EXPIRY_YEARS,
     "bounds": Bounds().as_dict(),
     "occasions": OccasionConfig().as_dict(),
+    "catalogue": CatalogueRules().as_dict(),  # value bands, hot marks
 }
 
 
@@ -72,6 +74,8 @@ def gift(tx: Tx, gift_id: str) -> dict[str, Any] | None:
         "active_from": g["active_from"],
         "active_until": g["active_until"],
         "low_stock_threshold": int(g["low_stock_threshold"]),
+        "kind": g["kind"],
+        "terms": json.loads(g["terms"]) if g["terms"] else None,
     }
 
 

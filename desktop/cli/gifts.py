@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.base import Add, Cli, say
-from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.cli.base import EXIT_REFUSED, Add, Cli, say
+from desktop.core.catalogue import Gift, GiftId, GiftKind, Price, kind_terms
 from desktop.core.members import Tier
 from desktop.core.money import parse_int, yuan_text
 
@@ -22,7 +22,8 @@ def cmd_gift_list(cli: Cli) -> int:
         )
         flag = " LOW" if gift.is_low(stock) else ""
         tier = f" [{gift.min_tier.value}+]" if gift.min_tier is not Tier.REGULAR else ""
-        print(f"{gift.gift_id}\t{gift.name_zh}\t{prices}\tstock {stock}{flag}{tier}")
+        kind = "" if gift.kind is GiftKind.GOODS else f" ({gift.kind.value})"
+        print(f"{gift.gift_id}\t{gift.name_zh}{kind}\t{prices}\tstock {stock}{flag}{tier}")
     return 0
 
 
@@ -37,6 +38,7 @@ def cmd_catalogue_import(cli: Cli) -> int:
 def _gift_from_json(g: dict[str, Any]) -> Gift:
     from datetime import datetime
 
+    kind = GiftKind(g.get("kind", "goods"))
     return Gift(
         GiftId(g["gift_id"]),
         g["name_zh"],
@@ -49,7 +51,19 @@ def _gift_from_json(g: dict[str, Any]) -> Gift:
         datetime.fromisoformat(g["active_from"]) if g.get("active_from") else None,
         datetime.fromisoformat(g["active_until"]) if g.get("active_until") else None,
         parse_int(g.get("low", 0), "low-stock threshold"),
+        kind,
+        *kind_terms(kind, g.get("terms")),
     )
+
+
+def cmd_coupon_check(cli: Cli) -> int:
+    """A coupon code as this store knows it (its use is recorded at head office)."""
+    verdict, record = cli.app.till.check_coupon(cli.args.code)
+    line = verdict.value
+    if record is not None:
+        line += f"\t{record.gift_id}\tvalid until {record.valid_until}\t{record.redemption_id}"
+    print(line)
+    return 0 if verdict.value == "valid" else EXIT_REFUSED
 
 
 def register(sub: Any, add: Add) -> None:
@@ -69,3 +83,11 @@ def register(sub: Any, add: Add) -> None:
     )
     gi = add("import", cmd_catalogue_import, "import gifts from a catalogue JSON file", gift)
     gi.add_argument("file")
+    coupon = sub.add_parser("coupon", help="coupon codes this store issued").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    cc = add(
+        "check", cmd_coupon_check,
+        "valid / expired / voided / unknown / mistyped (exit 0 only when valid)", coupon,
+    )  # fmt: skip
+    cc.add_argument("code")

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from desktop.cli.base import EXIT_REFUSED, Add, Cli, log, say, warn
+from desktop.core.coupons import shown as shown_code
 from desktop.core.errors import InvalidInput, LanternError
 from desktop.core.money import parse_int, parse_yuan
 from desktop.core.redemption import Refusal
@@ -70,6 +71,8 @@ def cmd_redeem(cli: Cli) -> int:
         f"{result.balance_before} -> {result.balance_after}"
     )
     say(f"(retry: already redeemed) {done}" if result.replayed else done, err=True)
+    for c in result.coupons:  # stdout keeps the receipt number alone on its first line
+        say(f"coupon {shown_code(c.code)} ({c.gift_id}) valid until {c.valid_until}", err=True)
     sys.stdout.flush()  # the receipt number is out, whatever printing does next
     _print_after_redeem(cli, result.receipt_no, queue_only=a.no_print)
     return 0

@@ -107,6 +107,8 @@ class RedemptionPayload(TypedDict):
     voucher_no: NotRequired[str]
     keyed_in_by: NotRequired[str]
     written_at: NotRequired[str]
+    # one [gift_id, code, valid_until ISO date] per coupon unit it issued (coupon gifts only)
+    coupons: NotRequired[list[list[str]]]
 
 
 class VoidPayload(TypedDict):

@@ -14,6 +14,16 @@ class ReceiptLineDoc:
     quantity: int
     points_each: int
     cash_fen_each: int
+    detail: str = ""  # e.g. an experience's session: "场次 Session 2026-12-20 14:00 · 三楼教室"
+
+
+@dataclass(frozen=True)
+class CouponDoc:
+    """One coupon code a redemption issued, printed as text and as a QR code."""
+
+    title: str  # e.g. "满300减80 ¥80 off ¥300"
+    code: str  # as shown, grouped: 7K3D-QW9M-2XHT-R6PA-F
+    valid_until: date
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class ReceiptDoc:
     offline: bool = False  # "offline — awaiting head-office confirmation"
     reprint: bool = False
     voided: bool = False
+    coupons: tuple[CouponDoc, ...] = ()  # the codes it issued, one per coupon unit
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,8 @@ def receipt_blocks(doc: ReceiptDoc, paper_mm: int = 80) -> list[Block]:
             price += f"+¥{yuan_text(line.cash_fen_each)}"
             total += f"+¥{yuan_text(line.cash_fen_each * line.quantity)}"
         add(pair(f"  {line.quantity} × {price}", total, n))
+        if line.detail:
+            add(wrap(f"  {line.detail}", n))
     rule()
     add(pair("积分合计 Points", f"{doc.points:,}", n), bold=True)
     add(pair("现金 Cash", f"¥{yuan_text(doc.cash_fen)}", n), bold=True)
@@ -189,6 +191,15 @@ def receipt_blocks(doc: ReceiptDoc, paper_mm: int = 80) -> list[Block]:
         rule("=")
         add(center(OFFLINE_NOTE[0], n), bold=True)
         add(center(OFFLINE_NOTE[1], n))
+    for coupon in doc.coupons:
+        rule()
+        add(center(f"优惠券 Coupon · {coupon.title}", n), bold=True)
+        if doc.voided:
+            add(center("已作废 VOIDED", n), bold=True)
+        else:
+            out.append(Qr(coupon.code))
+        add(center(coupon.code, n), bold=True)
+        add(center(f"有效期至 Valid until {coupon.valid_until:%Y-%m-%d}", n))
     rule()
     out.append(Qr(doc.receipt_no))
     add(center(doc.receipt_no, n))

@@ -144,6 +144,8 @@ def receipt_pdf(doc: ReceiptDoc, roll_mm: int = 80) -> bytes:
         if line.cash_fen_each:
             total += f" + ¥{yuan_text(line.cash_fen_each * line.quantity)}"
         lay.pair(f"  {line.quantity} × {price}", total, body)
+        if line.detail:
+            lay.text(f"  {line.detail}", small)
     lay.rule()
     lay.pair("积分合计 Points", f"{doc.points:,}", body + 1)
     lay.pair("现金 Cash", f"¥{yuan_text(doc.cash_fen)}", body + 1)
@@ -158,6 +160,16 @@ def receipt_pdf(doc: ReceiptDoc, roll_mm: int = 80) -> bytes:
         lay.rule(dashed=False)
         lay.text(OFFLINE_NOTE[0], body, "center")
         lay.text(OFFLINE_NOTE[1], small, "center")
+    for coupon in doc.coupons:
+        lay.rule()
+        lay.text(f"优惠券 Coupon · {coupon.title}", body, "center")
+        if doc.voided:
+            lay.text("已作废 VOIDED", body, "center")
+        else:
+            lay.space(3)
+            lay.qr(coupon.code, (18 if narrow else 22) * mm)
+        lay.text(coupon.code, body + 1, "center")
+        lay.text(f"有效期至 Valid until {coupon.valid_until:%Y-%m-%d}", small, "center")
     lay.rule()
     lay.space(4)
     lay.qr(doc.receipt_no, (22 if narrow else 26) * mm)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from desktop.services.catalogue import CatalogueService
 from desktop.services.context import LinkState, ServiceContext
 from desktop.services.day import DayService
 from desktop.services.printing import store_printing
@@ -37,6 +38,7 @@ class StoreServices:
         self.till = TillService(self.ctx)
         self.vouchers = VoucherService(self.ctx)
         self.stock = StockService(self.ctx)
+        self.catalogue = CatalogueService(self.ctx)
         self.day = DayService(self.ctx)
         self.setup = SetupService(self.ctx)
         self.reports = ReportService(self.ctx)

@@ -22,6 +22,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from desktop.core import coupons
+from desktop.core.catalogue import Gift
 from desktop.core.errors import InvalidInput, LanternError, NotFound
 from desktop.core.occasions import occasion_for
 from desktop.printing.backends import (
@@ -33,12 +35,13 @@ from desktop.printing.backends import (
     PrintJob,
 )
 from desktop.printing.designs import SHIPPED, CardDesign, load_designs
-from desktop.printing.documents import CardDoc, ReceiptDoc, ReceiptLineDoc
+from desktop.printing.documents import CardDoc, CouponDoc, ReceiptDoc, ReceiptLineDoc
 from desktop.printing.greeting import card_pdf
 from desktop.printing.printer_config import is_system, parse_entry
 from desktop.printing.receipt import receipt_pdf
 from desktop.services.context import ServiceContext, require_manager
 from desktop.services.till import TillService
+from desktop.store import catalogue as gifts_repo
 from desktop.store import members as members_repo
 from desktop.store import print_jobs as q
 from desktop.store import redemptions, settings, voids
@@ -374,6 +377,11 @@ class PrintService:
         view = self._till.member_view(r.member_id)
         with self.db.read() as tx:
             cashier = get_staff(tx, r.cashier_id)
+            gifts = {
+                x.gift_id: gifts_repo.get_gift(tx, x.gift_id)[0]
+                for x in r.lines
+                if gifts_repo.has_gift(tx, x.gift_id)
+            }
         return ReceiptDoc(
             store_name_zh=str(self.ctx.setting("store_name_zh", "")),
             store_name_en=str(self.ctx.setting("store_name_en", "")),
@@ -383,7 +391,14 @@ class PrintService:
             member_masked=r.masked_name,
             member_id=r.member_id,
             lines=tuple(
-                ReceiptLineDoc(x.name_zh, x.name_en, x.quantity, x.points_each, x.cash_fen_each)
+                ReceiptLineDoc(
+                    x.name_zh,
+                    x.name_en,
+                    x.quantity,
+                    x.points_each,
+                    x.cash_fen_each,
+                    self._line_detail(gifts.get(x.gift_id)),
+                )
                 for x in r.lines
             ),
             points=r.points,
@@ -394,7 +409,28 @@ class PrintService:
             offline=r.offline,
             reprint=reprint,
             voided=self._voided(receipt_no),
+            coupons=tuple(
+                CouponDoc(
+                    self._coupon_title(gifts.get(c.gift_id)),
+                    coupons.shown(c.code),
+                    c.valid_until,
+                )
+                for c in r.coupons
+            ),
         )
+
+    def _line_detail(self, gift: Gift | None) -> str:
+        """An experience's session on its receipt line (a coupon's code follows below)."""
+        if gift is None or gift.session is None:
+            return ""
+        when = gift.session.starts.astimezone(self.ctx.tz)
+        return f"场次 Session {when:%Y-%m-%d %H:%M} · {gift.session.place}"
+
+    @staticmethod
+    def _coupon_title(gift: Gift | None) -> str:
+        if gift is None or gift.coupon is None:
+            return ""
+        return f"{gift.coupon.title_zh} {gift.coupon.title_en}"
 
     def card_doc(self, receipt_no: str) -> tuple[CardDoc, CardDesign]:
         """The greeting card for a redemption: the occasion from the redemption's day and

@@ -39,6 +39,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from desktop.core.catalogue import CatalogueRules
 from desktop.core.errors import InvalidInput, LanternError
 from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
@@ -219,7 +220,14 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
             problems.append(f"occasions ignored ({e}): {values['occasions']!r}")
         else:
             settings.put(conn, "occasions", occasions.as_dict())
-    known = {"offline_limits", "expiry_years_kept", "bounds", "occasions"}
+    if "catalogue" in values:
+        try:
+            rules = CatalogueRules.from_mapping(values["catalogue"])
+        except InvalidInput as e:
+            problems.append(f"catalogue ignored ({e}): {values['catalogue']!r}")
+        else:
+            settings.put(conn, "catalogue", rules.as_dict())
+    known = {"offline_limits", "expiry_years_kept", "bounds", "occasions", "catalogue"}
     for key in sorted(set(values) - known):
         log.info("head-office setting %r is not used by this store", key)
 

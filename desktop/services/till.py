@@ -6,12 +6,13 @@ its outbox event: a crash at any instant leaves all of it or none of it."""
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from desktop.core import codes, wire
+from desktop.core import codes, coupons, wire
 from desktop.core.cardnumber import normalise_card_number
 from desktop.core.earning import EarnRule, points_for_purchase
 from desktop.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -35,6 +36,7 @@ from desktop.services.context import (
 )
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
+from desktop.store import coupons as coupons_repo
 from desktop.store import earns, outbox, redemptions, requests, voids
 from desktop.store import members as members_repo
 from desktop.store import sync_state as sync_repo
@@ -280,6 +282,7 @@ class TillService:
                 members_repo.apply_account(
                     conn, member_id, account, decision.spend.account, "redeem", redemption_id, at
                 )
+            issued = self._issue_coupons(conn, redemption_id, decision, day)
             requests.record(conn, request_id, "redeem", content, redemption_id, at)
             payload: wire.RedemptionPayload = {
                 "redemption_id": redemption_id,
@@ -298,6 +301,8 @@ class TillService:
                 "code_kind": code_kind.value,
                 "at": at,
             }
+            if issued:
+                payload["coupons"] = issued
             if code_kind is CodeKind.ROTATING_PHONE:
                 # head office sees a phone code used at two stores by its replay key
                 since = (now - PHONE_VISIT).isoformat()
@@ -313,6 +318,36 @@ class TillService:
             code_kind.value, " (offline)" if offline is not None else "",
         )  # fmt: skip
         return receipt
+
+    @staticmethod
+    def _issue_coupons(
+        conn: Tx, redemption_id: str, decision: Approval, day: date
+    ) -> list[list[str]]:
+        """A code for every coupon unit of the redemption, recorded against it in its own
+        transaction (no code exists without the redemption that issued it)."""
+        issued: list[list[str]] = []
+        for line in decision.lines:
+            terms = line.gift.coupon
+            if terms is None:
+                continue
+            until = coupons.valid_until(day, terms.valid_days)
+            for _ in range(line.quantity):
+                code = coupons.mint(secrets.token_bytes(coupons.RANDOM_BYTES))
+                while coupons_repo.exists(conn, code):  # 80 random bits: never, in practice
+                    code = coupons.mint(secrets.token_bytes(coupons.RANDOM_BYTES))
+                coupons_repo.insert(conn, code, redemption_id, line.gift.gift_id, until)
+                issued.append([line.gift.gift_id, code, until.isoformat()])
+        return issued
+
+    def check_coupon(self, text: str) -> tuple[coupons.CouponStatus, coupons.CouponRecord | None]:
+        """A coupon code as this store knows it: valid, expired, voided, unknown or
+        mistyped (its use is recorded at head office: `lantern headoffice coupon`)."""
+        code = coupons.normalise(text)
+        if code is None:
+            return coupons.CouponStatus.MISTYPED, None
+        with self.db.read() as conn:
+            record = coupons_repo.find(conn, code)
+        return coupons.status(record, self.ctx.today()), record
 
     def receipt(self, receipt_no: str) -> Receipt:
         with self.db.read() as conn:
@@ -375,6 +410,7 @@ class TillService:
                 gifts_repo.move_stock(
                     conn, gift_id, quantity, "void", void_id, at, manager.staff_id, reason
                 )
+            coupons_repo.void_for(conn, redemption_id, at)
             voids.insert(
                 conn,
                 void_id=void_id,

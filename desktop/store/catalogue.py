@@ -6,7 +6,7 @@ import json
 import sqlite3
 from datetime import datetime
 
-from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.catalogue import Gift, GiftId, GiftKind, Price, kind_terms
 from desktop.core.earning import Campaign
 from desktop.core.errors import InvalidInput, NotFound
 from desktop.core.members import Tier
@@ -14,6 +14,8 @@ from desktop.core.occasions import Occasion
 
 
 def _gift(row: sqlite3.Row) -> Gift:
+    kind = GiftKind(row["kind"])
+    coupon, session = kind_terms(kind, json.loads(row["terms"]) if row["terms"] else None)
     return Gift(
         gift_id=GiftId(row["gift_id"]),
         name_zh=row["name_zh"],
@@ -24,6 +26,9 @@ def _gift(row: sqlite3.Row) -> Gift:
         active_from=datetime.fromisoformat(row["active_from"]) if row["active_from"] else None,
         active_until=datetime.fromisoformat(row["active_until"]) if row["active_until"] else None,
         low_stock_threshold=row["low_stock_threshold"],
+        kind=kind,
+        coupon=coupon,
+        session=session,
     )
 
 
@@ -47,12 +52,13 @@ def list_gifts(conn: sqlite3.Connection) -> list[tuple[Gift, int]]:
 def upsert_gift(conn: sqlite3.Connection, g: Gift) -> None:
     conn.execute(
         "INSERT INTO gifts (gift_id, name_zh, name_en, category, prices, min_tier, active_from, "
-        "active_until, low_stock_threshold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "active_until, low_stock_threshold, kind, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (gift_id) DO UPDATE SET name_zh = excluded.name_zh, "
         "name_en = excluded.name_en, category = excluded.category, prices = excluded.prices, "
         "min_tier = excluded.min_tier, active_from = excluded.active_from, "
         "active_until = excluded.active_until, "
-        "low_stock_threshold = excluded.low_stock_threshold",
+        "low_stock_threshold = excluded.low_stock_threshold, kind = excluded.kind, "
+        "terms = excluded.terms",
         (
             g.gift_id,
             g.name_zh,
@@ -63,8 +69,30 @@ def upsert_gift(conn: sqlite3.Connection, g: Gift) -> None:
             g.active_from.isoformat() if g.active_from else None,
             g.active_until.isoformat() if g.active_until else None,
             g.low_stock_threshold,
+            g.kind.value,
+            _terms_json(g),
         ),
     )
+
+
+def _terms_json(g: Gift) -> str | None:
+    terms = g.terms_dict()
+    return None if terms is None else json.dumps(terms, ensure_ascii=False, sort_keys=True)
+
+
+def units_redeemed_since(conn: sqlite3.Connection, since: str) -> dict[str, int]:
+    """Units redeemed per gift at this store since `since` (ISO time), voids left out."""
+    return {
+        str(r[0]): int(r[1])
+        for r in conn.execute(
+            "SELECT l.gift_id, SUM(l.quantity) FROM redemptions r "
+            "JOIN redemption_lines l USING (redemption_id) "
+            "WHERE r.created_at >= ? AND NOT EXISTS "
+            "(SELECT 1 FROM voids v WHERE v.redemption_id = r.redemption_id) "
+            "GROUP BY l.gift_id",
+            (since,),
+        )
+    }
 
 
 def put_campaign(conn: sqlite3.Connection, c: Campaign) -> None:

@@ -10,8 +10,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from desktop.core.coupons import CouponRecord
 from desktop.core.members import mask_name
 from desktop.core.offline import OfflineUsage
+from desktop.store import coupons as coupons_repo
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Receipt:
     offline: bool
     replayed: bool = False  # True when this answers a retry of an earlier request
     blessing: str | None = None  # the line printed on the greeting card (stays here)
+    coupons: tuple[CouponRecord, ...] = ()  # the coupon codes it issued, one per unit
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ def receipt(conn: sqlite3.Connection, redemption_id: str, replayed: bool = False
         bool(r["offline"]),
         replayed,
         r["blessing"],
+        coupons_repo.of_redemption(conn, redemption_id),
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.catalogue import Gift, GiftId, GiftKind, Price, kind_terms
 from desktop.core.codes import IssuerKey
 from desktop.core.earning import Campaign
 from desktop.core.errors import LanternError
@@ -322,6 +322,8 @@ def _prices(x: _At) -> tuple[Price, ...]:
 
 
 def _gift(x: _At) -> Gift:
+    kind = _domain(f"{x.path}.kind", GiftKind, x.opt_text("kind") or "goods")
+    coupon, session = _domain(f"{x.path}.terms", kind_terms, kind, x.value.get("terms"))
     gift: Gift = _domain(
         x.path,
         Gift,
@@ -334,6 +336,9 @@ def _gift(x: _At) -> Gift:
         x.opt_instant("active_from"),
         x.opt_instant("active_until"),
         x.num("low_stock_threshold", minimum=0) if "low_stock_threshold" in x.value else 0,
+        kind,
+        coupon,
+        session,
     )
     return gift
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop.core.catalogue import Gift, Price
+from desktop.core.catalogue import Band, Gift, Price
 from desktop.core.offline import CodeKind
 from desktop.core.redemption import Refusal, RefusalReason
 from desktop.services.app import StoreServices
@@ -29,6 +29,8 @@ class Offer:
     gift: Gift
     stock: int
     refusal: Refusal | None  # why it cannot be taken now; None when it can
+    band: Band = Band.LOW  # low / mid / high value (head office's `catalogue` setting)
+    hot: bool = False  # among the most redeemed at this store recently
 
     @property
     def available(self) -> bool:
@@ -50,6 +52,8 @@ def load_shelf(app: StoreServices, member_id: str | None, kind: CodeKind) -> She
     )
     view = app.till.member_view(member_id) if member_id else None
     now = app.ctx.now()
+    rules = app.catalogue.rules()
+    hot = app.catalogue.hot(rules)
     offers = []
     for gift, stock in catalogue:
         refusal: Refusal | None = None
@@ -67,7 +71,7 @@ def load_shelf(app: StoreServices, member_id: str | None, kind: CodeKind) -> She
                 and decision.reason is not RefusalReason.OFFLINE_LIMIT_EXCEEDED
             ):
                 refusal = decision
-        offers.append(Offer(gift, stock, refusal))
+        offers.append(Offer(gift, stock, refusal, gift.band(rules.bands), gift.gift_id in hot))
     return Shelf(day, tuple(offers), view)
 
 

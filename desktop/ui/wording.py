@@ -5,7 +5,9 @@ services keep their own English for logs and the command line."""
 
 from __future__ import annotations
 
-from desktop.core.catalogue import Gift, Price
+from datetime import tzinfo
+
+from desktop.core.catalogue import Band, Gift, GiftKind, Price
 from desktop.core.codes import CodeRefused, Verdict
 from desktop.core.errors import NotFound, PinKeyMissing, StorageProblem, StorageUnavailable
 from desktop.core.members import Tier
@@ -56,8 +58,54 @@ def category_name(category: str) -> str:
         "electronics": translate("Wording", "Electronics"),
         "apparel": translate("Wording", "Apparel"),
         "travel": translate("Wording", "Travel"),
+        "coupon": translate("Wording", "Coupons"),
+        "experience": translate("Wording", "Experiences"),
     }
     return names.get(category, category)
+
+
+def kind_name(kind: GiftKind) -> str:
+    """A gift's kind on its tile ("" for goods, the usual)."""
+    return {
+        GiftKind.GOODS: "",
+        GiftKind.COUPON: translate("Wording", "Coupon"),
+        GiftKind.EXPERIENCE: translate("Wording", "Experience"),
+    }[kind]
+
+
+def band_name(band: Band) -> str:
+    return {
+        Band.LOW: translate("Wording", "Low value"),
+        Band.MID: translate("Wording", "Mid value"),
+        Band.HIGH: translate("Wording", "High value"),
+    }[band]
+
+
+def tier_only_text(tier: Tier) -> str:
+    """A tier-exclusive gift's mark: 铂金专享 / Platinum only (and above)."""
+    return translate("Wording", "{tier} only").format(tier=tier_name(tier))
+
+
+def hot_text() -> str:
+    return translate("Wording", "Hot")
+
+
+def places_text(places: int) -> str:
+    return translate("Wording", "Places left {n}").format(n=points_text(places))
+
+
+def gift_terms_text(gift: Gift, tz: tzinfo | None = None) -> str:
+    """A coupon's terms or an experience's session, one short line for its tile."""
+    if gift.coupon is not None:
+        return translate("Wording", "{title}, valid {days} days").format(
+            title=gift.coupon.title_zh, days=gift.coupon.valid_days
+        )
+    if gift.session is not None:
+        when = gift.session.starts.astimezone(tz) if tz else gift.session.starts
+        return translate("Wording", "Session {when} · {place}").format(
+            when=f"{when:%m-%d %H:%M}", place=gift.session.place
+        )
+    return ""
 
 
 def gift_name(gift: Gift) -> str:
@@ -187,12 +235,17 @@ def refusal_text(refusal: Refusal, gifts: dict[str, Gift]) -> str:
     raise AssertionError(refusal.reason)  # pragma: no cover
 
 
-def tile_reason(refusal: Refusal) -> str:
+def tile_reason(refusal: Refusal, gift: Gift | None = None) -> str:
     """Why a gift cannot be taken now, short enough for a catalogue tile."""
     r = RefusalReason
+    experience = gift is not None and gift.kind is GiftKind.EXPERIENCE
     match refusal.reason:
         case r.MEMBER_BLOCKED:
             return translate("Wording", "Member blocked")
+        case r.GIFT_NOT_ACTIVE if experience:
+            return translate("Wording", "Session closed")
+        case r.OUT_OF_STOCK if experience:
+            return translate("Wording", "Fully booked")
         case r.GIFT_NOT_ACTIVE:
             return translate("Wording", "Not available now")
         case r.TIER_NOT_ALLOWED:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core import wire
+from desktop.core.catalogue import CouponTerms, Gift, GiftId, GiftKind, Price
 from desktop.core.offline import CodeKind
 from desktop.core.vouchers import make_voucher_no
 from desktop.services.app import StoreServices
@@ -43,18 +44,27 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
     add_member(office, MEMBER, 5000)
     secret = office.admin.create_store("SH001", "Store SH001")
     office.admin.deliver("SH001", "G101", 5)
+    coupon = Gift(
+        GiftId("C300"), "满300减80券", "¥80 off ¥300", "coupon", (Price(800),),
+        kind=GiftKind.COUPON, coupon=CouponTerms(30000, 8000, 7),
+    )  # fmt: skip
+    office.admin.upsert_gift(coupon)
+    office.admin.deliver("SH001", "C300", 2)
     app = new_store(tmp_path / "sh.db", "SH001", server.url, secret)
     try:
         app.sync.sync_once()
         cashier, manager = staff(app, "C01"), staff(app, "M01")
         # When the till does what a store does in a day: redeem (points, and with a phone
-        # code's kind), void, earn, receive and count stock, close the day
+        # code's kind, and a coupon that issues codes), void, earn, receive and count
+        # stock, close the day
         first = app.till.redeem(cashier, str(uuid.uuid4()), MEMBER, (LineRequest("G101"),))
         assert isinstance(first, Receipt)
         second = app.till.redeem(
             cashier, str(uuid.uuid4()), MEMBER, (LineRequest("G101", 2),), CodeKind.ROTATING_PHONE
         )
         assert isinstance(second, Receipt)
+        third = app.till.redeem(cashier, str(uuid.uuid4()), MEMBER, (LineRequest("C300", 2),))
+        assert isinstance(third, Receipt) and len(third.coupons) == 2
         app.till.void(cashier, manager, str(uuid.uuid4()), first.receipt_no, "wrong gift")
         # and key in a paper voucher written while the till was down
         written = app.ctx.now() - timedelta(hours=1)
@@ -72,6 +82,7 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         assert [p for kind, payload in written for p in wire.shape_problems(kind, payload)] == []
         keyed = [p for kind, p in written if kind == "redemption" and "voucher_no" in p]
         assert [(p["voucher_no"], p["keyed_in_by"]) for p in keyed] == [(make_voucher_no(5), "M01")]
+        assert [len(p.get("coupons", [])) for k, p in written if k == "redemption"] == [0, 0, 2, 0]
         # When the store syncs
         report = app.sync.sync_once()
         # Then head office stored and applied every one, none parked, as the till wrote it
@@ -84,7 +95,12 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         assert {r["outcome"] for r in rows} == {wire.Outcome.APPLIED.value}, [
             (r["kind"], r["error"]) for r in rows if r["outcome"] != "applied"
         ]
-        # and its balance for the member is the till's: 5000 − 100 − 200 + 100 − 100 + earned
+        # and it holds the coupon codes the till issued, with the redemption that issued them
+        issued = server.rows("SELECT code, redemption_id, gift_id, valid_until FROM coupons")
+        assert sorted(tuple(r) for r in issued) == sorted(
+            (c.code, third.redemption_id, "C300", c.valid_until.isoformat()) for c in third.coupons
+        )
+        # and its balance for the member is the till's (redemptions, coupons, void, voucher, earn)
         ho_balance = server.one("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         till_balance = app.db.scalar("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         assert ho_balance == till_balance

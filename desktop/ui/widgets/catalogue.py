@@ -1,11 +1,14 @@
-"""The gift catalogue as a grid of large tiles: search (Chinese or English name, or code), a value
-band (100/500/1000/5000) and a category. A tile shows the name in Chinese and English, the
-price(s), the stock with a low-stock mark, and — when the member at the till cannot take it —
-the reason, on the tile itself (never only on hover)."""
+"""The gift catalogue as a grid of large tiles: search (Chinese or English name, or code), a points
+band (100/500/1000/5000), a value band (low / mid / high) and a category. A tile shows the name
+in Chinese and English (a coupon's terms or an experience's session instead of the English),
+the price(s), its marks (kind, value band, tier-exclusive, hot), the stock or places left with a
+low-stock mark, and — when the member at the till cannot take it — the reason, on the tile
+itself (never only on hover)."""
 
 from __future__ import annotations
 
-from desktop.core.catalogue import VALUE_BANDS
+from desktop.core.catalogue import VALUE_BANDS, Band, GiftKind
+from desktop.core.members import Tier
 from desktop.ui.qt import (
     QButtonGroup,
     QComboBox,
@@ -27,7 +30,18 @@ from desktop.ui.qt import (
 )
 from desktop.ui.till_model import Offer
 from desktop.ui.widgets.theme import TILE_HEIGHT, TILE_WIDTH, TOUCH
-from desktop.ui.wording import category_name, points_text, price_text, tile_reason
+from desktop.ui.wording import (
+    band_name,
+    category_name,
+    gift_terms_text,
+    hot_text,
+    kind_name,
+    places_text,
+    points_text,
+    price_text,
+    tier_only_text,
+    tile_reason,
+)
 
 SPACING = 10
 
@@ -43,6 +57,8 @@ class GiftTile(QPushButton):
         bold.setPointSize(13)
         bold.setWeight(QFont.Weight.DemiBold)
         self.name_zh.setFont(bold)
+        self.hot = QLabel()
+        self.hot.setObjectName("hot")
         self.name_en = QLabel()
         self.name_en.setObjectName("caption")
         self.price = QLabel()
@@ -51,18 +67,25 @@ class GiftTile(QPushButton):
         self.stock.setObjectName("caption")
         self.low = QLabel()
         self.low.setObjectName("low")
+        self.marks = QLabel()
+        self.marks.setObjectName("marks")
         self.reason = QLabel()
         self.reason.setObjectName("reason")
         bottom = QHBoxLayout()
         bottom.addWidget(self.stock)
         bottom.addWidget(self.low)
         bottom.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.name_zh, 1)
+        top.addWidget(self.hot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(2)
-        for w in (self.name_zh, self.name_en, self.price):
+        layout.addLayout(top)
+        for w in (self.name_en, self.price):
             layout.addWidget(w)
         layout.addStretch(1)
+        layout.addWidget(self.marks)
         layout.addLayout(bottom)
         layout.addWidget(self.reason)
         for label in self.findChildren(QLabel):
@@ -73,15 +96,26 @@ class GiftTile(QPushButton):
         self.offer = offer
         gift = offer.gift
         width = TILE_WIDTH - 24
-        for label, text in ((self.name_zh, gift.name_zh), (self.name_en, gift.name_en)):
+        self.hot.setText(hot_text() if offer.hot else "")
+        self.hot.setVisible(offer.hot)
+        second = gift_terms_text(gift) or gift.name_en
+        for label, text in ((self.name_zh, gift.name_zh), (self.name_en, second)):
             shown = label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
             label.setText(shown)
+        self.name_en.setToolTip(second if second == gift.name_en else f"{second}\n{gift.name_en}")
         self.price.setText("\n".join(price_text(p) for p in gift.prices))
-        self.stock.setText(self.tr("Stock {n}").format(n=points_text(offer.stock)))
+        marks = [kind_name(gift.kind), band_name(offer.band)]
+        if gift.min_tier is not Tier.REGULAR:
+            marks.append(tier_only_text(gift.min_tier))
+        self.marks.setText(" · ".join(m for m in marks if m))
+        if gift.kind is GiftKind.EXPERIENCE:
+            self.stock.setText(places_text(offer.stock))
+        else:
+            self.stock.setText(self.tr("Stock {n}").format(n=points_text(offer.stock)))
         low = gift.is_low(offer.stock) and offer.stock > 0
         self.low.setText(self.tr("▲ Low stock") if low else "")
         self.low.setVisible(low)
-        self.reason.setText(tile_reason(offer.refusal) if offer.refusal else "")
+        self.reason.setText(tile_reason(offer.refusal, gift) if offer.refusal else "")
         self.reason.setVisible(offer.refusal is not None)
         self.setEnabled(offer.available)
         self.setAccessibleName(f"{gift.gift_id} {gift.name_zh} {gift.name_en}")
@@ -123,6 +157,11 @@ class CatalogueGrid(QWidget):
             filters.addWidget(button)
         self.bands.idClicked.connect(lambda _: self.apply_filter())
         filters.addSpacing(12)
+        self.value = QComboBox()
+        self.value.setObjectName("value")
+        self.value.setMinimumSize(120, TOUCH)
+        self.value.currentIndexChanged.connect(lambda _: self.apply_filter())
+        filters.addWidget(self.value)
         self.category = QComboBox()
         self.category.setObjectName("category")
         self.category.setMinimumSize(170, TOUCH)
@@ -160,6 +199,7 @@ class CatalogueGrid(QWidget):
         if all_band is not None:
             all_band.setText(self.tr("All"))
         self._fill_categories()
+        self._fill_values()
         for tile in self.tiles.values():
             tile.set_offer(tile.offer)
         self._show_empty()
@@ -180,6 +220,16 @@ class CatalogueGrid(QWidget):
         index = self.category.findData(current) if current else 0
         self.category.setCurrentIndex(max(index, 0))
         self.category.blockSignals(False)
+
+    def _fill_values(self) -> None:
+        current = self.value.currentData()
+        self.value.blockSignals(True)
+        self.value.clear()
+        self.value.addItem(self.tr("All values"), "")
+        for band in Band:
+            self.value.addItem(band_name(band), band.value)
+        self.value.setCurrentIndex(max(self.value.findData(current) if current else 0, 0))
+        self.value.blockSignals(False)
 
     # --- contents -------------------------------------------------------------------------
     def set_offers(self, offers: tuple[Offer, ...] | list[Offer]) -> None:
@@ -206,6 +256,9 @@ class CatalogueGrid(QWidget):
         gift = offer.gift
         band = self.bands.checkedId()
         if band > 0 and gift.value_band != band:
+            return False
+        value = self.value.currentData()
+        if value and offer.band.value != value:
             return False
         category = self.category.currentData()
         if category and gift.category != category:

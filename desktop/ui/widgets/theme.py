@@ -7,7 +7,7 @@ from desktop.core.members import Tier
 
 TOUCH = 48  # px: the smallest thing a finger has to hit
 TILE_WIDTH = 220  # px: a gift tile in the catalogue grid
-TILE_HEIGHT = 124
+TILE_HEIGHT = 144
 
 INK = "#1f2933"
 MUTED = "#616e7c"
@@ -76,6 +76,9 @@ QPushButton#tile:disabled {{ background: #f1f3f5; border-style: dashed; }}
 QPushButton#tile QLabel {{ background: transparent; border: none; }}
 QPushButton#tile QLabel#price {{ color: {GO_DARK}; font-weight: 600; }}
 QPushButton#tile QLabel#low {{ color: #9a5b00; font-weight: 600; }}
+QPushButton#tile QLabel#hot {{ color: #ffffff; background: #c8102e; border-radius: 4px;
+    padding: 0 4px; font-weight: 600; }}
+QPushButton#tile QLabel#marks {{ color: #5a4a2a; }}
 QPushButton#tile QLabel#reason {{ color: #a12a2a; font-weight: 600; }}
 QPushButton#tile QLabel:disabled {{ color: #8a95a3; }}
 QPushButton#tile QLabel#reason:disabled {{ color: #a12a2a; }}
