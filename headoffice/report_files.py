@@ -248,7 +248,7 @@ def _bar_chart(
 ) -> Drawing:
     font = _font()
     height = 70 * mm
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=font)
     d.add(String(0, height - 10, title, fontName=font, fontSize=9))
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 42
@@ -261,7 +261,7 @@ def _bar_chart(
     chart.categoryAxis.labels.boxAnchor = "ne"
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 6
-    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMin = min(0, *(min(s) for s in series if s))  # a void day: < 0
     chart.barLabelFormat = value_format
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = 5.5
