@@ -25,7 +25,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from desktop.core.errors import InvalidInput
@@ -265,8 +265,7 @@ class _Redemption:
 class _Names:
     def __init__(self, tx: Tx) -> None:
         self.stores = {
-            str(r["store_id"]): str(r["name"])
-            for r in tx.all("SELECT store_id, name FROM stores")
+            str(r["store_id"]): str(r["name"]) for r in tx.all("SELECT store_id, name FROM stores")
         }
         self.gifts = {
             str(r["gift_id"]): (str(r["name_zh"]), str(r["name_en"]))
@@ -307,9 +306,7 @@ def _redemptions(tx: Tx, end: date) -> list[_Redemption]:
 
 
 # --- figure 1: redemption rate -----------------------------------------------------------
-def _gift_rates(
-    period: Period, names: _Names, redemptions: list[_Redemption]
-) -> list[GiftRate]:
+def _gift_rates(period: Period, names: _Names, redemptions: list[_Redemption]) -> list[GiftRate]:
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for r in redemptions:
         made = period.holds(r.day)
@@ -370,7 +367,9 @@ def _activities(tx: Tx, end: date) -> list[_Activity]:
     out = []
     for r in rows:
         when = _when(r["at"])
-        if when is not None and when.tzinfo is not None:
+        if when is not None:
+            if when.tzinfo is None:  # stores write their offset; an old event may lack it
+                when = when.replace(tzinfo=UTC)
             out.append(_Activity(str(r["member_id"]), str(r["store_id"]), when, str(r["kind"])))
     out.sort(key=lambda a: (a.at, a.member_id))
     return out
@@ -413,9 +412,7 @@ def _comebacks(period: Period, dormant_days: int, activities: list[_Activity]) -
     return sorted(found.values(), key=lambda c: (c.store_id, c.back_on, c.member_id))
 
 
-def _dormancy(
-    tx: Tx, period: Period, names: _Names, comebacks: list[Comeback]
-) -> list[Dormancy]:
+def _dormancy(tx: Tx, period: Period, names: _Names, comebacks: list[Comeback]) -> list[Dormancy]:
     rows = tx.all(
         "SELECT store_id, payload FROM store_events WHERE kind = ? AND outcome IN (?, ?) "
         "AND substr(created_at, 1, 10) >= ? AND substr(created_at, 1, 10) <= ?",
@@ -556,7 +553,12 @@ def _turnover(
         "WHERE substr(created_at, 1, 10) <= ?",
         (end,),
     ):
-        add((str(d["store_id"]), str(d["gift_id"])), "delivered", str(d["created_at"])[:10], int(d["quantity"]))
+        add(
+            (str(d["store_id"]), str(d["gift_id"])),
+            "delivered",
+            str(d["created_at"])[:10],
+            int(d["quantity"]),
+        )
     for e in tx.all(
         "SELECT store_id, kind, payload, created_at FROM store_events "
         "WHERE kind IN ('stock_receive', 'stock_adjust') AND outcome IN (?, ?) "
@@ -573,7 +575,7 @@ def _turnover(
         for gift_id, qty in r.lines:
             key = (r.store_id, gift_id)
             add(key, "redeemed", r.day, qty)
-            if r.void_day is not None:
+            if r.void_day is not None and r.void_day <= end:
                 add(key, "redeemed", r.void_day, -qty)
             else:
                 last_out[key] = max(last_out.get(key, r.day), r.day)

@@ -276,9 +276,7 @@ def _bar_chart(
         legend.x, legend.y = width - 90, height - 30
         legend.fontName = font
         legend.fontSize = 7
-        legend.colorNamePairs = [
-            (palette[i % len(palette)], names[i]) for i in range(len(series))
-        ]
+        legend.colorNamePairs = [(palette[i % len(palette)], names[i]) for i in range(len(series))]
         d.add(legend)
     return d
 

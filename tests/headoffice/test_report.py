@@ -157,7 +157,8 @@ def programme(ho: HeadOffice, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
     m = {n: add_member(ho, n, points) for n, points in ((1, 1000), (2, 2000), (3, 1500), (4, 1000))}
     m[5] = "M00000005"
     ho.admin.upsert_member(
-        Member(MemberId(m[5]), "会员5", Tier.REGULAR), (Opening(300, date(2026, 1, 1), date(2026, 11, 14)),)
+        Member(MemberId(m[5]), "会员5", Tier.REGULAR),
+        (Opening(300, date(2026, 1, 1), date(2026, 11, 14)),),
     )
 
     # Shanghai: M1 visits in March and comes back in November (263 days asleep)
@@ -245,9 +246,9 @@ def test_the_report_figures_read_back_from_its_csvs_and_pdf(
     assert (sh["welcome_back_journeys"], sh["welcome_back_points"]) == ("1", "200")
     assert dormancy[("BJ001",)]["woken_up"] == "0"
     members = read_csv(out / "dormancy_members.csv")
-    assert [(c["member_id"], c["asleep_since"], c["back_on"], c["dormant_days"]) for c in members] == [
-        (programme["1"], "2026-03-02", "2026-11-20", "263")
-    ]
+    assert [
+        (c["member_id"], c["asleep_since"], c["back_on"], c["dormant_days"]) for c in members
+    ] == [(programme["1"], "2026-03-02", "2026-11-20", "263")]
 
     # points: one row a day; the period's totals and what members hold at its end
     points = read_csv(out / "points.csv")
@@ -317,8 +318,10 @@ def test_the_report_figures_read_back_from_its_csvs_and_pdf(
     # filled rectangles in the charts' red and gold: the bars themselves
     assert stream.count(" re f") >= 3
     assert ".690196 .090196 .121569 rg" in stream and ".831373 .627451 .090196 rg" in stream
-    for ref in first["/Resources"]["/Font"].values():  # only the CJK font, embedded
-        font = ref.get_object()
+    resources: Any = first["/Resources"]
+    fonts = resources["/Font"]
+    for name in fonts:  # only the CJK font, embedded
+        font = fonts[name].get_object()
         assert "WenQuanYiMicroHei" in font["/BaseFont"], font["/BaseFont"]
         assert "/FontFile2" in font["/FontDescriptor"], f"{font['/BaseFont']} not embedded"
 
@@ -393,7 +396,9 @@ def test_a_parked_journey_event_is_not_counted(ho: HeadOffice, db: Database) -> 
 
 
 def test_period_and_ratio_arithmetic() -> None:
-    assert parse_period(None, None, date(2026, 12, 7)) == Period(date(2026, 11, 8), date(2026, 12, 7))
+    assert parse_period(None, None, date(2026, 12, 7)) == Period(
+        date(2026, 11, 8), date(2026, 12, 7)
+    )
     assert parse_period("2026-11-01", "2026-11-01", date(2026, 12, 7)).days == 1
     assert [ratio_text(2, 30), ratio_text(1, 3), ratio_text(2, 3), ratio_text(5, 0)] == [
         "0.07",
@@ -402,3 +407,15 @@ def test_period_and_ratio_arithmetic() -> None:
         "",
     ]
     assert ratio_text(1, 200) == "0.01" and ratio_text(-1, 3) == "-0.33"
+
+
+def test_a_void_after_the_period_does_not_reach_back_into_it(
+    programme: dict[str, str], db: Database
+) -> None:
+    # the redemption of 10 November was voided on the 11th: a report to the 10th keeps it
+    report = build_report(db, Period(date(2026, 11, 1), date(2026, 11, 10)))
+    rate = {(g.store_id, g.gift_id): g for g in report.gift_rates}[("SH001", "G101")]
+    assert (rate.redemptions, rate.voids, rate.net_units) == (2, 0, 3)
+    cup = {(t.store_id, t.gift_id): t for t in report.turnover}[("SH001", "G101")]
+    assert (cup.net_redeemed, cup.last_redemption, cup.days_since) == (3, "2026-11-10", 0)
+    assert sum(p.voided for p in report.points) == 0
