@@ -217,9 +217,15 @@ def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
 
 def _table(rows: list[Row], widths: list[float] | None = None) -> Table:
     t = Table([[str(c) for c in row] for row in rows], colWidths=widths, repeatRows=1)
+    numbers = [
+        ("ALIGN", (col, 1), (col, -1), "RIGHT")
+        for col in range(len(rows[0]))
+        if all(isinstance(row[col], int) for row in rows[1:])
+    ]
     t.setStyle(
         TableStyle(
             [
+                *numbers,
                 ("FONT", (0, 0), (-1, -1), _font(), 6.5),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F1E4E4")),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#8B1A1A")),
