@@ -384,8 +384,13 @@ def test_bad_input_is_refused_before_anything_is_written(
     assert sorted(p.name for p in out.iterdir()) == sorted(CSV_FILES)
 
 
-def test_a_parked_journey_event_is_not_counted(ho: HeadOffice, db: Database) -> None:
-    """Without the journeys part, head office parks a journey event: not a figure."""
+def test_a_parked_journey_event_is_not_counted(
+    ho: HeadOffice, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A journey event head office did not apply (parked) is not a figure. (Head office
+    without the journeys part parks every journey event: an unknown kind.)"""
+    monkeypatch.setattr(ho_events, "RECORDED_ONLY", ho_events.RECORDED_ONLY - {"journey"})
+    monkeypatch.delitem(ho_events._HANDLERS, "journey", raising=False)
     sh = store(ho, "SH001")
     member = add_member(ho, 1, 100)
     welcome_back(sh, member, 200, when(11, 20))
