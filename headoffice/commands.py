@@ -323,6 +323,33 @@ def cmd_expire(cli: Command) -> int:
     return 0
 
 
+def cmd_report(cli: Command) -> int:
+    from headoffice.db import open_db
+    from headoffice.report import build_report, parse_period
+    from headoffice.report_files import parse_formats, prepare_folder, write_report
+
+    a = cli.args
+    period = parse_period(a.date_from, a.date_to, date.today())
+    formats = parse_formats(a.format)
+    dormant_days = parse_int(a.dormant_days, "--dormant-days")
+    out = prepare_folder(Path(a.out))
+
+    def progress(text: str) -> None:
+        print(f"report: {text}", file=sys.stderr, flush=True)
+
+    progress(f"period {period} ({period.days} days)")
+    db = open_db(database_target(a))
+    try:
+        report = build_report(db, period, dormant_days, progress)
+    finally:
+        db.close()
+    if report.empty:
+        progress("no events in this period: the report shows none")
+    for path in write_report(report, out, formats, progress):
+        print(path)
+    return 0
+
+
 def cmd_seed_demo(cli: Command) -> int:
     from headoffice.demo import seed_demo
 
@@ -456,6 +483,23 @@ def register(group: Any, add: Add) -> None:
 
     ex = add("expire", cmd_expire, "write off expired point lots at head office", group)
     ex.add_argument("--day", help="as of YYYY-MM-DD (default: today)")
+
+    rp = add(
+        "report",
+        cmd_report,
+        "programme figures for a period: redemption rate, members woken up, points issued "
+        "vs redeemed, stock turnover (one CSV per figure and a PDF with charts in --out)",
+        group,
+    )
+    rp.add_argument("--out", required=True, help="folder for the report files")
+    rp.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (default: 30 days ago)")
+    rp.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (default: today)")
+    rp.add_argument("--format", default="csv,pdf", help="csv, pdf or csv,pdf")
+    rp.add_argument(
+        "--dormant-days",
+        default="180",
+        help="days without any earn or redemption after which a member counts as woken up",
+    )
 
     sd = add("seed-demo", cmd_seed_demo, "load the demo catalogue and demo members", group)
     sd.add_argument("--members", type=int, default=200)
