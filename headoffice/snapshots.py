@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.core.limits import Bounds
 from desktop.core.offline import OfflineLimits
+from desktop.core.stock_policy import StockPolicy
 from headoffice.accounts import DEFAULT_EXPIRY_YEARS
 from headoffice.db import Row, Tx
 
@@ -17,6 +18,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "offline_limits": asdict(OfflineLimits()),
     "expiry_years_kept": DEFAULT_EXPIRY_YEARS,
     "bounds": Bounds().as_dict(),
+    "stock_policy": StockPolicy().as_dict(),
 }
 
 
@@ -114,6 +116,7 @@ def delivery(tx: Tx, delivery_id: str, store_id: str) -> dict[str, Any] | None:
         "gift_id": d["gift_id"],
         "quantity": int(d["quantity"]),
         "note": d["note"],
+        "request_id": d["request_id"],
     }
 
 

@@ -24,6 +24,7 @@ from desktop.printing.report import daily_pdf
 from desktop.printing.report_csv import BOM, daily_csv, redemptions_csv
 from desktop.private import private_dir, private_file
 from desktop.services.context import ServiceContext
+from desktop.services.stock import levels_in
 from desktop.store import reports as q
 from desktop.store import settings
 
@@ -160,6 +161,7 @@ class ReportService:
             step(2)
             overrides = _overrides(q.overrides(conn, d))
             step(3)
+            alerts = {lv.gift.gift_id: lv.threshold for lv in levels_in(conn, day)}
             stock = tuple(
                 StockRow(
                     r["gift_id"],
@@ -170,7 +172,7 @@ class ReportService:
                     r["voided_back"],
                     r["adjusted"],
                     r["closing"],
-                    r["closing"] <= r["low_stock_threshold"],
+                    r["closing"] <= alerts.get(r["gift_id"], r["low_stock_threshold"]),
                 )
                 for r in q.stock_movements(conn, d)
             )

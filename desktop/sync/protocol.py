@@ -68,6 +68,7 @@ class Delivery:
     gift_id: str
     quantity: int
     note: str
+    request_id: str | None = None  # the replenishment request it answers, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +395,7 @@ def parse_changes(data: Any) -> ChangesPage:
                 d.text("gift_id"),
                 d.num("quantity"),
                 d.opt_text("note") or "",
+                d.opt_text("request_id"),
             )
             for d in a.items("deliveries")
         ),
