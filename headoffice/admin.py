@@ -539,7 +539,9 @@ def _slow_movers(tx: Tx, days: int, today: date) -> list[SlowMover]:
     for gift_id in sorted(gifts):
         stocked = sorted(s for (s, g), n in held.items() if g == gift_id and n > 0)
         slow = tuple(
-            s for s in stocked if is_slow_mover(held[(s, gift_id)], last.get((s, gift_id)), today, days)
+            s
+            for s in stocked
+            if is_slow_mover(held[(s, gift_id)], last.get((s, gift_id)), today, days)
         )
         if not slow:
             continue

@@ -395,9 +395,7 @@ def register(group: Any, add: Add) -> None:
     dv.add_argument("--note")
     dv.add_argument("--request", help="the replenishment request it answers (marks it fulfilled)")
 
-    rp = add(
-        "replenishments", cmd_replenishments, "replenishment requests stores sent", group
-    )
+    rp = add("replenishments", cmd_replenishments, "replenishment requests stores sent", group)
     rp.add_argument("--open", action="store_true", help="only those not yet delivered")
     sm = add(
         "slow-movers",

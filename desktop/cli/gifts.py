@@ -66,7 +66,9 @@ def register(sub: Any, add: Add) -> None:
         gift,
     )
     gl.add_argument(
-        "--low", action="store_true", help="only gifts at or below their low-stock alert (from the redemption rate)"
+        "--low",
+        action="store_true",
+        help="only gifts at or below their low-stock alert (from the redemption rate)",
     )
     gi = add("import", cmd_catalogue_import, "import gifts from a catalogue JSON file", gift)
     gi.add_argument("file")

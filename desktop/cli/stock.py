@@ -44,9 +44,7 @@ def cmd_stock_request(cli: Cli) -> int:
     a = cli.args
     manager = cli.staff(a.manager, manager=True)
     rid = a.request_id or str(uuid.uuid4())
-    r = cli.app.stock.request_replenishment(
-        manager, rid, a.gift, a.quantity, a.note, again=a.again
-    )
+    r = cli.app.stock.request_replenishment(manager, rid, a.gift, a.quantity, a.note, again=a.again)
     print(r.request_id)
     say(
         f"{r.gift_id}: {r.quantity} requested from head office ({r.stock} on hand, alert at "

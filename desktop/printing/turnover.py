@@ -78,7 +78,18 @@ def turnover_pdf(r: TurnoverReport) -> bytes:
     w = A4[0] - 24 * mm
     slow = r.slow_movers()
     rows: list[list[object]] = [
-        ["编号 Code", "礼品 Gift", "期初", "入库", "兑换", "调整", "期末", "周转", "未动天数", "滞销"]
+        [
+            "编号 Code",
+            "礼品 Gift",
+            "期初",
+            "入库",
+            "兑换",
+            "调整",
+            "期末",
+            "周转",
+            "未动天数",
+            "滞销",
+        ]
     ]
     for t in r.rows:
         since = t.days_since_movement(r.last)

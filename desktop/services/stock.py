@@ -41,9 +41,7 @@ def levels_in(conn: sqlite3.Connection, today: date) -> list[StockLevel]:
     policy = policy_in(conn)
     first = today - timedelta(days=policy.rate_window_days - 1)
     redeemed = stock_stats.redeemed_between(conn, first.isoformat(), today.isoformat())
-    return [
-        policy.level(g, s, redeemed.get(g.gift_id, 0)) for g, s in gifts_repo.list_gifts(conn)
-    ]
+    return [policy.level(g, s, redeemed.get(g.gift_id, 0)) for g, s in gifts_repo.list_gifts(conn)]
 
 
 @dataclass(frozen=True)
@@ -146,7 +144,9 @@ class StockService:
             found = levels_in(tx, self.ctx.today())
             asked = stock_stats.latest_requests(tx)
         return [
-            GiftStock(lv, _replenishment(asked[lv.gift.gift_id]) if lv.gift.gift_id in asked else None)
+            GiftStock(
+                lv, _replenishment(asked[lv.gift.gift_id]) if lv.gift.gift_id in asked else None
+            )
             for lv in found
         ]
 
@@ -184,7 +184,7 @@ class StockService:
                 row = stock_stats.request(conn, done)
                 assert row is not None
                 return _replenishment(row, replayed=True)
-            gift, stock = gifts_repo.get_gift(conn, gift_id)
+            _, stock = gifts_repo.get_gift(conn, gift_id)
             level = next(lv for lv in levels_in(conn, now.date()) if lv.gift.gift_id == gift_id)
             if qty is None:
                 if level.suggested <= 0:

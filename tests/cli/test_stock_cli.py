@@ -12,7 +12,9 @@ from test_cli import lantern
 
 def replenishment_events(db: Path) -> int:
     with closing(sqlite3.connect(db)) as c:
-        return int(c.execute("SELECT COUNT(*) FROM outbox WHERE kind = 'replenishment'").fetchone()[0])
+        return int(
+            c.execute("SELECT COUNT(*) FROM outbox WHERE kind = 'replenishment'").fetchone()[0]
+        )
 
 
 def test_levels_and_a_replenishment_request(demo_path: Path) -> None:

@@ -81,8 +81,19 @@ def test_a_replenishment_request_round_trip(
         # and answering it twice is refused
         env = {k: v for k, v in os.environ.items() if not k.startswith("LANTERN_")}
         twice = subprocess.run(
-            [sys.executable, "-m", "desktop", "headoffice", "delivery", "--store", "SH001"]
-            + ["--gift", "G101", "--qty", "1", "--request", asked.request_id, "--db", str(ho_db)],
+            [
+                *(sys.executable, "-m", "desktop", "headoffice", "delivery", "--store", "SH001"),
+                *(
+                    "--gift",
+                    "G101",
+                    "--qty",
+                    "1",
+                    "--request",
+                    asked.request_id,
+                    "--db",
+                    str(ho_db),
+                ),
+            ],
             capture_output=True,
             text=True,
             env=env,

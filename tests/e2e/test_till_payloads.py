@@ -89,7 +89,11 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
             "G101",
             20,
         )
-        assert (req["stock"], req["threshold"], req["note"]) == (asked.stock, asked.threshold, "节前")
+        assert (req["stock"], req["threshold"], req["note"]) == (
+            asked.stock,
+            asked.threshold,
+            "节前",
+        )
     finally:
         app.close()
 

@@ -41,9 +41,7 @@ def test_the_derived_alert_and_a_replenishment_request(qtbot, app: StoreServices
         _apply_settings(conn, {"stock_policy": POLICY}, problems)
         assert problems == []
     cashier = app.login("C01", "1111")
-    receipt = app.till.redeem(
-        cashier, str(uuid.uuid4()), "M00000044", (LineRequest("G1004", 3),)
-    )
+    receipt = app.till.redeem(cashier, str(uuid.uuid4()), "M00000044", (LineRequest("G1004", 3),))
     assert isinstance(receipt, Receipt)
     w = open_window(qtbot, app)
     try:
@@ -65,7 +63,9 @@ def test_the_derived_alert_and_a_replenishment_request(qtbot, app: StoreServices
         tab.request_qty.setValue(6)
         tab.request_note.setText("before the festival")
         qtbot.mouseClick(tab.request_button, CLICK)
-        qtbot.waitUntil(lambda: "Asked head office for 6 of G1004" in tab.notice.text(), timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: "Asked head office for 6 of G1004" in tab.notice.text(), timeout=WAIT_MS
+        )
         # Then one replenishment event is in the outbox, as the tab asked
         events = app.db.query("SELECT payload FROM outbox WHERE kind = 'replenishment'")
         assert len(events) == 1

@@ -343,7 +343,7 @@ class StockTab(ManagerTab):
         return None if chosen is None else (chosen.gift, chosen.stock)
 
     def request_text(self, r: Replenishment) -> str:
-        """"requested 12 on 2026-12-07, pending" (or fulfilled)."""
+        """ "requested 12 on 2026-12-07, pending" (or fulfilled)."""
         if r.pending:
             return self.tr("requested {n} on {day}, pending").format(
                 n=r.quantity, day=f"{r.requested_at:%Y-%m-%d}"
@@ -603,9 +603,7 @@ class StockTab(ManagerTab):
         if not slow:
             self.slow.addItem(self.tr("No slow movers."))
         self.turnover_paths.setText(f"PDF: {pdf}\nCSV: {csv_path}")
-        self.notice.ok(
-            self.tr("Turnover report written: {n} slow mover(s).").format(n=len(slow))
-        )
+        self.notice.ok(self.tr("Turnover report written: {n} slow mover(s).").format(n=len(slow)))
 
     def _turnover_failed(self, error: Exception) -> None:
         self._progress = None
