@@ -141,6 +141,7 @@ def test_a_replenishment_request_is_recorded_and_sent_once(
         assert not fulfil_request(conn, "q2", "D2", T0.isoformat())
     g = level(app, "G1004")
     assert not g.requested and g.request is not None and g.request.delivery_id == "D1"
+    assert app.setup.check() == []
 
 
 def test_bad_replenishment_requests_change_nothing(
