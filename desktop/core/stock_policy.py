@@ -196,7 +196,9 @@ def is_slow_mover(stock: int, last_redemption: date | None, today: date, days: i
 
 def repriced_points(points: int, percent: int) -> int:
     """`points` changed by `percent` (−20: a fifth off), rounded to the nearest point (half
-    up), never below 1."""
+    up), never below 1; a cash-only price (0 points) stays cash-only."""
     if isinstance(percent, bool) or not -99 <= percent <= 1000:
         raise InvalidInput(f"a price change must be from -99% to +1000%, got {percent}%")
+    if points == 0:
+        return 0
     return max((points * (100 + percent) + 50) // 100, 1)

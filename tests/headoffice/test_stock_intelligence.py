@@ -5,8 +5,10 @@ through the change log."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +200,38 @@ def test_slow_movers_from_what_stores_pushed_and_repricing_them(
     with pytest.raises(NotFound):
         ho.admin.reprice("G9", points=10)
     assert ho.changes("SH001", page["cursor"])["gifts"] == []
+
+
+def test_the_stock_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`lantern headoffice stock-policy|slow-movers|gift reprice` in this process."""
+    from desktop.cli import main
+
+    db = str(tmp_path / "ho.db")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = main(["headoffice", *args, "--db", db])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    status, out, _ = run("stock-policy", "--json", '{"safety_share_permille": 250}')
+    assert status == 0 and json.loads(out)["safety_share_permille"] == 250
+    status, out, _ = run("stock-policy", "--json", '{"slow_mover_days": 60}')
+    assert json.loads(out) == {
+        "safety_share_permille": 250,  # kept
+        "rate_window_days": 30,
+        "projection_days": 30,
+        "slow_mover_days": 60,
+    }
+    status, _, err = run("stock-policy", "--json", '{"safety_share_permille": "lots"}')
+    assert status != 0 and "whole number" in err
+    assert run("gift", "add", "--id", "G1", "--name-zh", "袋", "--price", "200")[0] == 0
+    status, out, _ = run("gift", "reprice", "G1", "--percent", "-25")
+    assert status == 0 and "G1\t200 -> 150" in out
+    status, _, err = run("gift", "reprice", "G1")
+    assert status != 0 and "--points" in err
+    status, _, err = run("gift", "reprice", "--slow-movers", "--points", "5")
+    assert status != 0 and "--slow-movers takes --percent" in err
+    status, out, _ = run("slow-movers", "--days", "30")
+    assert status == 0 and out == ""  # no store holds G1
+    status, _, err = run("slow-movers", "--days", "0")
+    assert status != 0 and "1 to 3650" in err

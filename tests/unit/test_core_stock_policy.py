@@ -130,6 +130,7 @@ def test_repricing_by_a_percentage_rounds_to_the_nearest_point() -> None:
     assert repriced_points(335, -10) == 302  # 301.5 rounds half up
     assert repriced_points(1, -99) == 1  # never below one point
     assert repriced_points(100, 50) == 150
+    assert repriced_points(0, -20) == 0  # a cash-only price stays cash-only
     for bad in (-100, 1001):
         with pytest.raises(InvalidInput, match="price change"):
             repriced_points(100, bad)
