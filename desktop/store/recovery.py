@@ -158,19 +158,18 @@ def _replay(conn: sqlite3.Connection, e: Adopted) -> None:
             "AND closed_at IS NULL",
             (e.created_at, str(p["manager_id"]), str(p["day"])),
         )
-    elif e.kind == "replenishment":
-        if stock_stats.request(conn, str(p["request_id"])) is None:
-            stock_stats.add_request(
-                conn,
-                str(p["request_id"]),
-                str(p["gift_id"]),
-                int(p["quantity"]),
-                int(p["stock"]),
-                int(p["threshold"]),
-                str(p["staff_id"]),
-                p.get("note"),
-                at,
-            )
+    elif e.kind == "replenishment" and stock_stats.request(conn, str(p["request_id"])) is None:
+        stock_stats.add_request(
+            conn,
+            str(p["request_id"]),
+            str(p["gift_id"]),
+            int(p["quantity"]),
+            int(p["stock"]),
+            int(p["threshold"]),
+            str(p["staff_id"]),
+            p.get("note"),
+            at,
+        )
     # earn, expiry, epoch: points only (the pull brings head office's lots) or nothing
 
 
