@@ -111,13 +111,15 @@ def delivery(tx: Tx, delivery_id: str, store_id: str) -> dict[str, Any] | None:
     )
     if d is None:
         return None
-    return {
+    out = {
         "delivery_id": d["delivery_id"],
         "gift_id": d["gift_id"],
         "quantity": int(d["quantity"]),
         "note": d["note"],
-        "request_id": d["request_id"],
     }
+    if d["request_id"] is not None:  # it answers a store's replenishment request
+        out["request_id"] = d["request_id"]
+    return out
 
 
 def design(tx: Tx, occasion: str) -> dict[str, Any] | None:
