@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from desktop.core import codes, coupons
-from desktop.core.catalogue import CatalogueRules, Gift
+from desktop.core.catalogue import CatalogueRules, Gift, Price
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound
 from desktop.core.limits import Bounds
@@ -21,14 +21,24 @@ from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
-from headoffice.accounts import apply_account, expiry_policy, load_account
+from desktop.core.stock_policy import StockPolicy, is_slow_mover, repriced_points
+from headoffice.accounts import apply_account, bounds, expiry_policy, load_account
 from headoffice.auth import hash_secret, new_secret, validate_store_id
 from headoffice.db import Database, Tx
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds", "occasions", "catalogue")
+SETTING_KEYS = (
+    "offline_limits",
+    "expiry_years_kept",
+    "bounds",
+    "occasions",
+    "catalogue",
+    "stock_policy",
+)
+#: the store events head office reads a store's stock from (slow movers)
+_STOCK_KINDS = ("redemption", "stock_receive", "stock_adjust")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,31 @@ class Opening:
     points: int
     earned_on: date | None = None  # default: today
     expires_on: date | None = None  # default: by the expiry policy
+
+
+@dataclass(frozen=True, slots=True)
+class SlowMover:
+    """A gift with stock at some store (as head office knows it: deliveries, the store's
+    stock events, less its redemptions not voided) and no redemption there for a while."""
+
+    gift_id: str
+    name_zh: str
+    points: int  # the default price
+    stocked: tuple[str, ...]  # stores where head office reckons it is in stock
+    slow: tuple[str, ...]  # those of them where nothing was redeemed in the period
+    last_redemption: date | None  # at any store
+
+    @property
+    def everywhere(self) -> bool:
+        """Slow at every store that holds it: a candidate for a chain-wide price change."""
+        return bool(self.slow) and self.slow == self.stocked
+
+
+@dataclass(frozen=True, slots=True)
+class Repriced:
+    gift_id: str
+    before: tuple[int, ...]  # points of each price option
+    after: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +324,8 @@ class Admin:
             raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(SETTING_KEYS)}")
         if key == "expiry_years_kept" and (not isinstance(value, int) or value < 0):
             raise InvalidInput("expiry_years_kept must be a whole number of zero or more")
+        if key == "stock_policy":  # the store validates it the same way (StockPolicy)
+            value = StockPolicy.from_mapping(value).as_dict()
         if key == "bounds":  # every field, each a whole number from 1 to 10^12
             if not isinstance(value, dict):
                 raise InvalidInput("bounds must be an object of limits (desktop/core/limits.py)")
@@ -318,8 +355,17 @@ class Admin:
             tx.changed(*change)
 
     # --- deliveries and keys ------------------------------------------------------------
-    def deliver(self, store_id: str, gift_id: str, quantity: int, note: str = "") -> str:
-        """Send gifts to one store; only that store pulls the delivery. Returns its id."""
+    def deliver(
+        self,
+        store_id: str,
+        gift_id: str,
+        quantity: int,
+        note: str = "",
+        request_id: str | None = None,
+    ) -> str:
+        """Send gifts to one store; only that store pulls the delivery. Returns its id.
+        Naming a replenishment request (`request_id`) of that store and gift marks it
+        fulfilled, here and at the store when it receives the delivery."""
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
             raise InvalidInput(f"a delivery quantity must be greater than zero, got {quantity}")
         delivery_id = str(uuid.uuid4())
@@ -328,13 +374,105 @@ class Admin:
                 raise NotFound(f"no store {store_id!r}")
             if tx.one("SELECT 1 AS x FROM gifts WHERE gift_id = ?", (gift_id,)) is None:
                 raise NotFound(f"no gift {gift_id!r} in the catalogue")
+            if request_id is not None:
+                asked = tx.one(
+                    "SELECT store_id, gift_id, delivery_id FROM replenishment_requests "
+                    "WHERE request_id = ?" + tx.for_update,
+                    (request_id,),
+                )
+                if asked is None:
+                    raise NotFound(
+                        f"no replenishment request {request_id!r}: see `lantern headoffice "
+                        "replenishments`"
+                    )
+                if (asked["store_id"], asked["gift_id"]) != (store_id, gift_id):
+                    raise InvalidInput(
+                        f"replenishment request {request_id} is store {asked['store_id']}'s "
+                        f"for gift {asked['gift_id']}, not store {store_id}'s for {gift_id}"
+                    )
+                if asked["delivery_id"] is not None:
+                    raise Conflict(
+                        f"replenishment request {request_id} was already answered by "
+                        f"delivery {asked['delivery_id']}"
+                    )
+                tx.execute(
+                    "UPDATE replenishment_requests SET delivery_id = ?, fulfilled_at = ? "
+                    "WHERE request_id = ?",
+                    (delivery_id, self._now(), request_id),
+                )
             tx.execute(
                 "INSERT INTO deliveries (delivery_id, store_id, gift_id, quantity, note, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (delivery_id, store_id, gift_id, quantity, note, self._now()),
+                "created_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (delivery_id, store_id, gift_id, quantity, note, self._now(), request_id),
             )
             tx.changed("delivery", delivery_id, store_id)
         return delivery_id
+
+    # --- stock intelligence ---------------------------------------------------------------
+    def replenishments(self, open_only: bool = False) -> list[dict[str, Any]]:
+        """The replenishment requests stores sent, oldest first (`open_only`: not yet
+        answered by a delivery)."""
+        where = " WHERE delivery_id IS NULL" if open_only else ""
+        with self.db.transaction(write=False) as tx:
+            return tx.all(
+                "SELECT request_id, store_id, gift_id, quantity, stock, threshold, staff_id, "
+                "note, requested_at, delivery_id, fulfilled_at FROM replenishment_requests"
+                + where
+                + " ORDER BY requested_at, request_id"
+            )
+
+    def slow_movers(self, days: int = 90, today: date | None = None) -> list[SlowMover]:
+        """Gifts some store holds (as head office reckons from deliveries and the stores'
+        stock and redemption events) but redeemed nothing of in the last `days` days."""
+        if isinstance(days, bool) or not 1 <= days <= 3650:
+            raise InvalidInput(f"a slow-mover period is 1 to 3650 days, got {days}")
+        day = today or self.clock().date()
+        with self.db.transaction(write=False) as tx:
+            return _slow_movers(tx, days, day)
+
+    def reprice(
+        self, gift_id: str, *, points: int | None = None, percent: int | None = None
+    ) -> Repriced:
+        """Change a gift's price in points: `points` sets the default price's points,
+        `percent` changes every price option's points (−20: a fifth off). Stores pull it."""
+        with self.db.transaction() as tx:
+            return self._reprice(tx, gift_id, points, percent)
+
+    def reprice_slow_movers(self, percent: int, days: int = 90) -> list[Repriced]:
+        """Every gift slow at each store that holds it, repriced by `percent`, at once."""
+        if isinstance(days, bool) or not 1 <= days <= 3650:
+            raise InvalidInput(f"a slow-mover period is 1 to 3650 days, got {days}")
+        day = self.clock().date()
+        with self.db.transaction() as tx:
+            slow = [s for s in _slow_movers(tx, days, day) if s.everywhere]
+            return [self._reprice(tx, s.gift_id, None, percent) for s in slow]
+
+    def _reprice(self, tx: Tx, gift_id: str, points: int | None, percent: int | None) -> Repriced:
+        if (points is None) == (percent is None):
+            raise InvalidInput("give either the new points (--points) or a change (--percent)")
+        row = tx.one("SELECT prices FROM gifts WHERE gift_id = ?" + tx.for_update, (gift_id,))
+        if row is None:
+            raise NotFound(f"no gift {gift_id!r} in the catalogue")
+        prices = [[int(p), int(c)] for p, c in json.loads(row["prices"])]
+        before = tuple(p for p, _ in prices)
+        if points is not None:
+            if isinstance(points, bool) or points <= 0:
+                raise InvalidInput(f"a price in points must be greater than zero, got {points}")
+            prices[0][0] = points
+        else:
+            assert percent is not None
+            prices = [[repriced_points(p, percent), c] for p, c in prices]
+        limit = bounds(tx)
+        for p, c in prices:
+            limit.check("price_points", Price(p, c).points, f"gift {gift_id}'s new price")
+        tx.execute(
+            "UPDATE gifts SET prices = ?, updated_at = ? WHERE gift_id = ?",
+            (json.dumps(prices), self._now(), gift_id),
+        )
+        tx.changed("gift", gift_id)
+        after = tuple(p for p, _ in prices)
+        log.info("gift %s repriced: %s -> %s points", gift_id, before, after)
+        return Repriced(gift_id, before, after)
 
     def trust_key(self, key: codes.IssuerKey) -> None:
         """Publish an issuing key's public half (or change its not-after day) to stores."""
@@ -431,3 +569,67 @@ class Admin:
                     total += sum(t.points for t in takes)
         log.info("expiry on %s: %d points written off for %d members", day, total, len(members))
         return total
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"not a whole number: {value!r}")
+    return value
+
+
+def _slow_movers(tx: Tx, days: int, today: date) -> list[SlowMover]:
+    held: dict[tuple[str, str], int] = {}  # (store, gift) -> units head office reckons
+    last: dict[tuple[str, str], date] = {}  # (store, gift) -> last redemption not voided
+    for d in tx.all(
+        "SELECT store_id, gift_id, SUM(quantity) AS n FROM deliveries GROUP BY store_id, gift_id"
+    ):
+        held[(str(d["store_id"]), str(d["gift_id"]))] = int(d["n"])
+    voided = {
+        str(r["redemption_id"])
+        for r in tx.all("SELECT redemption_id FROM redemptions WHERE void_id IS NOT NULL")
+    }
+    events = tx.all(
+        "SELECT store_id, kind, payload FROM store_events WHERE kind IN (?, ?, ?) "
+        "AND outcome IN ('applied', 'applied_with_conflict') ORDER BY store_id, seq",
+        _STOCK_KINDS,
+    )
+    for e in events:
+        store, p = str(e["store_id"]), json.loads(e["payload"])
+        try:
+            if e["kind"] != "redemption":
+                key = (store, str(p["gift_id"]))
+                held[key] = held.get(key, 0) + _int(p["delta"])
+                continue
+            if p.get("redemption_id") in voided:
+                continue
+            day = date.fromisoformat(str(p["at"])[:10])
+            for line in p["lines"]:
+                key = (store, str(line[0]))
+                held[key] = held.get(key, 0) - _int(line[1])
+                last[key] = max(last.get(key, day), day)
+        except (KeyError, IndexError, TypeError, ValueError) as err:  # recorded, never checked
+            log.warning("slow movers: %s event of store %s skipped (%s)", e["kind"], store, err)
+    gifts = {str(g["gift_id"]): g for g in tx.all("SELECT gift_id, name_zh, prices FROM gifts")}
+    out: list[SlowMover] = []
+    for gift_id in sorted(gifts):
+        stocked = sorted(s for (s, g), n in held.items() if g == gift_id and n > 0)
+        slow = tuple(
+            s
+            for s in stocked
+            if is_slow_mover(held[(s, gift_id)], last.get((s, gift_id)), today, days)
+        )
+        if not slow:
+            continue
+        seen = [d for (_, g), d in last.items() if g == gift_id]
+        g = gifts[gift_id]
+        out.append(
+            SlowMover(
+                gift_id,
+                str(g["name_zh"]),
+                int(json.loads(g["prices"])[0][0]),
+                tuple(stocked),
+                slow,
+                max(seen) if seen else None,
+            )
+        )
+    return out

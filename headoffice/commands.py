@@ -288,8 +288,77 @@ def cmd_occasions(cli: Command) -> int:
 def cmd_delivery(cli: Command) -> int:
     a = cli.args
     with office(a) as ho:
-        delivery_id = ho.admin.deliver(a.store, a.gift, parse_quantity(a.qty), a.note or "")
+        delivery_id = ho.admin.deliver(
+            a.store, a.gift, parse_quantity(a.qty), a.note or "", a.request or None
+        )
     print(delivery_id)
+    return 0
+
+
+def cmd_replenishments(cli: Command) -> int:
+    with office(cli.args) as ho:
+        rows = ho.admin.replenishments(open_only=cli.args.open)
+    for r in rows:
+        state = f"delivered {r['delivery_id']}" if r["delivery_id"] else "OPEN"
+        print(
+            f"{r['request_id']}\t{r['store_id']}\t{r['gift_id']}\tqty {r['quantity']}\t"
+            f"stock {r['stock']} (alert {r['threshold']})\t{r['requested_at'][:16]}\t"
+            f"{r['staff_id']}\t{state}" + (f"\t{r['note']}" if r["note"] else "")
+        )
+    return 0
+
+
+def _days(text: str) -> int:
+    days = parse_int(text, "--days")
+    if not 1 <= days <= 3650:
+        raise InvalidInput(f"--days must be 1 to 3650, got {days}")
+    return days
+
+
+def cmd_slow_movers(cli: Command) -> int:
+    with office(cli.args) as ho:
+        slow = ho.admin.slow_movers(_days(cli.args.days))
+    for s in slow:
+        scope = "every store" if s.everywhere else f"{len(s.slow)} of {len(s.stocked)} stores"
+        print(
+            f"{s.gift_id}\t{s.name_zh}\t{s.points} pts\tslow at {scope}: "
+            f"{','.join(s.slow)}\tlast redeemed {s.last_redemption or 'never'}"
+        )
+    return 0
+
+
+def cmd_gift_reprice(cli: Command) -> int:
+    a = cli.args
+    points = None if a.points is None else parse_points(a.points)
+    percent = None if a.percent is None else parse_int(a.percent, "--percent")
+    with office(a) as ho:
+        if a.slow_movers:
+            if a.gift or percent is None:
+                raise InvalidInput("--slow-movers takes --percent and no gift code")
+            done = ho.admin.reprice_slow_movers(percent, _days(a.days))
+        elif not a.gift:
+            raise InvalidInput("which gift? give its code, or --slow-movers with --percent")
+        else:
+            done = [ho.admin.reprice(a.gift, points=points, percent=percent)]
+    for r in done:
+        print(f"{r.gift_id}\t{' | '.join(map(str, r.before))} -> {' | '.join(map(str, r.after))}")
+    print(f"{len(done)} gift(s) repriced; stores take the new price at their next sync")
+    return 0
+
+
+def cmd_stock_policy(cli: Command) -> int:
+    from desktop.core.stock_policy import StockPolicy
+
+    changes = _json_arg(cli.args.json, "--json")
+    if not isinstance(changes, dict):
+        raise InvalidInput('--json must be an object, e.g. {"safety_share_permille": 200}')
+    with office(cli.args) as ho:
+        with ho.db.transaction(write=False) as tx:
+            row = tx.one("SELECT value FROM settings WHERE key = 'stock_policy'")
+        current = StockPolicy.from_mapping(json.loads(row["value"]) if row else None)
+        policy = StockPolicy.from_mapping({**current.as_dict(), **changes})
+        ho.admin.set_setting("stock_policy", policy.as_dict())
+    print(json.dumps(policy.as_dict(), indent=2))
     return 0
 
 
@@ -473,6 +542,36 @@ def register(group: Any, add: Add) -> None:
     dv.add_argument("--gift", required=True)
     dv.add_argument("--qty", required=True)
     dv.add_argument("--note")
+    dv.add_argument("--request", help="the replenishment request it answers (marks it fulfilled)")
+
+    rp = add("replenishments", cmd_replenishments, "replenishment requests stores sent", group)
+    rp.add_argument("--open", action="store_true", help="only those not yet delivered")
+    sm = add(
+        "slow-movers",
+        cmd_slow_movers,
+        "gifts in stock at a store with no redemption there in --days",
+        group,
+    )
+    sm.add_argument("--days", default="90")
+    gr = add(
+        "reprice",
+        cmd_gift_reprice,
+        "change a gift's price in points (--points N: the default price; --percent P: every "
+        "option), or every slow mover's (--slow-movers --percent -20)",
+        gifts,
+    )
+    gr.add_argument("gift", nargs="?")
+    gr.add_argument("--points")
+    gr.add_argument("--percent", help="e.g. -20 for a fifth off")
+    gr.add_argument("--slow-movers", action="store_true", help="every gift slow at each store")
+    gr.add_argument("--days", default="90", help="with --slow-movers: the slow-mover period")
+    spol = add(
+        "stock-policy",
+        cmd_stock_policy,
+        "set the stock policy stores derive low-stock alerts from (JSON of StockPolicy fields)",
+        group,
+    )
+    spol.add_argument("--json", required=True, help='e.g. {"safety_share_permille": 250}')
 
     cp = add("caps", cmd_caps, "set offline caps (JSON of OfflineLimits fields)", group)
     cp.add_argument("--json", required=True, help='e.g. {"per_redemption_points": 3000}')

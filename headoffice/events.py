@@ -346,8 +346,39 @@ def _earn(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]
     return ()
 
 
+def _replenishment(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]:
+    """A store asks for more of a gift: listed for head office (`lantern headoffice
+    replenishments`) until a delivery naming it answers it."""
+    p = event.payload
+    request_id = _text(p, "request_id")
+    gift_id = _text(p, "gift_id")
+    quantity = _whole(p, "quantity")
+    if quantity <= 0:
+        raise Unappliable(f"payload.quantity must be greater than zero, got {quantity}")
+    stock = _whole(p, "stock")
+    threshold = _whole(p, "threshold")
+    staff_id = _text(p, "staff_id")
+    note = _opt_text(p, "note")
+    at, _ = _when(p, event)
+    known = tx.one(
+        "SELECT store_id FROM replenishment_requests WHERE request_id = ?", (request_id,)
+    )
+    if known is not None:
+        raise Unappliable(
+            f"replenishment request {request_id} is already recorded (from store "
+            f"{known['store_id']})"
+        )
+    tx.execute(
+        "INSERT INTO replenishment_requests (request_id, store_id, seq, gift_id, quantity, "
+        "stock, threshold, staff_id, note, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (request_id, store_id, event.seq, gift_id, quantity, stock, threshold, staff_id, note, at),
+    )
+    return ()
+
+
 _HANDLERS: dict[str, Callable[[Tx, str, PushedEvent], tuple[ConflictKind, ...]]] = {
     EventKind.REDEMPTION: _redemption,
     EventKind.VOID: _void,
     EventKind.EARN: _earn,
+    EventKind.REPLENISHMENT: _replenishment,
 }

@@ -12,6 +12,7 @@ from desktop.core.catalogue import CatalogueRules
 from desktop.core.limits import Bounds
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
+from desktop.core.stock_policy import StockPolicy
 from headoffice.accounts import DEFAULT_EXPIRY_YEARS
 from headoffice.db import Row, Tx
 
@@ -21,6 +22,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "bounds": Bounds().as_dict(),
     "occasions": OccasionConfig().as_dict(),
     "catalogue": CatalogueRules().as_dict(),  # value bands, hot marks
+    "stock_policy": StockPolicy().as_dict(),
 }
 
 
@@ -116,12 +118,15 @@ def delivery(tx: Tx, delivery_id: str, store_id: str) -> dict[str, Any] | None:
     )
     if d is None:
         return None
-    return {
+    out = {
         "delivery_id": d["delivery_id"],
         "gift_id": d["gift_id"],
         "quantity": int(d["quantity"]),
         "note": d["note"],
     }
+    if d["request_id"] is not None:  # it answers a store's replenishment request
+        out["request_id"] = d["request_id"]
+    return out
 
 
 def design(tx: Tx, occasion: str) -> dict[str, Any] | None:

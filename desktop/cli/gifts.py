@@ -13,14 +13,15 @@ from desktop.core.money import parse_int, yuan_text
 
 
 def cmd_gift_list(cli: Cli) -> int:
-    rows = cli.app.stock.low_stock() if cli.args.low else cli.app.stock.catalogue()
-    for gift, stock in rows:
+    rows = cli.app.stock.low_stock() if cli.args.low else cli.app.stock.levels()
+    for level in rows:
+        gift, stock = level.gift, level.stock
         # numbered as `redeem --gift GIFT:QTY:OPTION` counts them: 0 is the default price
         prices = " | ".join(
             f"{n}: {p.points} pts" + (f" + ¥{yuan_text(p.cash_fen)}" if p.cash_fen else "")
             for n, p in enumerate(gift.prices)
         )
-        flag = " LOW" if gift.is_low(stock) else ""
+        flag = " LOW" if level.low else ""
         tier = f" [{gift.min_tier.value}+]" if gift.min_tier is not Tier.REGULAR else ""
         kind = "" if gift.kind is GiftKind.GOODS else f" ({gift.kind.value})"
         print(f"{gift.gift_id}\t{gift.name_zh}{kind}\t{prices}\tstock {stock}{flag}{tier}")
@@ -79,7 +80,9 @@ def register(sub: Any, add: Add) -> None:
         gift,
     )
     gl.add_argument(
-        "--low", action="store_true", help="only gifts at or below their low-stock threshold"
+        "--low",
+        action="store_true",
+        help="only gifts at or below their low-stock alert (from the redemption rate)",
     )
     gi = add("import", cmd_catalogue_import, "import gifts from a catalogue JSON file", gift)
     gi.add_argument("file")

@@ -1,4 +1,4 @@
-"""`lantern report …`: the daily reconciliation."""
+"""`lantern report …`: the daily reconciliation, the stock turnover."""
 
 from __future__ import annotations
 
@@ -34,6 +34,24 @@ def cmd_report_daily(cli: Cli) -> int:
     return 0
 
 
+def cmd_report_turnover(cli: Cli) -> int:
+    from desktop.core.money import parse_int
+
+    a = cli.args
+    days = parse_int(a.days, "--days")
+    folder = Path(a.out) if a.out else cli.app.db.path.parent / "reports"
+    report, pdf, csv_path = cli.app.reports.write_turnover(days, folder, progress_line)
+    print(pdf)
+    print(csv_path)
+    slow = report.slow_movers()
+    say(
+        f"{report.first} to {report.last}: {len(report.rows)} gifts, {len(slow)} slow movers"
+        + (f" ({', '.join(t.gift_id for t in slow)})" if slow else ""),
+        err=True,
+    )
+    return 0
+
+
 def register(sub: Any, add: Add) -> None:
     """Add the report group to the parser."""
     report = sub.add_parser("report", help="reports").add_subparsers(
@@ -49,6 +67,15 @@ def register(sub: Any, add: Add) -> None:
     rd.add_argument("--day", help="business day YYYY-MM-DD (default: today)")
     rd.add_argument("--pdf", help="write the PDF here")
     rd.add_argument("--csv", help="write the figures CSV (section, item, field, value) here")
+    rt = add(
+        "turnover",
+        cmd_report_turnover,
+        "stock turnover per gift and the slow movers, as PDF and CSV (default: into reports/ "
+        "beside the store)",
+        report,
+    )
+    rt.add_argument("--days", default="90", help="the period: the last N business days")
+    rt.add_argument("--out", help="the folder to write turnover-STORE-DAY-Nd.pdf and .csv into")
     rd.add_argument(
         "--redemptions-csv",
         help="write the cash office's CSV (one row per redemption line, in columns) here",

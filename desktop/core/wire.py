@@ -44,6 +44,7 @@ class EventKind(enum.StrEnum):
     STOCK_ADJUST = "stock_adjust"
     DAY_OPEN = "day_open"
     DAY_CLOSE = "day_close"
+    REPLENISHMENT = "replenishment"  # a manager asks head office for more of a gift
     EPOCH = "epoch"  # a restored store starts a new epoch (docs/sync-protocol.md, Recovery)
 
 
@@ -148,6 +149,17 @@ class StockPayload(TypedDict):
     at: str
 
 
+class ReplenishmentPayload(TypedDict):
+    request_id: str
+    gift_id: str
+    quantity: int  # units asked for
+    stock: int  # on hand when asked
+    threshold: int  # the low-stock alert then (desktop/core/stock_policy.py)
+    staff_id: str
+    note: str | None
+    at: str
+
+
 class DayPayload(TypedDict):
     day: str
     manager_id: str
@@ -171,6 +183,7 @@ PAYLOADS: dict[EventKind, Any] = {
     EventKind.STOCK_ADJUST: StockPayload,
     EventKind.DAY_OPEN: DayPayload,
     EventKind.DAY_CLOSE: DayPayload,
+    EventKind.REPLENISHMENT: ReplenishmentPayload,
     EventKind.EPOCH: EpochPayload,
 }
 

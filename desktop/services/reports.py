@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop.core.errors import InvalidInput
 from desktop.core.members import mask_name
+from desktop.core.stock_policy import TurnoverReport
 from desktop.printing.documents import (
     CashierTotals,
     DailyReport,
@@ -23,8 +24,10 @@ from desktop.printing.documents import (
 )
 from desktop.printing.report import daily_pdf
 from desktop.printing.report_csv import BOM, daily_csv, redemptions_csv
+from desktop.printing.turnover import turnover_csv, turnover_pdf
 from desktop.private import private_dir, private_file
 from desktop.services.context import ServiceContext
+from desktop.services.stock import StockService, levels_in
 from desktop.store import reports as q
 from desktop.store import settings
 from desktop.store import vouchers as vouchers_repo
@@ -163,6 +166,7 @@ class ReportService:
             step(2)
             overrides = _overrides(q.overrides(conn, d))
             step(3)
+            alerts = {lv.gift.gift_id: lv.threshold for lv in levels_in(conn, day)}
             stock = tuple(
                 StockRow(
                     r["gift_id"],
@@ -173,7 +177,7 @@ class ReportService:
                     r["voided_back"],
                     r["adjusted"],
                     r["closing"],
-                    r["closing"] <= r["low_stock_threshold"],
+                    r["closing"] <= alerts.get(r["gift_id"], r["low_stock_threshold"]),
                 )
                 for r in q.stock_movements(conn, d)
             )
@@ -302,6 +306,19 @@ class ReportService:
             ", ".join(str(p) for p in (pdf, csv, redemptions) if p is not None),
         )
         return report
+
+    def write_turnover(
+        self, days: int, folder: Path, progress: Progress | None = None
+    ) -> tuple[TurnoverReport, Path, Path]:
+        """The stock turnover of the last `days` business days as PDF and CSV in `folder`
+        (`turnover-STORE-LASTDAY-90d.pdf` and `.csv`)."""
+        report = StockService(self.ctx).turnover(days, progress)
+        stem = f"turnover-{report.store_id}-{report.last.isoformat()}-{days}d"
+        pdf, csv_path = folder / f"{stem}.pdf", folder / f"{stem}.csv"
+        _atomic_write(pdf, turnover_pdf(report))
+        _atomic_write(csv_path, BOM + turnover_csv(report).encode("utf-8"))
+        log.info("stock turnover of %d days written (%s, %s)", days, pdf, csv_path)
+        return report, pdf, csv_path
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -45,11 +45,12 @@ from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
+from desktop.core.stock_policy import StockPolicy
 from desktop.printing.designs import DesignError, parse_design
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
 from desktop.store import members as members_repo
-from desktop.store import outbox, settings
+from desktop.store import outbox, settings, stock_stats
 from desktop.store import sync_state as sync_repo
 from desktop.store.database import Tx
 from desktop.sync.protocol import ChangesPage, MemberSnapshot
@@ -227,7 +228,14 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
             problems.append(f"catalogue ignored ({e}): {values['catalogue']!r}")
         else:
             settings.put(conn, "catalogue", rules.as_dict())
-    known = {"offline_limits", "expiry_years_kept", "bounds", "occasions", "catalogue"}
+    if "stock_policy" in values:
+        try:
+            policy = StockPolicy.from_mapping(values["stock_policy"])
+        except (InvalidInput, TypeError) as e:
+            problems.append(f"stock_policy ignored ({e}): {values['stock_policy']!r}")
+        else:
+            settings.put(conn, "stock_policy", policy.as_dict())
+    known = {"offline_limits", "expiry_years_kept", "bounds", "occasions", "catalogue", "stock_policy"}
     for key in sorted(set(values) - known):
         log.info("head-office setting %r is not used by this store", key)
 
@@ -288,6 +296,8 @@ def apply_page(
             result.deliveries_received += 1
         else:
             result.deliveries_repeated += 1
+        if d.request_id is not None:
+            stock_stats.fulfil_request(conn, d.request_id, d.delivery_id, at)
     for t in page.totals:
         settings.put(
             conn,

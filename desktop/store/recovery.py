@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.core.wire import ChainedEvent, EventKind
-from desktop.store import catalogue, outbox, redemptions, settings, voids
+from desktop.store import catalogue, outbox, redemptions, settings, stock_stats, voids
 from desktop.store import sync_state as sync_repo
 
 EPOCH = EventKind.EPOCH
@@ -165,6 +165,18 @@ def _replay(conn: sqlite3.Connection, e: Adopted) -> None:
             "UPDATE business_days SET closed_at = ?, closed_by = ? WHERE day = ? "
             "AND closed_at IS NULL",
             (e.created_at, str(p["manager_id"]), str(p["day"])),
+        )
+    elif e.kind == "replenishment" and stock_stats.request(conn, str(p["request_id"])) is None:
+        stock_stats.add_request(
+            conn,
+            str(p["request_id"]),
+            str(p["gift_id"]),
+            int(p["quantity"]),
+            int(p["stock"]),
+            int(p["threshold"]),
+            str(p["staff_id"]),
+            p.get("note"),
+            at,
         )
     # earn, expiry, epoch: points only (the pull brings head office's lots) or nothing
 

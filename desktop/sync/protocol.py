@@ -69,6 +69,7 @@ class Delivery:
     gift_id: str
     quantity: int
     note: str
+    request_id: str | None = None  # the replenishment request it answers, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +403,7 @@ def parse_changes(data: Any) -> ChangesPage:
                 d.text("gift_id"),
                 d.num("quantity"),
                 d.opt_text("note") or "",
+                d.opt_text("request_id"),
             )
             for d in a.items("deliveries")
         ),

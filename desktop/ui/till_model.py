@@ -31,6 +31,7 @@ class Offer:
     refusal: Refusal | None  # why it cannot be taken now; None when it can
     band: Band = Band.LOW  # low / mid / high value (head office's `catalogue` setting)
     hot: bool = False  # among the most redeemed at this store recently
+    low: bool = False  # at or below its low-stock alert (derived from the redemption rate)
 
     @property
     def available(self) -> bool:
@@ -48,14 +49,15 @@ def load_shelf(app: StoreServices, member_id: str | None, kind: CodeKind) -> She
     """The catalogue with stock, judged for a member (or for nobody). Runs on the worker."""
     day = app.day.state()
     catalogue = sorted(
-        app.stock.catalogue(), key=lambda gs: (gs[0].prices[0].points, gs[0].gift_id)
+        ((g.gift, g.stock, g.low) for g in app.stock.levels()),
+        key=lambda gs: (gs[0].prices[0].points, gs[0].gift_id),
     )
     view = app.till.member_view(member_id) if member_id else None
     now = app.ctx.now()
     rules = app.catalogue.rules()
     hot = app.catalogue.hot(rules)
     offers = []
-    for gift, stock in catalogue:
+    for gift, stock, low in catalogue:
         refusal: Refusal | None = None
         if member_id is None:
             if not gift.active_at(now):
@@ -71,7 +73,9 @@ def load_shelf(app: StoreServices, member_id: str | None, kind: CodeKind) -> She
                 and decision.reason is not RefusalReason.OFFLINE_LIMIT_EXCEEDED
             ):
                 refusal = decision
-        offers.append(Offer(gift, stock, refusal, gift.band(rules.bands), gift.gift_id in hot))
+        offers.append(
+            Offer(gift, stock, refusal, gift.band(rules.bands), gift.gift_id in hot, low)
+        )
     return Shelf(day, tuple(offers), view)
 
 

@@ -65,8 +65,10 @@ def test_restore_an_older_backup_then_recover_equals_head_office(
     backup = app.recovery.backup_now("manual")
     assert app.recovery.verify(backup).ok
     assert backup.stat().st_mode & 0o777 == 0o600
-    # And it redeemed 2 more and synced them: head office has them, the backup does not
+    # And it redeemed 2 more and asked for more stock, and synced them: head office has
+    # them, the backup does not
     old_receipts += redeem(app, 2)
+    asked = app.stock.request_replenishment(staff(app, "M01"), str(uuid.uuid4()), "G101", 30)
     app.sync.sync_once()
     assert app.sync.status().waiting == 0
     before_restore = store_events(app)
@@ -91,12 +93,12 @@ def test_restore_an_older_backup_then_recover_equals_head_office(
 
     # When the store recovers (`lantern recover`, over HTTP)
     recovered = lantern("recover", db=db)
-    # Then it took back the 2 events it lost, kept the stale redemption after a new epoch,
+    # Then it took back the 3 events it lost, kept the stale redemption after a new epoch,
     # and synced: nothing head office heard of is missing
     assert recovered.returncode == 0, recovered.stderr
     epoch_seq = len(before_restore) + 1
     assert recovered.stdout.splitlines()[:3] == [
-        f"recovered: 2 event(s) taken back from head office; epoch 2 starts at event {epoch_seq}",
+        f"recovered: 3 event(s) taken back from head office; epoch 2 starts at event {epoch_seq}",
         f"1 event(s) head office had not seen kept and renumbered: {stale_seq}→{epoch_seq + 1}",
         "nothing head office heard of is missing",
     ]
@@ -113,6 +115,10 @@ def test_restore_an_older_backup_then_recover_equals_head_office(
     assert ho_balance == 2000 - 6 * 100 == balance(app)
     assert app.db.scalar("SELECT stock FROM gifts WHERE gift_id = 'G101'") == 50 - 6
     assert app.setup.check() == []
+    # and the replenishment request is on record again, still pending
+    g101 = next(g for g in app.stock.levels() if g.gift.gift_id == "G101")
+    assert g101.request is not None and g101.request.request_id == asked.request_id
+    assert g101.requested and g101.request.quantity == 30
 
     # When the store redeems in its new epoch and syncs
     fresh = redeem(app, 2)

@@ -73,12 +73,13 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         app.till.earn(cashier, str(uuid.uuid4()), MEMBER, 12_345)
         app.stock.receive(manager, str(uuid.uuid4()), "G101", 10, "DN-1")
         app.stock.adjust(manager, str(uuid.uuid4()), "G101", delta=-1, reason="damaged")
+        asked = app.stock.request_replenishment(manager, str(uuid.uuid4()), "G101", 20, "节前")
         app.day.close(manager)
         written = outbox(app)
         # Then every payload is exactly the shape its kind declares
         kinds = {kind for kind, _ in written}
         assert kinds >= {"day_open", "redemption", "void", "earn", "stock_receive"}
-        assert kinds >= {"stock_adjust", "day_close"}
+        assert kinds >= {"stock_adjust", "day_close", "replenishment"}
         assert [p for kind, payload in written for p in wire.shape_problems(kind, payload)] == []
         keyed = [p for kind, p in written if kind == "redemption" and "voucher_no" in p]
         assert [(p["voucher_no"], p["keyed_in_by"]) for p in keyed] == [(make_voucher_no(5), "M01")]
@@ -105,6 +106,19 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         till_balance = app.db.scalar("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         assert ho_balance == till_balance
         assert app.sync.status().waiting == 0
+        # and head office lists the replenishment request as the till wrote it
+        [req] = office.admin.replenishments(open_only=True)
+        assert (req["request_id"], req["store_id"], req["gift_id"], req["quantity"]) == (
+            asked.request_id,
+            "SH001",
+            "G101",
+            20,
+        )
+        assert (req["stock"], req["threshold"], req["note"]) == (
+            asked.stock,
+            asked.threshold,
+            "节前",
+        )
     finally:
         app.close()
 

@@ -1,13 +1,17 @@
 """Stock: the gifts with what is on hand; receive a delivery; count or adjust with a reason;
-the gifts at or below their low-stock alert."""
+the gifts at or below their low-stock alert (derived from the redemption rate, head office's
+stock policy); ask head office for more; the turnover report with its slow movers."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.core.catalogue import Gift
-from desktop.services.stock import StockMove, unusual_move
+from desktop.core.stock_policy import TurnoverReport
+from desktop.services.app import StoreServices
+from desktop.services.stock import GiftStock, Replenishment, StockMove, unusual_move
 from desktop.ui.i18n import message
 from desktop.ui.qt import (
     QBrush,
@@ -21,9 +25,12 @@ from desktop.ui.qt import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QObject,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
+    Signal,
 )
 from desktop.ui.tabs.base import ManagerTab, Notice, cell, table
 from desktop.ui.widgets.number_box import NumberBox
@@ -34,15 +41,33 @@ if TYPE_CHECKING:
 
 LOW_COLOUR = QColor("#b3261e")
 MOST = 100_000
+TURNOVER_DAYS = 90
+
+
+class _Progress(QObject):
+    """Made on the GUI thread; the worker emits, the GUI thread receives (queued)."""
+
+    step = Signal(str, int, int)
+
+
+def write_turnover(
+    app: StoreServices, days: int, progress: _Progress
+) -> tuple[TurnoverReport, Path, Path]:
+    from desktop.ui.tabs.day_tab import reports_folder
+
+    return app.reports.write_turnover(days, reports_folder(app), progress.step.emit)
 
 
 class StockTab(ManagerTab):
     def __init__(self, screen: ManagerScreen) -> None:
         super().__init__(screen)
-        self.gifts: list[tuple[Gift, int]] = []
+        self.gifts: list[GiftStock] = []
+        self.policy_days = 30
+        self._request_gift: str | None = None
+        self._progress: _Progress | None = None
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
-        self.table = table("stock", 4, 1)
+        self.table = table("stock", 6, 1)
         self.table.itemSelectionChanged.connect(self._picked)
         left.addWidget(self.table, 1)
         self.low_title = QLabel()
@@ -51,6 +76,27 @@ class StockTab(ManagerTab):
         self.low.setObjectName("low_stock")
         self.low.setMaximumHeight(130)
         left.addWidget(self.low)
+        turnover_row = QHBoxLayout()
+        self.turnover_button = QPushButton()
+        self.turnover_button.setObjectName("turnover")
+        self.turnover_button.setMinimumHeight(44)
+        self.turnover_button.clicked.connect(self.write_turnover)
+        turnover_row.addWidget(self.turnover_button)
+        self.turnover_progress = QProgressBar()
+        self.turnover_progress.setObjectName("turnover_progress")
+        self.turnover_progress.setVisible(False)
+        turnover_row.addWidget(self.turnover_progress, 1)
+        left.addLayout(turnover_row)
+        self.slow_title = QLabel()
+        left.addWidget(self.slow_title)
+        self.slow = QListWidget()
+        self.slow.setObjectName("slow_movers")
+        self.slow.setMaximumHeight(110)
+        left.addWidget(self.slow)
+        self.turnover_paths = QLabel()
+        self.turnover_paths.setObjectName("turnover_paths")
+        self.turnover_paths.setWordWrap(True)
+        left.addWidget(self.turnover_paths)
         layout.addLayout(left, 3)
 
         right = QVBoxLayout()
@@ -58,6 +104,10 @@ class StockTab(ManagerTab):
         self.picked.setObjectName("picked_gift")
         self.picked.setWordWrap(True)
         right.addWidget(self.picked)
+        self.rate = QLabel()
+        self.rate.setObjectName("stock_rate")
+        self.rate.setWordWrap(True)
+        right.addWidget(self.rate)
 
         self.receive_box = QGroupBox()
         form = QFormLayout(self.receive_box)
@@ -110,6 +160,30 @@ class StockTab(ManagerTab):
         form.addRow(self.adjust_reason_label, self.adjust_reason)
         form.addRow(self.adjust_button)
         right.addWidget(self.adjust_box)
+
+        self.request_box = QGroupBox()
+        form = QFormLayout(self.request_box)
+        self.request_state = QLabel()
+        self.request_state.setObjectName("request_state")
+        self.request_state.setWordWrap(True)
+        self.request_qty = NumberBox()
+        self.request_qty.setObjectName("request_quantity")
+        self.request_qty.setRange(1, MOST)
+        self.request_qty.setMinimumHeight(40)
+        self.request_note = QLineEdit()
+        self.request_note.setObjectName("request_note")
+        self.request_note.setMinimumHeight(40)
+        self.request_note.setMaxLength(200)
+        self.request_button = QPushButton()
+        self.request_button.setObjectName("request")
+        self.request_button.setMinimumHeight(48)
+        self.request_button.clicked.connect(self.request)
+        self.request_qty_label, self.request_note_label = QLabel(), QLabel()
+        form.addRow(self.request_state)
+        form.addRow(self.request_qty_label, self.request_qty)
+        form.addRow(self.request_note_label, self.request_note)
+        form.addRow(self.request_button)
+        right.addWidget(self.request_box)
         # An unusually large delivery or count is asked about before it is booked.
         self.pending: tuple[str, int, str] | None = None  # ("receive"|"adjust", qty, gift)
         self.confirm = QFrame()
@@ -142,9 +216,25 @@ class StockTab(ManagerTab):
 
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Code"), self.tr("Gift"), self.tr("On hand"), self.tr("Alert at")]
+            [
+                self.tr("Code"),
+                self.tr("Gift"),
+                self.tr("On hand"),
+                self.tr("Alert at"),
+                self.tr("Redeemed"),
+                self.tr("Requested"),
+            ]
         )
         self.low_title.setText(self.tr("Low stock"))
+        self.slow_title.setText(self.tr("Slow movers"))
+        self.turnover_button.setText(
+            self.tr("Turnover report ({days} days)").format(days=TURNOVER_DAYS)
+        )
+        self.request_box.setTitle(self.tr("Ask head office for more"))
+        self.request_qty_label.setText(self.tr("Quantity"))
+        self.request_note_label.setText(self.tr("Note"))
+        self.request_note.setPlaceholderText(self.tr("e.g. before the festival"))
+        self.request_button.setText(self.tr("Send the request"))
         self.receive_box.setTitle(self.tr("Receive a delivery"))
         self.receive_qty_label.setText(self.tr("Quantity"))
         self.receive_note_label.setText(self.tr("Note"))
@@ -184,11 +274,16 @@ class StockTab(ManagerTab):
     # --- the list ----------------------------------------------------------------------------
     def refresh(self) -> None:
         app = self.app
-        self.run(app.stock.catalogue, self._loaded, self._load_failed)
+        self.run(
+            lambda: (app.stock.levels(), app.stock.policy().projection_days),
+            self._loaded,
+            self._load_failed,
+        )
 
-    def _loaded(self, gifts: object) -> None:
-        assert isinstance(gifts, list)
-        self.gifts = gifts
+    def _loaded(self, loaded: object) -> None:
+        assert isinstance(loaded, tuple)
+        self.gifts, self.policy_days = loaded
+        self._request_gift = None
         self._show()
 
     def _load_failed(self, error: Exception) -> None:
@@ -200,27 +295,30 @@ class StockTab(ManagerTab):
         keep = self.selected_gift()
         self.table.setRowCount(len(self.gifts))
         self.low.clear()
-        for i, (gift, stock) in enumerate(self.gifts):
-            low = gift.is_low(stock)
+        for i, g in enumerate(self.gifts):
+            gift, stock, low, lv = g.gift, g.stock, g.low, g.level
             items = [
                 cell(gift.gift_id, data=gift.gift_id),
                 cell(gift_name(gift)),
                 cell(f"{stock}  ⚠" if low else str(stock), align_right=True),
-                cell(str(gift.low_stock_threshold), align_right=True),
+                cell(str(lv.threshold), align_right=True),
+                cell(
+                    self.tr("{n} in {days} d").format(n=lv.redeemed, days=lv.window_days),
+                    align_right=True,
+                ),
+                cell(self.request_text(g.request) if g.request else ""),
             ]
             for col, item in enumerate(items):
                 if low:
                     item.setForeground(QBrush(LOW_COLOUR))
                 self.table.setItem(i, col, item)
             if low:
-                self.low.addItem(
-                    self.tr("{code} {name}: {n} left (alert at {alert})").format(
-                        code=gift.gift_id,
-                        name=gift_name(gift),
-                        n=stock,
-                        alert=gift.low_stock_threshold,
-                    )
+                line = self.tr("{code} {name}: {n} left (alert at {alert})").format(
+                    code=gift.gift_id, name=gift_name(gift), n=stock, alert=lv.threshold
                 )
+                if g.request is not None:
+                    line += " · " + self.request_text(g.request)
+                self.low.addItem(line)
             if gift.gift_id == keep:
                 self.table.selectRow(i)
         if self.gifts and not self.low.count():
@@ -228,17 +326,31 @@ class StockTab(ManagerTab):
         self._picked()
 
     def select_gift(self, gift_id: str) -> bool:
-        for i, (gift, _) in enumerate(self.gifts):
-            if gift.gift_id == gift_id:
+        for i, g in enumerate(self.gifts):
+            if g.gift.gift_id == gift_id:
                 self.table.selectRow(i)
                 return True
         return False
 
-    def selected(self) -> tuple[Gift, int] | None:
+    def selected_stock(self) -> GiftStock | None:
         picked = self.table.selectionModel().selectedRows()
         if not picked or picked[0].row() >= len(self.gifts):
             return None
         return self.gifts[picked[0].row()]
+
+    def selected(self) -> tuple[Gift, int] | None:
+        chosen = self.selected_stock()
+        return None if chosen is None else (chosen.gift, chosen.stock)
+
+    def request_text(self, r: Replenishment) -> str:
+        """ "requested 12 on 2026-12-07, pending" (or fulfilled)."""
+        if r.pending:
+            return self.tr("requested {n} on {day}, pending").format(
+                n=r.quantity, day=f"{r.requested_at:%Y-%m-%d}"
+            )
+        return self.tr("requested {n} on {day}, fulfilled").format(
+            n=r.quantity, day=f"{r.requested_at:%Y-%m-%d}"
+        )
 
     def selected_gift(self) -> str | None:
         chosen = self.selected()
@@ -249,17 +361,43 @@ class StockTab(ManagerTab):
         if self.pending is not None and self.pending[2] != (chosen[0].gift_id if chosen else ""):
             self.pending = None  # another gift picked: the question was about the last one
             self.confirm.setVisible(False)
-        if chosen is None:
+        level = self.selected_stock()
+        if chosen is None or level is None:
             self.picked.setText(self.tr("Pick a gift in the list."))
+            self.rate.setText("")
+            self.request_state.setText("")
         else:
             gift, stock = chosen
+            lv = level.level
             self.picked.setText(
                 self.tr("{code} {name}: {n} on hand").format(
                     code=gift.gift_id, name=gift_name(gift), n=stock
                 )
             )
+            self.rate.setText(
+                self.tr(
+                    "Redeemed {n} in the last {days} days: {projected} expected in the next "
+                    "{ahead} days. Alert at {alert} (the gift's own: {own})."
+                ).format(
+                    n=lv.redeemed,
+                    days=lv.window_days,
+                    projected=lv.projected,
+                    ahead=self.policy_days,
+                    alert=lv.threshold,
+                    own=gift.low_stock_threshold,
+                )
+            )
+            if level.request is not None:
+                self.request_state.setText(self.request_text(level.request))
+            else:
+                self.request_state.setText(self.tr("Nothing requested yet."))
+            if self._request_gift != gift.gift_id:  # a new pick: offer its suggestion
+                self._request_gift = gift.gift_id
+                self.request_qty.setValue(max(lv.suggested, 1))
         for w in (self.receive_button, self.adjust_button):
             w.setEnabled(chosen is not None)
+        # one request at a time: while head office has not delivered, do not ask again
+        self.request_button.setEnabled(level is not None and not level.requested)
 
     # --- changes -----------------------------------------------------------------------------
     def receive(self) -> None:
@@ -392,6 +530,89 @@ class StockTab(ManagerTab):
     def _failed(self, error: Exception) -> None:
         self.notice.error(self.tr("Stock not changed: {error}").format(error=message(error)))
         self._picked()
+
+    # --- asking head office for more ------------------------------------------------------------
+    def request(self) -> None:
+        gift_id = self.selected_gift()
+        if gift_id is None:
+            self.notice.error(self.tr("Pick the gift to ask for first."))
+            return
+        app, manager = self.app, self.manager
+        qty = self.request_qty.value()
+        note = self.request_note.text().strip() or None
+        request_id = str(uuid.uuid4())
+        self.run(
+            lambda: app.stock.request_replenishment(manager, request_id, gift_id, qty, note),
+            self._requested,
+            self._request_failed,
+            hold=[self.request_button],
+        )
+
+    def _requested(self, r: object) -> None:
+        assert isinstance(r, Replenishment)
+        self.notice.ok(
+            self.tr(
+                "Asked head office for {n} of {code}; the request goes with the next sync."
+            ).format(n=r.quantity, code=r.gift_id)
+        )
+        self.request_note.clear()
+        self._changed()
+
+    def _request_failed(self, error: Exception) -> None:
+        self.notice.error(self.tr("Not requested: {error}").format(error=message(error)))
+        self._picked()
+
+    # --- the turnover report ----------------------------------------------------------------
+    def write_turnover(self) -> None:
+        progress = _Progress()
+        progress.step.connect(self._turnover_step)
+        self._progress = progress  # kept alive until the report is written
+        self.turnover_progress.setRange(0, 0)
+        self.turnover_progress.setVisible(True)
+        self.notice.info(self.tr("Working out the stock turnover…"))
+        app = self.app
+        self.run_io(
+            lambda: write_turnover(app, TURNOVER_DAYS, progress),
+            self._turnover_written,
+            self._turnover_failed,
+            hold=[self.turnover_button],
+        )
+
+    def _turnover_step(self, stage: str, done: int, total: int) -> None:
+        self.turnover_progress.setRange(0, total)
+        self.turnover_progress.setValue(done)
+
+    def _turnover_written(self, written: object) -> None:
+        assert isinstance(written, tuple)
+        report, pdf, csv_path = written
+        assert isinstance(report, TurnoverReport)
+        self._progress = None
+        self.turnover_progress.setVisible(False)
+        self.slow.clear()
+        slow = report.slow_movers()
+        for t in slow:
+            since = t.days_since_redemption(report.last)
+            self.slow.addItem(
+                self.tr("{code} {name}: {n} on hand, nothing redeemed in {days} days").format(
+                    code=t.gift_id,
+                    name=t.name,
+                    n=t.closing,
+                    days=since if since is not None else report.days,
+                )
+            )
+        if not slow:
+            self.slow.addItem(self.tr("No slow movers."))
+        self.turnover_paths.setText(f"PDF: {pdf}\nCSV: {csv_path}")
+        self.notice.ok(self.tr("Turnover report written: {n} slow mover(s).").format(n=len(slow)))
+
+    def _turnover_failed(self, error: Exception) -> None:
+        self._progress = None
+        self.turnover_progress.setVisible(False)
+        self.notice.error(
+            self.tr("The turnover report could not be written: {error}").format(
+                error=message(error)
+            )
+        )
 
     def _changed(self) -> None:
         self.session.store_changed.emit()

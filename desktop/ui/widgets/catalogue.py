@@ -112,7 +112,7 @@ class GiftTile(QPushButton):
             self.stock.setText(places_text(offer.stock))
         else:
             self.stock.setText(self.tr("Stock {n}").format(n=points_text(offer.stock)))
-        low = gift.is_low(offer.stock) and offer.stock > 0
+        low = offer.low and offer.stock > 0
         self.low.setText(self.tr("▲ Low stock") if low else "")
         self.low.setVisible(low)
         self.reason.setText(tile_reason(offer.refusal, gift) if offer.refusal else "")
