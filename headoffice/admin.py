@@ -20,6 +20,7 @@ from desktop.core.limits import Bounds
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
 from desktop.core.offline import OfflineLimits
+from desktop.core.risk import parse_rules
 from headoffice.accounts import apply_account, expiry_policy, load_account
 from headoffice.auth import hash_secret, new_secret, validate_store_id
 from headoffice.db import Database, Tx
@@ -27,7 +28,7 @@ from headoffice.db import Database, Tx
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds")
+SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds", "risk_rules")
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +282,11 @@ class Admin:
             if unknown:
                 raise InvalidInput(f"unknown bound(s) {', '.join(unknown)}")
             value = Bounds.from_mapping(value).as_dict()
+        if key == "risk_rules":  # head office refuses what a store would skip
+            rules, problems = parse_rules(value)
+            if problems:
+                raise InvalidInput(problems[0])
+            value = rules.as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(

@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.core.limits import Bounds
 from desktop.core.offline import OfflineLimits
+from desktop.core.risk import Action, RiskRules
 from headoffice.accounts import DEFAULT_EXPIRY_YEARS
 from headoffice.db import Row, Tx
 
@@ -17,6 +18,8 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "offline_limits": asdict(OfflineLimits()),
     "expiry_years_kept": DEFAULT_EXPIRY_YEARS,
     "bounds": Bounds().as_dict(),
+    # off until head office sets rules, but for a cashier's own card (desktop/core/risk.py)
+    "risk_rules": RiskRules(self_redemption=Action.VERIFY).as_dict(),
 }
 
 

@@ -101,6 +101,8 @@ class RedemptionPayload(TypedDict):
     code_kind: str
     at: str  # ISO time with the store's offset: its date is the business day
     replay_key: NotRequired[str]  # the phone code that paid for it (first redemption only)
+    risk: NotRequired[list[str]]  # the risk rules it triggered (desktop/core/risk.py)
+    verified_by: NotRequired[str]  # the manager who gave the second verification
 
 
 class VoidPayload(TypedDict):

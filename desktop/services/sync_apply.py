@@ -43,6 +43,7 @@ from desktop.core.errors import InvalidInput, LanternError
 from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
 from desktop.core.offline import OfflineLimits
+from desktop.core.risk import parse_rules
 from desktop.printing.designs import DesignError, parse_design
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
@@ -211,7 +212,13 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
             problems.append(f"bounds ignored ({e}): {values['bounds']!r}")
         else:
             settings.put(conn, "bounds", bounds.as_dict())
-    for key in sorted(set(values) - {"offline_limits", "expiry_years_kept", "bounds"}):
+    if "risk_rules" in values:
+        rules, bad = parse_rules(values["risk_rules"])
+        problems.extend(bad)
+        if isinstance(values["risk_rules"], Mapping):  # not an object: keep the rules in force
+            settings.put(conn, "risk_rules", rules.as_dict())
+    known = {"offline_limits", "expiry_years_kept", "bounds", "risk_rules"}
+    for key in sorted(set(values) - known):
         log.info("head-office setting %r is not used by this store", key)
 
 
