@@ -16,6 +16,7 @@ from desktop.printing.documents import (
     DailyReport,
     OverrideRow,
     RedemptionLineRow,
+    RiskExceptionRow,
     StockNoteRow,
     StockRow,
     VoidRow,
@@ -25,6 +26,7 @@ from desktop.printing.report_csv import BOM, daily_csv, redemptions_csv
 from desktop.private import private_dir, private_file
 from desktop.services.context import ServiceContext
 from desktop.store import reports as q
+from desktop.store import risk as risk_repo
 from desktop.store import settings
 
 log = logging.getLogger(__name__)
@@ -122,6 +124,7 @@ class ReportService:
             "stock",
             "stock notes",
             "redemption lines",
+            "risk exceptions",
             "link",
             "events",
         ]
@@ -179,8 +182,22 @@ class ReportService:
             step(5)
             lines = _lines(q.redemption_lines(conn, d))
             step(6)
-            periods = self._offline_periods(q.link_changes(conn, d), d)
+            exceptions = tuple(
+                RiskExceptionRow(
+                    datetime.fromisoformat(e.at),
+                    e.receipt_no,
+                    e.member_id,
+                    _staff(e.cashier_name, e.cashier_id),
+                    e.rule,
+                    e.action,
+                    _staff(e.verifier_name, e.verified_by),
+                    e.voided,
+                )
+                for e in risk_repo.day_exceptions(conn, d)
+            )
             step(7)
+            periods = self._offline_periods(q.link_changes(conn, d), d)
+            step(8)
             acked = int(settings.get(conn, "outbox_acked_seq", 0))
             unconfirmed = q.unconfirmed_events(conn, d, acked)
             ho_totals = settings.get(conn, f"headoffice_totals:{d}")
@@ -188,7 +205,7 @@ class ReportService:
                 f"{o['member_id']}: balance {o['balance']:,} (overdraft {o['debt']:,})"
                 for o in q.overdrawn_members(conn, d)
             )
-            step(8)
+            step(9)
         if ho_totals is None:
             match = (
                 "not yet confirmed by head office"
@@ -234,6 +251,7 @@ class ReportService:
             overrides=overrides,
             stock_notes=notes,
             lines=lines,
+            risk_exceptions=exceptions,
         )
 
     def _offline_periods(

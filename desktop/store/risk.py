@@ -8,10 +8,9 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 
 from desktop.core.errors import NotFound
-from desktop.core.members import mask_name
 from desktop.core.risk import Triggered
 
 # live redemptions after an instant; julianday() compares instants whatever the offset, and
@@ -111,47 +110,56 @@ class RiskException:
     """One line of the reconciliation's exceptions: a redemption that triggered a rule, or
     an attempt a rule refused (no receipt)."""
 
-    at: datetime  # store time
+    at: str  # ISO time as written
     receipt_no: str  # "" for a refused attempt
-    member: str  # masked name
+    member_id: str
     cashier_id: str
+    cashier_name: str
     rule: str
     action: str  # verify / refuse
-    verified_by: str  # "" when none
+    verified_by: str | None
+    verifier_name: str
     voided: bool = False
 
 
-def day_exceptions(conn: sqlite3.Connection, day: date, tz: tzinfo) -> list[RiskException]:
-    """Business day `day`'s redemptions that triggered a rule and its refused attempts,
-    in time order."""
+def day_exceptions(conn: sqlite3.Connection, day: str) -> list[RiskException]:
+    """Business day `day`'s redemptions that triggered a rule (voided ones too) and the
+    attempts a rule refused, in time order."""
     out = [
         RiskException(
-            datetime.fromisoformat(r["created_at"]).astimezone(tz),
+            r["created_at"],
             r["receipt_no"],
-            mask_name(r["name"]),
+            r["member_id"],
             r["cashier_id"],
+            r["cashier_name"] or "",
             r["rule"],
             r["action"],
-            r["verified_by"] or "",
-            r["voided"] is not None,
+            r["verified_by"],
+            r["verifier_name"] or "",
+            r["void_id"] is not None,
         )
         for r in conn.execute(
-            "SELECT r.created_at, r.receipt_no, m.name, r.cashier_id, k.rule, k.action, "
-            "k.verified_by, v.void_id AS voided FROM redemption_risks k "
-            "JOIN redemptions r USING (redemption_id) JOIN members m ON m.member_id = r.member_id "
+            "SELECT r.created_at, r.receipt_no, r.member_id, r.cashier_id, c.name AS cashier_name, "
+            "k.rule, k.action, k.verified_by, m.name AS verifier_name, v.void_id "
+            "FROM redemption_risks k JOIN redemptions r USING (redemption_id) "
+            "LEFT JOIN staff c ON c.staff_id = r.cashier_id "
+            "LEFT JOIN staff m ON m.staff_id = k.verified_by "
             "LEFT JOIN voids v ON v.redemption_id = r.redemption_id WHERE r.business_day = ?",
-            (day.isoformat(),),
+            (day,),
         )
     ]
     for r in conn.execute(
-        "SELECT f.created_at, m.name, f.cashier_id, f.rules FROM risk_refusals f "
-        "LEFT JOIN members m ON m.member_id = f.member_id WHERE f.business_day = ?",
-        (day.isoformat(),),
+        "SELECT f.created_at, f.member_id, f.cashier_id, c.name AS cashier_name, f.rules "
+        "FROM risk_refusals f LEFT JOIN staff c ON c.staff_id = f.cashier_id "
+        "WHERE f.business_day = ?",
+        (day,),
     ):
-        at = datetime.fromisoformat(r["created_at"]).astimezone(tz)
         for rule in json.loads(r["rules"]):
             out.append(
-                RiskException(at, "", mask_name(r["name"] or ""), r["cashier_id"], rule, "refuse", "")
+                RiskException(
+                    r["created_at"], "", r["member_id"], r["cashier_id"],
+                    r["cashier_name"] or "", rule, "refuse", None, "",
+                )  # fmt: skip
             )
-    out.sort(key=lambda e: (e.at, e.receipt_no, e.rule))
+    out.sort(key=lambda e: (datetime.fromisoformat(e.at), e.receipt_no, e.rule))
     return out
