@@ -104,12 +104,12 @@ class Refusal:
                 )
             case r.VERIFICATION_NEEDED:
                 rules = ", ".join(self.rules) or "risk rules"
-                also = (
-                    "; the member's phone code instead of a printed card also does"
-                    if self.phone_code_would_do
-                    else ""
-                )
-                return f"a second verification is needed ({rules}): a manager's PIN{also}"
+                if self.phone_code_would_do:
+                    return (
+                        f"a second verification is needed ({rules}): a manager's PIN, or the "
+                        "member's phone code instead of a printed card"
+                    )
+                return f"a second verification is needed ({rules}): a manager's PIN"
             case r.RISK_REFUSED:
                 rules = ", ".join(self.rules) or "risk rules"
                 return f"refused by the risk rule {rules}: ask the store manager or head office"
