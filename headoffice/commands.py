@@ -227,7 +227,9 @@ def cmd_settings(cli: Command) -> int:
     with office(a) as ho:
         if a.json is not None:
             if a.key is None:
-                raise InvalidInput("name the setting to change, e.g. `settings risk_rules --json …`")
+                raise InvalidInput(
+                    "name the setting to change, e.g. `settings risk_rules --json …`"
+                )
             ho.admin.set_setting(a.key, _json_arg(a.json, "--json"))
         from headoffice.snapshots import settings
 

@@ -36,7 +36,9 @@ def cmd_staff_link_member(cli: Cli) -> int:
     if member is None:
         say(f"{a.staff} is linked to no member card")
     else:
-        say(f"{a.staff} is linked to member {member}: the self-redemption rule applies to that card")
+        say(
+            f"{a.staff} is linked to member {member}: the self-redemption rule applies to that card"
+        )
     return 0
 
 

@@ -109,7 +109,8 @@ def _velocity_rule(item: Any) -> VelocityRule:
         action = Action(item.get("action"))
     except ValueError:
         raise ValueError("action must be verify or refuse") from None
-    minutes, most = item.get("window_minutes"), item.get("max")
+    minutes: Any = item.get("window_minutes")
+    most: Any = item.get("max")
     if not _whole(minutes, 1, MAX_WINDOW_MINUTES):
         raise ValueError(f"window_minutes must be a whole number from 1 to {MAX_WINDOW_MINUTES}")
     if not _whole(most, 0):

@@ -23,9 +23,10 @@ _LIVE_SINCE = (
 
 def link_member(conn: sqlite3.Connection, staff_id: str, member_id: str | None) -> None:
     """Link a staff member to a member card (None: unlink)."""
-    if member_id is not None and not conn.execute(
-        "SELECT 1 FROM members WHERE member_id = ?", (member_id,)
-    ).fetchone():
+    if (
+        member_id is not None
+        and not conn.execute("SELECT 1 FROM members WHERE member_id = ?", (member_id,)).fetchone()
+    ):
         raise NotFound(f"no member {member_id!r} in this store: sync, or check the member id")
     if not conn.execute(
         "UPDATE staff SET member_id = ? WHERE staff_id = ?", (member_id, staff_id)
@@ -155,11 +156,10 @@ def day_exceptions(conn: sqlite3.Connection, day: str) -> list[RiskException]:
         (day,),
     ):
         for rule in json.loads(r["rules"]):
-            out.append(
-                RiskException(
-                    r["created_at"], "", r["member_id"], r["cashier_id"],
-                    r["cashier_name"] or "", rule, "refuse", None, "",
-                )  # fmt: skip
-            )
+            refused = RiskException(
+                r["created_at"], "", r["member_id"], r["cashier_id"], r["cashier_name"] or "",
+                rule, "refuse", None, "",
+            )  # fmt: skip
+            out.append(refused)
     out.sort(key=lambda e: (datetime.fromisoformat(e.at), e.receipt_no, e.rule))
     return out

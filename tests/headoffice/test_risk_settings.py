@@ -60,7 +60,11 @@ def test_admin_refuses_rules_a_store_would_skip(tmp_path: Path) -> None:
         for bad in (
             {"self_redemption": "sometimes"},
             {"second_verification": {"points_over": -1}},
-            {"velocity": [{"scope": "member", "window_minutes": 60, "max": 1.5, "action": "verify"}]},
+            {
+                "velocity": [
+                    {"scope": "member", "window_minutes": 60, "max": 1.5, "action": "verify"}
+                ]
+            },
             {"velocity": "fast"},
             [],
         ):

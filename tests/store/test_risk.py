@@ -60,7 +60,9 @@ def test_member_velocity_window_edge_and_voids(
     clock.advance(minutes=1)
     assert isinstance(app.till.redeem(cashier, "r3", RICH, FLASK), Receipt)
     # a voided redemption does not count: void the second, and one more fits
-    second_no = one(db_path, "SELECT receipt_no FROM redemptions ORDER BY created_at LIMIT 1 OFFSET 1")
+    second_no = one(
+        db_path, "SELECT receipt_no FROM redemptions ORDER BY created_at LIMIT 1 OFFSET 1"
+    )
     app.till.void(cashier, manager, "v1", second_no, "test")
     assert isinstance(app.till.redeem(cashier, "r4", RICH, FLASK), Receipt)
     assert isinstance(app.till.redeem(cashier, "r5", RICH, FLASK), Refusal)
@@ -98,9 +100,7 @@ def test_a_manager_verifies_and_it_is_recorded_and_sent(
     assert "risk" not in payload and "verified_by" not in payload
 
 
-def test_the_cashier_cannot_verify_their_own_redemption(
-    app: StoreServices, manager: Staff
-) -> None:
+def test_the_cashier_cannot_verify_their_own_redemption(app: StoreServices, manager: Staff) -> None:
     set_rules(app, {"second_verification": {"points_over": 100}})
     with pytest.raises(NotAllowed, match="another manager"):
         app.till.redeem(manager, "r1", RICH, FLASK, verified_by=manager)
@@ -135,7 +135,9 @@ def test_gift_velocity_counts_units_and_refusals_are_logged_once(
     assert isinstance(again, Refusal) and again.reason is RefusalReason.RISK_REFUSED
     logged = [
         tuple(r)
-        for r in rows(db_path, "SELECT request_id, member_id, cashier_id, rules, points FROM risk_refusals")
+        for r in rows(
+            db_path, "SELECT request_id, member_id, cashier_id, rules, points FROM risk_refusals"
+        )
     ]
     assert logged == [("r2", GOLD, "C01", '["velocity:gift/60min"]', 200)]
     after = counts(db_path)
