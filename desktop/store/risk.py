@@ -65,8 +65,10 @@ def cashier_count(conn: sqlite3.Connection, cashier_id: str, since: datetime, da
 def gift_units(conn: sqlite3.Connection, gift_id: str, since: datetime, day: date) -> int:
     return int(
         conn.execute(
-            "SELECT COALESCE(SUM(l.quantity), 0) FROM redemptions r "
-            f"JOIN redemption_lines l USING (redemption_id) WHERE l.gift_id = ? AND {_LIVE_SINCE}",
+            # CROSS JOIN keeps SQLite's join order: the window's redemptions (by business
+            # day) first, then their lines, rather than every line of the gift ever
+            "SELECT COALESCE(SUM(l.quantity), 0) FROM redemptions r CROSS JOIN redemption_lines l "
+            f"ON l.redemption_id = r.redemption_id WHERE l.gift_id = ? AND {_LIVE_SINCE}",
             (gift_id, *_bounds(since, day)),
         ).fetchone()[0]
     )

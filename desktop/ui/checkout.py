@@ -54,20 +54,22 @@ class Checkout(QObject):
         self.busy = False
         self.override_offered = False  # refused beyond the offline limits: a manager may approve
         self.override_by: Staff | None = None  # the manager who approved the current intent
+        self.verified_by: Staff | None = None  # the manager who verified it (risk rules)
 
     def drop(self) -> None:
         """The basket or the member changed: the next confirm is a new intent."""
         if not self.busy:
             self.intent, self.order, self.override_offered = None, None, False
-            self.override_by = None
+            self.override_by = self.verified_by = None
 
     def confirm(self, order: Order) -> bool:
         """Redeem `order`; False (and nothing sent) while one is already running."""
         if self.busy:
             return False
         if self.intent is None or order != self.order:
-            self.intent, self.order, self.override_by = str(uuid.uuid4()), order, None
-        self._run(self.override_by)
+            self.intent, self.order = str(uuid.uuid4()), order
+            self.override_by = self.verified_by = None
+        self._run(self.override_by, self.verified_by)
         return True
 
     def request_override(self) -> bool:
@@ -82,7 +84,7 @@ class Checkout(QObject):
             if self.busy or self.intent != intent:
                 log.info("manager approval ignored: the basket changed since it was asked")
                 return
-            self._run(manager)
+            self._run(manager, self.verified_by)
 
         self.override_needed.emit(approved)
         return True
@@ -107,7 +109,7 @@ class Checkout(QObject):
         app = self.session.app
         self.busy = True
         self.override_offered = False
-        self.override_by = override_by
+        self.override_by, self.verified_by = override_by, verified_by
         self.running.emit(True)
         log.info("redeeming for %s (request %s)", order.member_id, request_id)
         self.session.run_db(
@@ -134,7 +136,8 @@ class Checkout(QObject):
                 self._ask_verification(result)
             return
         assert isinstance(result, Receipt)
-        self.intent, self.order, self.override_by = None, None, None
+        self.intent, self.order = None, None
+        self.override_by = self.verified_by = None
         self.succeeded.emit(result)
 
     def _failed(self, error: Exception) -> None:
