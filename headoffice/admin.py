@@ -21,6 +21,7 @@ from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
+from desktop.core.risk import parse_rules
 from desktop.core.stock_policy import StockPolicy, is_slow_mover, repriced_points
 from headoffice.accounts import apply_account, bounds, expiry_policy, load_account
 from headoffice.auth import hash_secret, new_secret, validate_store_id
@@ -36,6 +37,7 @@ SETTING_KEYS = (
     "occasions",
     "catalogue",
     "stock_policy",
+    "risk_rules",
 )
 #: the store events head office reads a store's stock from (slow movers)
 _STOCK_KINDS = ("redemption", "stock_receive", "stock_adjust")
@@ -337,6 +339,11 @@ class Admin:
             value = OccasionConfig.from_setting(value).as_dict()
         if key == "catalogue":  # value bands and hot marks (desktop/core/catalogue.py)
             value = CatalogueRules.from_mapping(value).as_dict()
+        if key == "risk_rules":  # head office refuses what a store would skip
+            rules, problems = parse_rules(value)
+            if problems:
+                raise InvalidInput(problems[0])
+            value = rules.as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(

@@ -374,6 +374,25 @@ def cmd_caps(cli: Command) -> int:
     return 0
 
 
+def cmd_settings(cli: Command) -> int:
+    """Show the settings stores pull, or set one of them whole (`--json`)."""
+    a = cli.args
+    with office(a) as ho:
+        if a.json is not None:
+            if a.key is None:
+                raise InvalidInput(
+                    "name the setting to change, e.g. `settings risk_rules --json …`"
+                )
+            ho.admin.set_setting(a.key, _json_arg(a.json, "--json"))
+        from headoffice.snapshots import settings
+
+        with ho.db.transaction(write=False) as tx:
+            values = settings(tx)
+    shown = values if a.key is None else {a.key: values.get(a.key)}
+    print(json.dumps(shown, indent=2, ensure_ascii=False, sort_keys=True))
+    return 0
+
+
 def cmd_design(cli: Command) -> int:
     try:
         design = json.loads(Path(cli.args.file).read_text(encoding="utf-8"))
@@ -575,6 +594,15 @@ def register(group: Any, add: Add) -> None:
 
     cp = add("caps", cmd_caps, "set offline caps (JSON of OfflineLimits fields)", group)
     cp.add_argument("--json", required=True, help='e.g. {"per_redemption_points": 3000}')
+
+    st = add(
+        "settings",
+        cmd_settings,
+        "show the settings stores pull, or set one whole: risk_rules, bounds, … (--json)",
+        group,
+    )
+    st.add_argument("key", nargs="?", help="the setting, e.g. risk_rules")
+    st.add_argument("--json", help='its new value, e.g. {"self_redemption": "refuse"}')
 
     ds = add("design", cmd_design, "add or replace a greeting-card design", group)
     ds.add_argument("--occasion", required=True, help="e.g. mid_autumn")

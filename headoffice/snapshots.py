@@ -12,6 +12,7 @@ from desktop.core.catalogue import CatalogueRules
 from desktop.core.limits import Bounds
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
+from desktop.core.risk import Action, RiskRules
 from desktop.core.stock_policy import StockPolicy
 from headoffice.accounts import DEFAULT_EXPIRY_YEARS
 from headoffice.db import Row, Tx
@@ -23,6 +24,8 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "occasions": OccasionConfig().as_dict(),
     "catalogue": CatalogueRules().as_dict(),  # value bands, hot marks
     "stock_policy": StockPolicy().as_dict(),
+    # off until head office sets rules, but for a cashier's own card (desktop/core/risk.py)
+    "risk_rules": RiskRules(self_redemption=Action.VERIFY).as_dict(),
 }
 
 

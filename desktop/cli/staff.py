@@ -28,6 +28,20 @@ def cmd_staff_pin_length(cli: Cli) -> int:
     return 0
 
 
+def cmd_staff_link_member(cli: Cli) -> int:
+    a = cli.args
+    manager = cli.staff(a.manager, manager=True)
+    member = None if a.member == "-" else a.member
+    cli.app.staff.link_member(manager, a.staff, member)
+    if member is None:
+        say(f"{a.staff} is linked to no member card")
+    else:
+        say(
+            f"{a.staff} is linked to member {member}: the self-redemption rule applies to that card"
+        )
+    return 0
+
+
 def register(sub: Any, add: Add) -> None:
     """Add the staff group to the parser."""
     staff = sub.add_parser("staff", help="cashiers and managers").add_subparsers(
@@ -49,3 +63,14 @@ def register(sub: Any, add: Add) -> None:
         "--min", type=int, help=f"shortest PIN, {PIN_MIN} to {PIN_MAX} digits (manager PIN needed)"
     )
     pl.add_argument("--manager", help="manager id (PIN from $LANTERN_MANAGER_PIN or stdin)")
+    lm = add(
+        "link-member",
+        cmd_staff_link_member,
+        "link a staff member to their own member card (the self-redemption risk rule)",
+        staff,
+    )
+    lm.add_argument("staff", help="staff id")
+    lm.add_argument("member", help="member id (M + 8 digits), or - to unlink")
+    lm.add_argument(
+        "--manager", required=True, help="manager id (PIN from $LANTERN_MANAGER_PIN or stdin)"
+    )

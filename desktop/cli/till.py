@@ -53,15 +53,14 @@ def cmd_redeem(cli: Cli) -> int:
     member, kind = cli.app.till.identify(a.member)
     cashier = cli.staff(a.cashier)
     override = cli.staff(a.override_manager, manager=True) if a.override_manager else None
+    verifier = None
+    if a.verified_by:
+        same = override is not None and override.staff_id == a.verified_by
+        verifier = override if same else cli.staff(a.verified_by, manager=True)
     result = cli.app.till.redeem(
-        cashier,
-        a.request_id or str(uuid.uuid4()),
-        member.member_id,
-        lines,
-        kind,
-        override,
-        blessing=a.blessing,
-    )
+        cashier, a.request_id or str(uuid.uuid4()), member.member_id, lines, kind, override,
+        verified_by=verifier, blessing=a.blessing,
+    )  # fmt: skip
     if isinstance(result, Refusal):
         say(f"lantern: refused: {result.explain()}", err=True)
         return EXIT_REFUSED
@@ -145,6 +144,11 @@ def register(sub: Any, add: Add) -> None:
     r.add_argument("--cashier", required=True, help="cashier id (PIN from $LANTERN_PIN or stdin)")
     r.add_argument("--request-id", help="idempotency key: a retry with the same id deducts once")
     r.add_argument("--override-manager", help="manager approving beyond offline limits")
+    r.add_argument(
+        "--verified-by",
+        help="manager giving the second verification a risk rule asks for "
+        "(PIN from $LANTERN_MANAGER_PIN or stdin)",
+    )
     r.add_argument(
         "--blessing",
         help="a short line printed on the greeting card, e.g. 祝妈妈身体健康 (at most 24 "

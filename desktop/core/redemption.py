@@ -25,6 +25,8 @@ class RefusalReason(enum.Enum):
     INSUFFICIENT_POINTS = "insufficient_points"
     OFFLINE_LIMIT_EXCEEDED = "offline_limit_exceeded"
     ABOVE_LIMIT = "above_limit"  # beyond one of the programme's Bounds (desktop.core.limits)
+    VERIFICATION_NEEDED = "verification_needed"  # a risk rule wants a manager's PIN
+    RISK_REFUSED = "risk_refused"  # a risk rule refuses it (desktop.core.risk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ class Refusal:
     required_tier: Tier | None = None
     offline_check: OfflineCheck | None = None
     limit: str | None = None  # the Bounds field for ABOVE_LIMIT (needed: asked, available: bound)
+    rules: tuple[str, ...] = ()  # the risk rules triggered (VERIFICATION_NEEDED, RISK_REFUSED)
+    phone_code_would_do: bool = False  # VERIFICATION_NEEDED only for the amount: a phone code
 
     def explain(self) -> str:
         """English text for logs and the command line; the UI translates the reason."""
@@ -98,6 +102,17 @@ class Refusal:
                     f"{g}: {self.needed:,} is more than the limit of {self.available:,} "
                     f"({self.limit}); split the redemption or ask head office"
                 )
+            case r.VERIFICATION_NEEDED:
+                rules = ", ".join(self.rules) or "risk rules"
+                if self.phone_code_would_do:
+                    return (
+                        f"a second verification is needed ({rules}): a manager's PIN, or the "
+                        "member's phone code instead of a printed card"
+                    )
+                return f"a second verification is needed ({rules}): a manager's PIN"
+            case r.RISK_REFUSED:
+                rules = ", ".join(self.rules) or "risk rules"
+                return f"refused by the risk rule {rules}: ask the store manager or head office"
         raise AssertionError(self.reason)  # pragma: no cover
 
 

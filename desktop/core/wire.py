@@ -110,6 +110,8 @@ class RedemptionPayload(TypedDict):
     written_at: NotRequired[str]
     # one [gift_id, code, valid_until ISO date] per coupon unit it issued (coupon gifts only)
     coupons: NotRequired[list[list[str]]]
+    risk: NotRequired[list[str]]  # the risk rules it triggered (desktop/core/risk.py)
+    verified_by: NotRequired[str]  # the manager who gave the second verification
 
 
 class VoidPayload(TypedDict):

@@ -110,6 +110,20 @@ class OverrideRow:
 
 
 @dataclass(frozen=True)
+class RiskExceptionRow:
+    """A redemption that triggered a risk rule, or an attempt one refused (no receipt)."""
+
+    at: datetime
+    receipt_no: str  # "" for a refused attempt
+    member_id: str
+    cashier: str
+    rule: str  # e.g. velocity:member/60min (desktop/core/risk.py)
+    action: str  # verify / refuse
+    verified_by: str  # "name (id)" or ""
+    voided: bool = False
+
+
+@dataclass(frozen=True)
 class StockNoteRow:
     """A delivery or a count of the day, with the reason written in the stock ledger."""
 
@@ -192,3 +206,12 @@ class DailyReport:
     stock_notes: tuple[StockNoteRow, ...] = ()
     lines: tuple[RedemptionLineRow, ...] = ()  # every redemption line of the day, voided too
     vouchers: tuple[VoucherRow, ...] = ()  # paper vouchers keyed in on the day
+    risk_exceptions: tuple[RiskExceptionRow, ...] = ()  # risk rules triggered or refusing
+
+    def risk_refusals(self) -> dict[str, int]:
+        """Attempts refused per rule, e.g. {"velocity:member/60min": 3}."""
+        out: dict[str, int] = {}
+        for e in self.risk_exceptions:
+            if not e.receipt_no:
+                out[e.rule] = out.get(e.rule, 0) + 1
+        return out

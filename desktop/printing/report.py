@@ -10,7 +10,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from desktop.core.money import yuan_text
 from desktop.printing.documents import DailyReport
@@ -151,6 +151,39 @@ def _vouchers(r: DailyReport, w: float, body: ParagraphStyle) -> Table | Paragra
         [w * 0.24, w * 0.14, w * 0.14, w * 0.13, w * 0.17, w * 0.08, w * 0.1],
         numeric_from=5,
     )
+
+
+def _risk_exceptions(r: DailyReport, w: float, body: ParagraphStyle) -> list[Flowable]:
+    """Redemptions that triggered a risk rule and attempts a rule refused: the counts of
+    refusals per rule first, then every line."""
+    if not r.risk_exceptions:
+        return [Paragraph("无 None", body)]
+    out: list[Flowable] = [
+        Paragraph(f"{rule}: 拒绝 {n} 次 · {n} refused", body)
+        for rule, n in sorted(r.risk_refusals().items())
+    ]
+    action = {"verify": "复核 verify", "refuse": "拒绝 refuse"}
+    table = _table(
+        [["时间 Time", "单号 Receipt", "会员 Member", "收银员 Cashier", "规则 Rule", "处理 Action",
+          "复核 Verified by"]]
+        + [
+            [
+                f"{e.at:%H:%M}",
+                Paragraph(f"{e.receipt_no}<br/>【已作废 VOIDED】", body)
+                if e.voided
+                else (e.receipt_no or "（未兑换 not redeemed）"),
+                mask_member_id(e.member_id),
+                e.cashier,
+                Paragraph(e.rule, body),
+                action.get(e.action, e.action),
+                e.verified_by or "—",
+            ]
+            for e in r.risk_exceptions
+        ],
+        [w * 0.07, w * 0.22, w * 0.12, w * 0.14, w * 0.19, w * 0.11, w * 0.15],
+        numeric_from=7,
+    )  # fmt: skip
+    return [*out, table]
 
 
 def _stock_notes(r: DailyReport, w: float, body: ParagraphStyle) -> Table | Paragraph:
@@ -294,6 +327,8 @@ def daily_pdf(r: DailyReport) -> bytes:
     story.append(_overrides(r, w, body))
     story.append(Paragraph("纸质凭证补录 Keyed-in paper vouchers", head))
     story.append(_vouchers(r, w, body))
+    story.append(Paragraph("风险例外 Risk exceptions", head))
+    story += _risk_exceptions(r, w, body)
     story += [
         Paragraph("礼品库存 Stock per gift", head),
         _table(

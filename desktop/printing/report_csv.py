@@ -124,6 +124,20 @@ def _rows(r: DailyReport) -> Iterator[list[str]]:
             ("voided", str(int(ov.voided))),
         ):
             yield ["override", ov.receipt_no, k, val]
+    for n, e in enumerate(r.risk_exceptions, 1):
+        for k, val in (
+            ("at", e.at.isoformat()),
+            ("receipt_no", e.receipt_no),
+            ("member_id", e.member_id),
+            ("cashier", e.cashier),
+            ("rule", e.rule),
+            ("action", e.action),
+            ("verified_by", e.verified_by),
+            ("voided", str(int(e.voided))),
+        ):
+            yield ["risk", str(n), k, val]
+    for rule, count in sorted(r.risk_refusals().items()):
+        yield ["risk_refused", rule, "attempts", str(count)]
     for note in r.stock_notes:
         for k, val in (
             ("at", note.at.isoformat()),

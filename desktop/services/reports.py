@@ -17,6 +17,7 @@ from desktop.printing.documents import (
     DailyReport,
     OverrideRow,
     RedemptionLineRow,
+    RiskExceptionRow,
     StockNoteRow,
     StockRow,
     VoidRow,
@@ -29,6 +30,7 @@ from desktop.private import private_dir, private_file
 from desktop.services.context import ServiceContext
 from desktop.services.stock import StockService, levels_in
 from desktop.store import reports as q
+from desktop.store import risk as risk_repo
 from desktop.store import settings
 from desktop.store import vouchers as vouchers_repo
 
@@ -127,6 +129,7 @@ class ReportService:
             "stock",
             "stock notes",
             "redemption lines",
+            "risk exceptions",
             "link",
             "events",
             "paper vouchers",
@@ -186,8 +189,22 @@ class ReportService:
             step(5)
             lines = _lines(q.redemption_lines(conn, d))
             step(6)
-            periods = self._offline_periods(q.link_changes(conn, d), d)
+            exceptions = tuple(
+                RiskExceptionRow(
+                    datetime.fromisoformat(e.at),
+                    e.receipt_no,
+                    e.member_id,
+                    _staff(e.cashier_name, e.cashier_id),
+                    e.rule,
+                    e.action,
+                    _staff(e.verifier_name, e.verified_by),
+                    e.voided,
+                )
+                for e in risk_repo.day_exceptions(conn, d)
+            )
             step(7)
+            periods = self._offline_periods(q.link_changes(conn, d), d)
+            step(8)
             acked = int(settings.get(conn, "outbox_acked_seq", 0))
             unconfirmed = q.unconfirmed_events(conn, d, acked)
             ho_totals = settings.get(conn, f"headoffice_totals:{d}")
@@ -195,7 +212,7 @@ class ReportService:
                 f"{o['member_id']}: balance {o['balance']:,} (overdraft {o['debt']:,})"
                 for o in q.overdrawn_members(conn, d)
             )
-            step(8)
+            step(9)
             vouchers = tuple(
                 VoucherRow(
                     v.voucher_no,
@@ -213,7 +230,7 @@ class ReportService:
                 )
                 for v in vouchers_repo.listed(conn, d)
             )
-            step(9)
+            step(10)
         if ho_totals is None:
             match = (
                 "not yet confirmed by head office"
@@ -260,6 +277,7 @@ class ReportService:
             stock_notes=notes,
             lines=lines,
             vouchers=vouchers,
+            risk_exceptions=exceptions,
         )
 
     def _offline_periods(

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from desktop.core.errors import NotAllowed
 from desktop.services.context import ServiceContext
+from desktop.store import risk as risk_repo
 from desktop.store import roster
 from desktop.store import staff as staff_repo
 from desktop.store.staff import LOCKOUT, MAX_FAILED, PIN_MAX, PIN_MIN, Staff
@@ -78,3 +79,16 @@ class StaffService:
             raise NotAllowed(f"{manager.name} ({manager.staff_id}) is not a manager")
         with self.db.write() as tx:
             staff_repo.set_min_length(tx, length)
+
+    # --- staff and their own member cards (the self-redemption risk rule) ---------------
+    def link_member(self, manager: Staff, staff_id: str, member_id: str | None) -> None:
+        """A manager links a staff member to their own member card (None: unlinks), so the
+        till knows a cashier redeeming for themselves (desktop/core/risk.py)."""
+        if not manager.is_manager:
+            raise NotAllowed(f"{manager.name} ({manager.staff_id}) is not a manager")
+        with self.db.write() as tx:
+            risk_repo.link_member(tx, staff_id, member_id)
+
+    def linked_member(self, staff_id: str) -> str | None:
+        with self.db.read() as tx:
+            return risk_repo.linked_member(tx, staff_id)

@@ -45,6 +45,7 @@ from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
+from desktop.core.risk import parse_rules
 from desktop.core.stock_policy import StockPolicy
 from desktop.printing.designs import DesignError, parse_design
 from desktop.store import catalogue as gifts_repo
@@ -235,7 +236,20 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
             problems.append(f"stock_policy ignored ({e}): {values['stock_policy']!r}")
         else:
             settings.put(conn, "stock_policy", policy.as_dict())
-    known = {"offline_limits", "expiry_years_kept", "bounds", "occasions", "catalogue", "stock_policy"}
+    if "risk_rules" in values:
+        risk_rules, bad = parse_rules(values["risk_rules"])
+        problems.extend(bad)
+        if isinstance(values["risk_rules"], Mapping):  # not an object: keep the rules in force
+            settings.put(conn, "risk_rules", risk_rules.as_dict())
+    known = {
+        "offline_limits",
+        "expiry_years_kept",
+        "bounds",
+        "occasions",
+        "catalogue",
+        "stock_policy",
+        "risk_rules",
+    }
     for key in sorted(set(values) - known):
         log.info("head-office setting %r is not used by this store", key)
 

@@ -5,6 +5,7 @@ its outbox event: a crash at any instant leaves all of it or none of it."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 import uuid
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from desktop.core import codes, coupons, wire
+from desktop.core import codes, coupons, risk, wire
 from desktop.core.cardnumber import normalise_card_number
 from desktop.core.earning import EarnRule, points_for_purchase
 from desktop.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -25,6 +26,7 @@ from desktop.core.redemption import (
     BasketLine,
     OfflineContext,
     Refusal,
+    RefusalReason,
     decide,
 )
 from desktop.printing.fonts import printable_blessing
@@ -37,8 +39,9 @@ from desktop.services.context import (
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
 from desktop.store import coupons as coupons_repo
-from desktop.store import earns, outbox, redemptions, requests, voids
+from desktop.store import earns, outbox, redemptions, requests, settings, voids
 from desktop.store import members as members_repo
+from desktop.store import risk as risk_repo
 from desktop.store import sync_state as sync_repo
 from desktop.store.database import Tx
 from desktop.store.earns import EarnResult
@@ -62,6 +65,7 @@ log = logging.getLogger(__name__)
 EXPIRING_SOON_DAYS = 30
 # A phone code scanned this long before a redemption is the code that paid for it.
 PHONE_VISIT = timedelta(minutes=30)
+RISK_RULES = "risk_rules"  # head office's setting (desktop/core/risk.py)
 
 
 @dataclass(frozen=True)
@@ -179,20 +183,85 @@ class TillService:
         stopped = link.refused is not None and self.ctx.setting(REFUSED_POLICY) == "stop"
         return OfflineContext(self.ctx.offline_limits(), usage, kind, override, stopped)
 
+    def _risk(
+        self,
+        conn: Tx,
+        member_id: str,
+        cashier_id: str | None,
+        decision: Approval,
+        code_kind: CodeKind,
+        now: datetime,
+    ) -> tuple[risk.Triggered, ...]:
+        """The risk rules this redemption triggers (head office's `risk_rules`); without a
+        cashier, the rules about the cashier are not judged."""
+        rules, _ = risk.parse_rules(settings.get(conn, RISK_RULES, {}))
+        if cashier_id is None:
+            rules = dataclasses.replace(
+                rules,
+                velocity=tuple(r for r in rules.velocity if r.scope is not risk.Scope.CASHIER),
+                self_redemption=None,
+            )
+        units: dict[str, int] = {}
+        for line in decision.lines:
+            units[line.gift.gift_id] = units.get(line.gift.gift_id, 0) + line.quantity
+        member: dict[int, int] = {}
+        cashier: dict[int, int] = {}
+        gift: dict[tuple[str, int], int] = {}
+        for scope, minutes in rules.windows():
+            since = now - timedelta(minutes=minutes)
+            day = self.ctx.day_of(since)
+            if scope is risk.Scope.MEMBER:
+                member[minutes] = risk_repo.member_count(conn, member_id, since, day)
+            elif scope is risk.Scope.CASHIER and cashier_id is not None:
+                cashier[minutes] = risk_repo.cashier_count(conn, cashier_id, since, day)
+            elif scope is risk.Scope.GIFT:
+                for gift_id in units:
+                    gift[(gift_id, minutes)] = risk_repo.gift_units(conn, gift_id, since, day)
+        linked = cashier_id is not None and risk_repo.linked_member(conn, cashier_id) == member_id
+        attempt = risk.Attempt(
+            member_id,
+            cashier_id or "",
+            linked,
+            units,
+            decision.points,
+            decision.cash_fen,
+            code_kind,
+        )
+        return risk.evaluate(rules, attempt, risk.Recent(member, cashier, gift))
+
+    @staticmethod
+    def _risk_refusal(triggered: tuple[risk.Triggered, ...], verified: bool) -> Refusal | None:
+        refusing = risk.refusing(triggered)
+        if refusing:
+            return Refusal(RefusalReason.RISK_REFUSED, rules=tuple(t.rule for t in refusing))
+        if triggered and not verified:
+            return Refusal(
+                RefusalReason.VERIFICATION_NEEDED,
+                rules=tuple(t.rule for t in triggered),
+                phone_code_would_do=all(t.phone_code_satisfies for t in triggered),
+            )
+        return None
+
     def quote(
         self,
         member_id: str,
         lines: tuple[LineRequest, ...],
         code_kind: CodeKind = CodeKind.STATIC_CARD,
+        cashier_id: str | None = None,
     ) -> Approval | Refusal:
-        """What a redemption would do, without doing it."""
+        """What a redemption would do, without doing it (the risk rules about the cashier
+        only when `cashier_id` is given)."""
         now = self.ctx.now()
         with self.db.read() as conn:
             member = members_repo.get_member(conn, member_id)
             account = members_repo.load_account(conn, member_id)
             basket = self._basket(conn, lines)
             offline = self._offline_context(conn, member_id, code_kind, False, now)
-        return decide(member, account, basket, now, offline, self.ctx.bounds())
+            decision = decide(member, account, basket, now, offline, self.ctx.bounds())
+            if isinstance(decision, Refusal):
+                return decision
+            triggered = self._risk(conn, member_id, cashier_id, decision, code_kind, now)
+        return self._risk_refusal(triggered, False) or decision
 
     def redeem(
         self,
@@ -203,14 +272,22 @@ class TillService:
         code_kind: CodeKind = CodeKind.STATIC_CARD,
         override_by: Staff | None = None,
         blessing: str | None = None,
+        verified_by: Staff | None = None,
     ) -> Receipt | Refusal:
         """Redeem a basket. The same request id twice deducts once and returns the same
         receipt (marked replayed). `override_by` is a manager who approved going beyond
-        the offline limits (already authenticated by PIN). `blessing`: a short line for
+        the offline limits, `verified_by` one who gave the second verification the risk
+        rules ask for (both already authenticated by PIN). `blessing`: a short line for
         the greeting card (checked before anything changes: InvalidInput saying what to
         fix); it stays with the redemption at the store and is not sent to head office."""
         if override_by is not None:
             require_manager(override_by)
+        if verified_by is not None:
+            require_manager(verified_by)
+            if verified_by.staff_id == cashier.staff_id:
+                raise NotAllowed(
+                    "the second verification must come from another manager than the cashier"
+                )
         blessing = printable_blessing(blessing)
         content: dict[str, Any] = {
             "member": member_id,
@@ -238,6 +315,24 @@ class TillService:
             if isinstance(decision, Refusal):
                 log.info("redemption refused for %s: %s", member_id, decision.explain())
                 return decision
+            triggered = self._risk(conn, member_id, cashier.staff_id, decision, code_kind, now)
+            if verified_by is not None and risk_repo.linked_member(conn, verified_by.staff_id) == (
+                member_id
+            ):
+                raise NotAllowed(
+                    "the verifying manager's own member card is on this redemption: "
+                    "another manager must verify"
+                )
+            refusal = self._risk_refusal(triggered, verified_by is not None)
+            if refusal is not None:
+                log.info("redemption refused for %s: %s", member_id, refusal.explain())
+                if refusal.reason is RefusalReason.RISK_REFUSED:
+                    risk_repo.record_refusal(
+                        conn, request_id, day, member_id, cashier.staff_id, refusal.rules,
+                        decision.points, decision.cash_fen, at,
+                    )  # fmt: skip
+                return refusal
+            verifier = verified_by.staff_id if triggered and verified_by else None
             redemption_id = str(uuid.uuid4())
             receipt_no = redemptions.next_receipt_no(conn, self.ctx.store_id, day)
             override_id = (
@@ -283,6 +378,7 @@ class TillService:
                     conn, member_id, account, decision.spend.account, "redeem", redemption_id, at
                 )
             issued = self._issue_coupons(conn, redemption_id, decision, day)
+            risk_repo.record(conn, redemption_id, triggered, verifier)
             requests.record(conn, request_id, "redeem", content, redemption_id, at)
             payload: wire.RedemptionPayload = {
                 "redemption_id": redemption_id,
@@ -303,6 +399,10 @@ class TillService:
             }
             if issued:
                 payload["coupons"] = issued
+            if triggered:
+                payload["risk"] = [t.rule for t in triggered]
+            if verifier is not None:
+                payload["verified_by"] = verifier
             if code_kind is CodeKind.ROTATING_PHONE:
                 # head office sees a phone code used at two stores by its replay key
                 since = (now - PHONE_VISIT).isoformat()

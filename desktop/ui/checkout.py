@@ -44,6 +44,8 @@ class Checkout(QObject):
     printed = Signal(str, object)  # receipt number, ProcessResult
     print_failed = Signal(str, str)  # receipt number, what went wrong
     override_needed = Signal(object)  # a callback taking the approving manager (Staff)
+    # a risk rule wants a second verification: (a callback taking the manager, the Refusal)
+    verification_needed = Signal(object, object)
 
     def __init__(self, session: TillSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,11 +54,14 @@ class Checkout(QObject):
         self.order: Order | None = None
         self.busy = False
         self.override_offered = False  # refused beyond the offline limits: a manager may approve
+        self.override_by: Staff | None = None  # the manager who approved the current intent
+        self.verified_by: Staff | None = None  # the manager who verified it (risk rules)
 
     def drop(self) -> None:
         """The basket or the member changed: the next confirm is a new intent."""
         if not self.busy:
             self.intent, self.order, self.override_offered = None, None, False
+            self.override_by = self.verified_by = None
 
     def confirm(self, order: Order) -> bool:
         """Redeem `order`; False (and nothing sent) while one is already running."""
@@ -64,7 +69,8 @@ class Checkout(QObject):
             return False
         if self.intent is None or order != self.order:
             self.intent, self.order = str(uuid.uuid4()), order
-        self._run(None)
+            self.override_by = self.verified_by = None
+        self._run(self.override_by, self.verified_by)
         return True
 
     def request_override(self) -> bool:
@@ -79,18 +85,32 @@ class Checkout(QObject):
             if self.busy or self.intent != intent:
                 log.info("manager approval ignored: the basket changed since it was asked")
                 return
-            self._run(manager)
+            self._run(manager, self.verified_by)
 
         self.override_needed.emit(approved)
         return True
 
-    def _run(self, override_by: Staff | None) -> None:
+    def _ask_verification(self, refusal: Refusal) -> None:
+        """A risk rule asks for a manager's PIN: the approval re-runs the same intent, with
+        the same request id, as `verified_by` (ignored if the basket changed meanwhile)."""
+        intent = self.intent
+
+        def verified(manager: Staff) -> None:
+            if self.busy or self.intent != intent:
+                log.info("manager verification ignored: the basket changed since it was asked")
+                return
+            self._run(self.override_by, manager)
+
+        self.verification_needed.emit(verified, refusal)
+
+    def _run(self, override_by: Staff | None, verified_by: Staff | None = None) -> None:
         cashier, order, request_id = self.session.staff, self.order, self.intent
         if cashier is None or order is None or request_id is None:
             return
         app = self.session.app
         self.busy = True
         self.override_offered = False
+        self.override_by, self.verified_by = override_by, verified_by
         self.running.emit(True)
         log.info("redeeming for %s (request %s)", order.member_id, request_id)
         self.session.run_db(
@@ -102,6 +122,7 @@ class Checkout(QObject):
                 order.kind,
                 override_by,
                 blessing=order.blessing,
+                verified_by=verified_by,
             ),
             self._answered,
             self._failed,
@@ -113,9 +134,12 @@ class Checkout(QObject):
         if isinstance(result, Refusal):
             self.override_offered = result.reason is RefusalReason.OFFLINE_LIMIT_EXCEEDED
             self.refused.emit(result)
+            if result.reason is RefusalReason.VERIFICATION_NEEDED:
+                self._ask_verification(result)
             return
         assert isinstance(result, Receipt)
         self.intent, self.order = None, None
+        self.override_by = self.verified_by = None
         self.succeeded.emit(result)
 
     def _failed(self, error: Exception) -> None:

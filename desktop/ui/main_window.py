@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         )
         self.till.customer_changed.connect(self.customer.show_view)
         self.till.override_needed.connect(self.request_override)
+        self.till.verification_needed.connect(self.request_verification)
         self.customer.show_on_second_screen()
         # Python's cycle collector on the GUI thread only (a worker collecting Qt wrappers crashes).
         self.collector = GuiThreadCollector(self)
@@ -192,6 +193,11 @@ class MainWindow(QMainWindow):
         """Ask for a manager's PIN (the till's offline-limit overrides); `callback(manager)`
         once it is right. Cancelling calls nothing."""
         self._ask_manager(purpose or self.tr("Approve going beyond the offline limits."), callback)
+
+    def request_verification(self, callback: Callable[[Staff], None], why: str) -> None:
+        """A risk rule asks for a second verification: a manager's PIN (another manager than
+        the cashier), with the rule's reason; `callback(manager)` once it is right."""
+        self._ask_manager(why, callback)
 
     def open_manager(self) -> None:
         """F9 / Manager: the manager screen, after a manager's PIN."""

@@ -67,15 +67,14 @@ def load_shelf(app: StoreServices, member_id: str | None, kind: CodeKind) -> She
         else:
             line = LineRequest(gift.gift_id, 1, cheapest_option(gift))
             decision = app.till.quote(member_id, (line,), kind)
-            # Beyond the offline limits a manager may still override: not a reason to hide it.
-            if (
-                isinstance(decision, Refusal)
-                and decision.reason is not RefusalReason.OFFLINE_LIMIT_EXCEEDED
+            # Beyond the offline limits a manager may still override, and a risk rule that
+            # asks for a second verification may be verified: not reasons to hide it.
+            if isinstance(decision, Refusal) and decision.reason not in (
+                RefusalReason.OFFLINE_LIMIT_EXCEEDED,
+                RefusalReason.VERIFICATION_NEEDED,
             ):
                 refusal = decision
-        offers.append(
-            Offer(gift, stock, refusal, gift.band(rules.bands), gift.gift_id in hot, low)
-        )
+        offers.append(Offer(gift, stock, refusal, gift.band(rules.bands), gift.gift_id in hot, low))
     return Shelf(day, tuple(offers), view)
 
 

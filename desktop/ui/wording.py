@@ -232,6 +232,23 @@ def refusal_text(refusal: Refusal, gifts: dict[str, Gift]) -> str:
                 asked=f"{refusal.needed:,}",
                 limit=f"{refusal.available:,}",
             )
+        case r.VERIFICATION_NEEDED:
+            rules = ", ".join(refusal.rules)
+            if refusal.phone_code_would_do:
+                return translate(
+                    "Wording",
+                    "A second verification is needed ({rules}): a manager's PIN, or the "
+                    "member's phone code instead of the printed card.",
+                ).format(rules=rules)
+            return translate(
+                "Wording", "A second verification is needed ({rules}): a manager's PIN."
+            ).format(rules=rules)
+        case r.RISK_REFUSED:
+            return translate(
+                "Wording",
+                "Refused by the risk rule {rules}: this redemption cannot be made now. Ask the "
+                "store manager or head office.",
+            ).format(rules=", ".join(refusal.rules))
     raise AssertionError(refusal.reason)  # pragma: no cover
 
 
@@ -257,6 +274,8 @@ def tile_reason(refusal: Refusal, gift: Gift | None = None) -> str:
             return translate("Wording", "Not enough points (needs {needed})").format(
                 needed=points_text(refusal.needed)
             )
+        case r.RISK_REFUSED:
+            return translate("Wording", "Refused by a risk rule")
         case _:
             return translate("Wording", "Not available")
 

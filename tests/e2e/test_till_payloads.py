@@ -135,3 +135,49 @@ def test_a_payload_off_the_protocol_is_named() -> None:
         "day_close: till is not in the protocol"
     ]
     assert wire.shape_problems("refund", {}) == ["unknown event kind 'refund'"]
+
+
+def test_risk_rules_come_from_head_office_and_the_verification_goes_back(
+    office: HeadOffice, server: HeadOfficeProcess, tmp_path: Path
+) -> None:
+    # Given head office's risk rules: a second redemption within the hour needs a manager
+    add_member(office, MEMBER, 5000)
+    rules = {
+        "velocity": [{"scope": "member", "window_minutes": 60, "max": 1, "action": "verify"}],
+        "self_redemption": "refuse",
+        "second_verification": {"points_over": 5000, "cash_fen_over": 50000},
+    }
+    office.admin.set_setting("risk_rules", rules)
+    secret = office.admin.create_store("SH001", "Store SH001")
+    office.admin.deliver("SH001", "G101", 5)
+    app = new_store(tmp_path / "sh.db", "SH001", server.url, secret)
+    try:
+        # When the store syncs, it holds the rules as head office set them
+        app.sync.sync_once()
+        assert app.ctx.setting("risk_rules") == rules
+        cashier, manager = staff(app, "C01"), staff(app, "M01")
+        first = app.till.redeem(cashier, str(uuid.uuid4()), MEMBER, (LineRequest("G101"),))
+        assert isinstance(first, Receipt)
+        request = str(uuid.uuid4())
+        refused = app.till.redeem(cashier, request, MEMBER, (LineRequest("G101"),))
+        assert not isinstance(refused, Receipt)
+        second = app.till.redeem(
+            cashier, request, MEMBER, (LineRequest("G101"),), verified_by=manager
+        )
+        assert isinstance(second, Receipt)
+        written = [p for kind, p in outbox(app) if kind == "redemption"]
+        assert [p.get("risk") for p in written] == [None, ["velocity:member/60min"]]
+        assert [p.get("verified_by") for p in written] == [None, "M01"]
+        assert [p for p in written for p in wire.shape_problems("redemption", p)] == []
+        # Then head office applies both and keeps the rule and the verifier with the event
+        report = app.sync.sync_once()
+        assert report.parked == 0 and report.conflicts == 0
+        rows = server.rows(
+            "SELECT payload, outcome FROM store_events WHERE store_id = 'SH001' "
+            "AND kind = 'redemption' ORDER BY seq"
+        )
+        assert [r["outcome"] for r in rows] == [wire.Outcome.APPLIED.value] * 2
+        kept = json.loads(rows[1]["payload"])
+        assert (kept["risk"], kept["verified_by"]) == (["velocity:member/60min"], "M01")
+    finally:
+        app.close()

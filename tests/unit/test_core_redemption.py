@@ -353,6 +353,12 @@ def test_every_refusal_reason_explains_itself_in_english() -> None:
         RefusalReason.ABOVE_LIMIT: Refusal(
             RefusalReason.ABOVE_LIMIT, needed=1200, available=1000, limit="redemption_points"
         ),
+        RefusalReason.VERIFICATION_NEEDED: Refusal(
+            RefusalReason.VERIFICATION_NEEDED, rules=("points_over/5000",)
+        ),
+        RefusalReason.RISK_REFUSED: Refusal(
+            RefusalReason.RISK_REFUSED, rules=("velocity:member/60min",)
+        ),
     }
     assert set(samples) == set(RefusalReason)
     texts = {reason: r.explain() for reason, r in samples.items()}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from desktop.core.errors import InvalidInput, LanternError, NotAllowed
 from desktop.core.offline import CodeKind
-from desktop.core.redemption import Refusal
+from desktop.core.redemption import Refusal, RefusalReason
 from desktop.services.till import MemberView, Receipt
 from desktop.ui.checkout import Checkout, Order
 from desktop.ui.i18n import message
@@ -59,6 +59,8 @@ class TillScreen(QWidget):
     """`camera`: the till's camera, read on worker threads with a preview; None for none."""
 
     override_needed = Signal(object)  # a callback taking the manager (Staff) who approved
+    # a risk rule asks for a manager's PIN: (a callback taking the manager, why, as text)
+    verification_needed = Signal(object, str)
     customer_changed = Signal(object)  # CustomerView, for the customer display
     redeemed = Signal(object)  # Receipt
 
@@ -109,6 +111,7 @@ class TillScreen(QWidget):
         self.checkout.printed.connect(self.member_panel.show_printed)
         self.checkout.print_failed.connect(self.member_panel.show_print_problem)
         self.checkout.override_needed.connect(self.override_needed)
+        self.checkout.verification_needed.connect(self._verification_needed)
         self.help = QLabel()
         self.help.setObjectName("help")
         self.help.setWordWrap(True)
@@ -352,6 +355,10 @@ class TillScreen(QWidget):
             return
         if offer.refusal is not None:
             refusal = offer.refusal
+            if refusal.reason is RefusalReason.RISK_REFUSED:  # the whole reason, not the tile's
+                gifts = {gid: o.gift for gid, o in self.offers.items()}
+                self._say("error", lambda: refusal_text(refusal, gifts))
+                return
             self._say("warn", lambda: tile_reason(refusal))
             return
         self.basket.add(offer.gift, self.view.available)
@@ -454,6 +461,13 @@ class TillScreen(QWidget):
         gifts = {gid: o.gift for gid, o in self.offers.items()}
         self._say("error", lambda: refusal_text(refusal, gifts))
         self.basket_view.override.setVisible(self.checkout.override_offered)
+
+    def _verification_needed(self, callback: object, refusal: Refusal) -> None:
+        """A risk rule asks for a second verification: the manager's PIN dialog, saying why."""
+        if self.state != SERVING:
+            return
+        gifts = {gid: o.gift for gid, o in self.offers.items()}
+        self.verification_needed.emit(callback, refusal_text(refusal, gifts))
 
     def _failed(self, error: Exception) -> None:
         problem = problem_text(error)
