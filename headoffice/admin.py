@@ -16,6 +16,7 @@ from desktop.core import codes
 from desktop.core.catalogue import Gift
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound
+from desktop.core.journeys import parse_config as parse_journeys
 from desktop.core.limits import Bounds
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
@@ -27,7 +28,7 @@ from headoffice.db import Database, Tx
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds")
+SETTING_KEYS = ("offline_limits", "expiry_years_kept", "bounds", "journeys")
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +282,8 @@ class Admin:
             if unknown:
                 raise InvalidInput(f"unknown bound(s) {', '.join(unknown)}")
             value = Bounds.from_mapping(value).as_dict()
+        if key == "journeys":  # the whole rule set, checked as the stores will read it
+            value = parse_journeys(value).as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(

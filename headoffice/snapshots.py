@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from desktop.core.journeys import JourneyConfig
 from desktop.core.limits import Bounds
 from desktop.core.offline import OfflineLimits
 from headoffice.accounts import DEFAULT_EXPIRY_YEARS
@@ -17,6 +18,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "offline_limits": asdict(OfflineLimits()),
     "expiry_years_kept": DEFAULT_EXPIRY_YEARS,
     "bounds": Bounds().as_dict(),
+    "journeys": JourneyConfig().as_dict(),
 }
 
 
@@ -32,6 +34,22 @@ def member(tx: Tx, member_id: str, today: date) -> dict[str, Any] | None:
         "ORDER BY expires_on, earned_on, lot_id",
         (member_id, today.isoformat()),
     )
+    # the last earn or redemption at any store (a journey's bonus lot is no activity)
+    active = tx.one(
+        "SELECT MAX(substr(at, 1, 10)) AS day FROM ledger l WHERE member_id = ? "
+        "AND kind IN ('earn', 'redeem') AND NOT EXISTS "
+        "(SELECT 1 FROM journey_uses j WHERE j.use_id = l.ref)",
+        (member_id,),
+    )
+    redeemed = tx.one(
+        "SELECT MAX(business_day) AS day FROM redemptions WHERE member_id = ?", (member_id,)
+    )
+    days = [str(r["day"]) for r in (active, redeemed) if r is not None and r["day"] is not None]
+    journeys = tx.all(
+        "SELECT DISTINCT journey, period FROM journey_uses WHERE member_id = ? "
+        "ORDER BY journey, period",
+        (member_id,),
+    )
     return {
         "member_id": m["member_id"],
         "name": m["name"],
@@ -43,6 +61,9 @@ def member(tx: Tx, member_id: str, today: date) -> dict[str, Any] | None:
         "balance": int(m["balance"]),
         "debt": int(m["debt"]),
         "flagged": bool(m["flagged"]),
+        "last_active_on": max(days) if days else None,
+        "redeemed": redeemed is not None and redeemed["day"] is not None,
+        "journeys": [[r["journey"], r["period"]] for r in journeys],
         "lots": [
             {
                 "lot_id": r["lot_id"],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.services.context import LinkState, ServiceContext
 from desktop.services.day import DayService
+from desktop.services.journeys import JourneyService
 from desktop.services.printing import store_printing
 from desktop.services.recovery import RecoveryService
 from desktop.services.reports import ReportService
@@ -34,6 +35,7 @@ class StoreServices:
         self.sync = SyncService(self.ctx)
         self.ctx.link = link if link is not None else self.sync.link_state
         self.till = TillService(self.ctx)
+        self.journeys = JourneyService(self.ctx)
         self.stock = StockService(self.ctx)
         self.day = DayService(self.ctx)
         self.setup = SetupService(self.ctx)

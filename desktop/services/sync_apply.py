@@ -40,12 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import InvalidInput, LanternError
+from desktop.core.journeys import parse_config as parse_journeys
 from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
 from desktop.core.offline import OfflineLimits
 from desktop.printing.designs import DesignError, parse_design
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
+from desktop.store import journeys as journeys_repo
 from desktop.store import members as members_repo
 from desktop.store import outbox, settings
 from desktop.store import sync_state as sync_repo
@@ -54,7 +56,7 @@ from desktop.sync.protocol import ChangesPage, MemberSnapshot
 
 log = logging.getLogger(__name__)
 
-_MEMBER_EVENTS = frozenset({"redemption", "void", "earn", "expiry"})
+_MEMBER_EVENTS = frozenset({"redemption", "void", "earn", "expiry", "journey"})
 
 
 @dataclass
@@ -142,6 +144,16 @@ def replay(
             lot_id = LotId(str(p["earn_id"]))
             if all(lot.lot_id != lot_id for lot in account.lots):  # not already head office's
                 account = account.earn(lot_id, points, day, policy).account
+        elif ev.kind == "journey":  # bonus points: a lot named by the use id, as an earn's
+            bonus = p.get("bonus_points")
+            lot_id = LotId(str(p["use_id"]))
+            if (
+                isinstance(bonus, int)
+                and not isinstance(bonus, bool)
+                and bonus > 0
+                and all(lot.lot_id != lot_id for lot in account.lots)
+            ):
+                account = account.earn(lot_id, bonus, day, policy).account
         elif ev.kind == "expiry":
             account, _ = account.expire(day)
     return account
@@ -179,6 +191,9 @@ def apply_member(
         if lot.lot_id in known:
             sync_repo.widen_lot_terms(conn, lot)
     members_repo.apply_account(conn, member_id, before, after, "sync", ref, at)
+    journeys_repo.from_headoffice(
+        conn, member_id, snap.last_active_on, snap.redeemed, snap.journeys, at
+    )
     for lot in target.lots:
         if lot.lot_id in known:
             sync_repo.settle_lot_original(conn, lot)
@@ -211,7 +226,15 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
             problems.append(f"bounds ignored ({e}): {values['bounds']!r}")
         else:
             settings.put(conn, "bounds", bounds.as_dict())
-    for key in sorted(set(values) - {"offline_limits", "expiry_years_kept", "bounds"}):
+    if "journeys" in values:
+        try:
+            journeys = parse_journeys(values["journeys"])
+        except InvalidInput as e:
+            problems.append(f"journeys ignored ({e})")
+        else:
+            settings.put(conn, "journeys", journeys.as_dict())
+    known = {"offline_limits", "expiry_years_kept", "bounds", "journeys"}
+    for key in sorted(set(values) - known):
         log.info("head-office setting %r is not used by this store", key)
 
 

@@ -201,18 +201,20 @@ def with_expired_lots(conn: sqlite3.Connection, day: date) -> list[str]:
 
 
 #: The effect of each of this store's events on the member's points (outbox payloads)
-_EFFECT = {"earn": 1, "void": 1, "redemption": -1, "expiry": -1}
+_EFFECT = {"earn": 1, "void": 1, "redemption": -1, "expiry": -1, "journey": 1}
 
 
 def unconfirmed_effect(conn: sqlite3.Connection, member_id: str, after_seq: int) -> int:
     """The net change this store's events after `after_seq` (those head office has not
-    acknowledged) made to the member's points: earns and voids add, redemptions and
-    expiry take away. Head office's balance plus this is the balance shown here."""
+    acknowledged) made to the member's points: earns, voids and journeys' bonus points add,
+    redemptions and expiry take away. Head office's balance plus this is the balance shown
+    here."""
     cases = " ".join(f"WHEN '{kind}' THEN {sign}" for kind, sign in _EFFECT.items())
     kinds = ", ".join(f"'{kind}'" for kind in _EFFECT)
     total = conn.execute(
         f"SELECT COALESCE(SUM((CASE kind {cases} END) * "
-        "COALESCE(json_extract(payload, '$.points'), 0)), 0) FROM outbox "
+        "COALESCE(json_extract(payload, '$.points'), json_extract(payload, '$.bonus_points'), 0)"
+        "), 0) FROM outbox "
         f"WHERE seq > ? AND kind IN ({kinds}) AND json_extract(payload, '$.member_id') = ?",
         (after_seq, member_id),
     ).fetchone()[0]
