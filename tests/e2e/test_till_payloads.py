@@ -38,14 +38,17 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
 ) -> None:
     # Given a store that got its member and gifts from head office
     add_member(office, MEMBER, 5000)
+    office.admin.set_setting("journeys", {"starter": {"bonus_points": 50}})
     secret = office.admin.create_store("SH001", "Store SH001")
     office.admin.deliver("SH001", "G101", 5)
     app = new_store(tmp_path / "sh.db", "SH001", server.url, secret)
     try:
         app.sync.sync_once()
         cashier, manager = staff(app, "C01"), staff(app, "M01")
-        # When the till does what a store does in a day: redeem (points, and with a phone
+        # When the till does what a store does in a day: a member journey (the starter
+        # bonus of a member who never redeemed), redeem (points, and with a phone
         # code's kind), void, earn, receive and count stock, close the day
+        app.journeys.apply(cashier, str(uuid.uuid4()), MEMBER, "starter", "first")
         first = app.till.redeem(cashier, str(uuid.uuid4()), MEMBER, (LineRequest("G101"),))
         assert isinstance(first, Receipt)
         second = app.till.redeem(
@@ -61,7 +64,7 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         # Then every payload is exactly the shape its kind declares
         kinds = {kind for kind, _ in written}
         assert kinds >= {"day_open", "redemption", "void", "earn", "stock_receive"}
-        assert kinds >= {"stock_adjust", "day_close"}
+        assert kinds >= {"stock_adjust", "day_close", "journey"}
         assert [p for kind, payload in written for p in wire.shape_problems(kind, payload)] == []
         # When the store syncs
         report = app.sync.sync_once()
@@ -75,7 +78,7 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         assert {r["outcome"] for r in rows} == {wire.Outcome.APPLIED.value}, [
             (r["kind"], r["error"]) for r in rows if r["outcome"] != "applied"
         ]
-        # and its balance for the member is the till's: 5000 − 100 − 200 + 100 + earned
+        # and its balance for the member is the till's: 5000 + 50 − 100 − 200 + 100 + earned
         ho_balance = server.one("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         till_balance = app.db.scalar("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         assert ho_balance == till_balance
