@@ -40,9 +40,7 @@ def test_two_offline_stores_give_the_same_birthday_journey_and_head_office_credi
             MemberId(MEMBER),
             "王芳",
             Tier.GOLD,
-            birthday=today.replace(year=1990)
-            if not (today.month == 2 and today.day == 29)
-            else today,
+            birthday=today.replace(year=2000),  # a leap year: 29 February too
         ),
         (Opening(1000),),
     )
