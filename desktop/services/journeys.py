@@ -49,6 +49,10 @@ class JourneyView:
     starter_gifts: tuple[Gift, ...] = ()
     expiring: tuple[tuple[date, int], ...] = ()
     expiring_gifts: tuple[Gift, ...] = ()
+    offer_gifts: tuple[Gift, ...] = ()  # the gifts the offers give, for their names
+
+    def gift(self, gift_id: str | None) -> Gift | None:
+        return next((g for g in self.offer_gifts if g.gift_id == gift_id), None)
 
     @property
     def expiring_points(self) -> int:
@@ -70,19 +74,19 @@ def config(tx: Tx) -> JourneyConfig:
         )
 
 
-def _with_gift(tx: Tx, offer: Offer, now: datetime) -> Offer | None:
+def _with_gift(tx: Tx, offer: Offer, now: datetime) -> tuple[Offer, Gift | None]:
     """The offer as it can be given now: a gift this store cannot give (unknown, inactive,
-    out of stock) is left out, and an offer left with nothing is none."""
-    if offer.gift_id is not None:
-        try:
-            gift, stock = gifts_repo.get_gift(tx, offer.gift_id)
-        except NotFound:
-            log.info("journey gift %s is not in this store's catalogue", offer.gift_id)
-            offer = replace(offer, gift_id=None)
-        else:
-            if stock <= 0 or not gift.active_at(now):
-                offer = replace(offer, gift_id=None)
-    return offer if offer.gives_something else None
+    out of stock) is left out."""
+    if offer.gift_id is None:
+        return offer, None
+    try:
+        gift, stock = gifts_repo.get_gift(tx, offer.gift_id)
+    except NotFound:
+        log.info("journey gift %s is not in this store's catalogue", offer.gift_id)
+        return replace(offer, gift_id=None), None
+    if stock <= 0 or not gift.active_at(now):
+        return replace(offer, gift_id=None), None
+    return offer, gift
 
 
 def view(tx: Tx, member: Member, account: PointsAccount, now: datetime, day: date) -> JourneyView:
@@ -91,11 +95,9 @@ def view(tx: Tx, member: Member, account: PointsAccount, now: datetime, day: dat
         return JourneyView()
     rules = config(tx)
     facts = journeys_repo.facts(tx, member.member_id)
-    found = tuple(
-        o
-        for o in (_with_gift(tx, o, now) for o in offers(rules, member, day, facts))
-        if o is not None
-    )
+    given = [_with_gift(tx, o, now) for o in offers(rules, member, day, facts)]
+    found = tuple(o for o, _ in given if o.gives_something)
+    offer_gifts = tuple(g for o, g in given if g is not None and o.gives_something)
     available = account.available(day)
     gifts: list[tuple[Gift, int]] | None = None
     starter: tuple[Gift, ...] = ()
@@ -121,7 +123,7 @@ def view(tx: Tx, member: Member, account: PointsAccount, now: datetime, day: dat
             expiring_gifts = tuple(
                 suggest_for_expiring(gifts, member, now, available, points, rules.expiring.suggest)
             )
-    return JourneyView(found, starter, expiring, expiring_gifts)
+    return JourneyView(found, starter, expiring, expiring_gifts, offer_gifts)
 
 
 class JourneyService:
