@@ -254,3 +254,38 @@ def test_points_expiring_at_year_end(
     else:  # after New Year the lots have lapsed: nothing is "expiring soon" any more
         assert view.expiring == ()
         assert view.expiring_gifts == ()
+
+
+def test_the_receipt_says_which_points_expire_at_year_end(
+    app: StoreServices, clock: Clock, cashier: Staff
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from desktop.printing.escpos_out import receipt_text
+    from desktop.printing.receipt import receipt_pdf
+    from desktop.services.till import LineRequest, Receipt
+
+    set_rules(app, RULES)
+    member = add_member(
+        app,
+        lots=(
+            OpeningLot(700, date(2025, 3, 1), date(2026, 12, 31)),
+            OpeningLot(900, date(2026, 6, 1), date(2027, 12, 31)),
+        ),
+    )
+    at(clock, datetime(2026, 12, 10, 15, 0, tzinfo=SH), app)
+    receipt = app.till.redeem(cashier, "r1", member, (LineRequest("G101"),))
+    assert isinstance(receipt, Receipt)
+    doc = app.printing.receipt_doc(receipt.receipt_no)
+    # 21 days to go: within the 30-day window (600 left after the redemption spent 100)
+    assert doc.expiring == ((date(2026, 12, 31), 600),)
+    pdf = receipt_pdf(doc)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "2026-12-31" in text and "600" in text
+    lines = "\n".join(receipt_text(doc))
+    assert "2026-12-31" in lines and "600" in lines
+    # after New Year the lot has lapsed: a reprint says nothing is expiring
+    at(clock, datetime(2027, 1, 2, 10, 0, tzinfo=SH), app, open_it=False)
+    assert app.printing.receipt_doc(receipt.receipt_no, reprint=True).expiring == ()
