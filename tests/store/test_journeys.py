@@ -289,3 +289,31 @@ def test_the_receipt_says_which_points_expire_at_year_end(
     # after New Year the lot has lapsed: a reprint says nothing is expiring
     at(clock, datetime(2027, 1, 2, 10, 0, tzinfo=SH), app, open_it=False)
     assert app.printing.receipt_doc(receipt.receipt_no, reprint=True).expiring == ()
+
+
+def test_head_office_tells_the_journeys_used_at_other_stores_and_bad_rules_are_skipped(
+    app: StoreServices, clock: Clock, cashier: Staff
+) -> None:
+    from desktop.services.sync_apply import _apply_settings
+    from desktop.store import journeys as journeys_repo
+
+    set_rules(app, RULES)
+    member = add_member(app, birthday=date(1990, 6, 16))
+    app.till.earn(cashier, "e1", member, 100)
+    assert ("birthday", "2026", 200, None) in offered(app, member)
+    with app.db.write() as conn:
+        journeys_repo.from_headoffice(
+            conn, member, date(2026, 6, 1), True, [("birthday", "2026"), ("later", "x")], "t"
+        )
+    assert [o for o in offered(app, member) if o[0] == "birthday"] == []
+    # a bad rule set from head office is reported and the store keeps its rules
+    problems: list[str] = []
+    with app.db.write() as conn:
+        _apply_settings(conn, {"journeys": {"birthday": {"days": "3"}}}, problems)
+        kept = settings.get(conn, "journeys")
+    assert kept == RULES
+    assert len(problems) == 1 and "journeys.birthday.days" in problems[0]
+    with app.db.write() as conn:
+        _apply_settings(conn, {"journeys": {"birthday": {"days": 7}}}, problems)
+        assert settings.get(conn, "journeys")["birthday"]["days"] == 7
+    assert app.setup.check() == []
