@@ -63,10 +63,15 @@ def used(conn: sqlite3.Connection, member_id: str, journey: str, period: str) ->
     )
 
 
-def insert(conn: sqlite3.Connection, use: JourneyUse, cashier_id: str) -> None:
-    conn.execute(
+def insert(
+    conn: sqlite3.Connection, use: JourneyUse, cashier_id: str, *, if_new: bool = False
+) -> bool:
+    """This store's use of a journey. `if_new` (a recovery taking back its own events):
+    nothing when the member already has that journey for that period; False then."""
+    cur = conn.execute(
         "INSERT INTO journey_uses (use_id, member_id, journey, period, source, cashier_id, "
-        "bonus_points, gift_id, dormant_days, at) VALUES (?, ?, ?, ?, 'store', ?, ?, ?, ?, ?)",
+        "bonus_points, gift_id, dormant_days, at) VALUES (?, ?, ?, ?, 'store', ?, ?, ?, ?, ?)"
+        + (" ON CONFLICT (member_id, journey, period) DO NOTHING" if if_new else ""),
         (
             use.use_id,
             use.member_id,
@@ -79,6 +84,7 @@ def insert(conn: sqlite3.Connection, use: JourneyUse, cashier_id: str) -> None:
             use.at,
         ),
     )
+    return cur.rowcount == 1
 
 
 def get(conn: sqlite3.Connection, use_id: str, replayed: bool = False) -> JourneyUse:

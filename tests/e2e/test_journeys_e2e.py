@@ -107,3 +107,44 @@ def test_two_offline_stores_give_the_same_birthday_journey_and_head_office_credi
     finally:
         a.close()
         b.close()
+
+
+def test_a_store_restored_from_a_backup_takes_its_journey_back_from_head_office(
+    office: HeadOffice, server: HeadOfficeProcess, tmp_path: Path
+) -> None:
+    from desktop.store.database import open_store
+
+    from .conftest import add_member, fast_client
+    from .test_sync_e2e import lantern
+
+    # Given a store whose member had the starter journey (50 points and a gift) after its
+    # last backup, synced to head office
+    add_member(office, MEMBER, 1000)
+    office.admin.set_setting("journeys", {"starter": {"bonus_points": 50, "gift_id": "G101"}})
+    secret = office.admin.create_store("SH001", "Shanghai")
+    office.admin.deliver("SH001", "G101", 5)
+    db = tmp_path / "sh.db"
+    app = new_store(db, "SH001", server.url, secret)
+    app.sync.sync_once()
+    backup = app.recovery.backup_now("manual")
+    app.journeys.apply(staff(app, "C01"), str(uuid.uuid4()), MEMBER, "starter", "first")
+    app.sync.sync_once()
+    assert app.sync.status().waiting == 0
+    app.close()
+    # When the database goes back to the backup and the store recovers from head office
+    assert lantern("restore", str(backup), "--no-recover", db=db).returncode == 0
+    recovered = lantern("recover", db=db)
+    assert recovered.returncode == 0, recovered.stderr
+    # Then the journey is back: recorded, the gift out of stock, the bonus in the balance,
+    # and not offered again
+    app = StoreServices(open_store(db))
+    app.sync.client_factory = fast_client
+    try:
+        uses = app.db.query("SELECT journey, period, gift_id FROM journey_uses")
+        assert [tuple(u) for u in uses] == [("starter", "first", "G101")]
+        assert app.db.scalar("SELECT stock FROM gifts WHERE gift_id = 'G101'") == 4
+        assert balance(app) == 1050 == server.one("SELECT balance FROM members")
+        assert app.till.member_view(MEMBER).journeys.offers == ()
+        assert app.setup.check() == []
+    finally:
+        app.close()
