@@ -102,7 +102,7 @@ def view(tx: Tx, member: Member, account: PointsAccount, now: datetime, day: dat
     gifts: list[tuple[Gift, int]] | None = None
     starter: tuple[Gift, ...] = ()
     if rules.starter.enabled and not facts.ever_redeemed and rules.starter.suggest:
-        gifts = gifts_repo.list_gifts(tx)
+        gifts = journeys_repo.gifts_within(tx, available)
         starter = tuple(
             suggest_for_starter(
                 gifts,
@@ -119,7 +119,7 @@ def view(tx: Tx, member: Member, account: PointsAccount, now: datetime, day: dat
         expiring = tuple(account.expiring_within(day, rules.expiring.days))
         points = sum(p for _, p in expiring)
         if points and rules.expiring.suggest:
-            gifts = gifts if gifts is not None else gifts_repo.list_gifts(tx)
+            gifts = gifts if gifts is not None else journeys_repo.gifts_within(tx, available)
             expiring_gifts = tuple(
                 suggest_for_expiring(gifts, member, now, available, points, rules.expiring.suggest)
             )

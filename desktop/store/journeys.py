@@ -9,8 +9,15 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from desktop.core.catalogue import Gift
 from desktop.core.journeys import MemberFacts
+from desktop.store.catalogue import _gift
+
+#: A gift row parsed once (member_view is on the scan path): a row is hashable by its
+#: values, so a changed gift or stock is a new entry.
+_parsed = lru_cache(maxsize=1024)(_gift)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,17 @@ def facts(conn: sqlite3.Connection, member_id: str) -> MemberFacts:
         bool(row and row[1]) or redeemed is not None,
         used,
     )
+
+
+def gifts_within(conn: sqlite3.Connection, points: int) -> list[tuple[Gift, int]]:
+    """Gifts in stock whose default price is 1 to `points` points, with their stock: what a
+    suggestion may choose from (desktop/core/journeys.py filters tier and dates)."""
+    rows = conn.execute(
+        "SELECT * FROM gifts WHERE stock > 0 AND json_extract(prices, '$[0][0]') BETWEEN 1 AND ? "
+        "ORDER BY gift_id",
+        (points,),
+    ).fetchall()
+    return [(_parsed(r), int(r["stock"])) for r in rows]
 
 
 def used(conn: sqlite3.Connection, member_id: str, journey: str, period: str) -> bool:
