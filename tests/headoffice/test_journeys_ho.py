@@ -5,8 +5,10 @@ member redeemed and the journeys used, and the `journeys` setting is checked whe
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -112,3 +114,20 @@ def test_the_journeys_setting_is_checked_and_sent_whole(ho: HeadOffice, db: Data
         now = settings_snapshot(tx)["journeys"]
     assert now["birthday"]["enabled"] is False
     assert now["welcome_back"] == default["welcome_back"]
+
+
+def test_lantern_headoffice_journeys_shows_and_sets_the_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.cli import main
+
+    monkeypatch.setenv("LANTERN_HEADOFFICE_DB", str(tmp_path / "ho.db"))
+    assert main(["headoffice", "journeys"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["birthday"] == {"enabled": True, "days": 3, "bonus_points": 200, "gift_id": None}
+    rules = {"welcome_back": {"tiers": [{"min_days": 60, "bonus_points": 80}]}}
+    assert main(["headoffice", "journeys", "--json", json.dumps(rules)]) == 0
+    now = json.loads(capsys.readouterr().out)
+    assert now["welcome_back"]["tiers"] == [{"min_days": 60, "bonus_points": 80, "gift_id": None}]
+    assert main(["headoffice", "journeys", "--json", '{"birthday": {"days": -1}}']) != 0
+    assert "journeys.birthday.days" in capsys.readouterr().err
