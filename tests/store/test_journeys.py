@@ -72,6 +72,12 @@ def test_dormant_exactly_at_the_local_midnight(
     at(clock, datetime(2026, 6, 15, 23, 30, tzinfo=SH), app)
     earned = app.till.earn(cashier, "e1", member, 10_000).points
     assert [o for o in offered(app, member) if o[0] == "welcome_back"] == []  # active today
+    # 2026-06-15 + 30 days = 2026-07-15: not dormant at 23:59:59 the day before, dormant at
+    # the local midnight
+    at(clock, datetime(2026, 7, 14, 23, 59, 59, tzinfo=SH), app)
+    assert [o for o in offered(app, member) if o[0] == "welcome_back"] == []
+    at(clock, datetime(2026, 7, 15, 0, 0, 0, tzinfo=SH), app)
+    assert ("welcome_back", "2026-06-15", 50, None) in offered(app, member)
     # 2026-06-15 + 90 days = 2026-09-13: 23:59:59 the day before is still tier 30
     at(clock, datetime(2026, 9, 12, 23, 59, 59, tzinfo=SH), app)
     assert ("welcome_back", "2026-06-15", 50, None) in offered(app, member)
@@ -317,3 +323,49 @@ def test_head_office_tells_the_journeys_used_at_other_stores_and_bad_rules_are_s
         _apply_settings(conn, {"journeys": {"birthday": {"days": 7}}}, problems)
         assert settings.get(conn, "journeys")["birthday"]["days"] == 7
     assert app.setup.check() == []
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        ("desktop.store.members", "apply_account"),
+        ("desktop.store.catalogue", "move_stock"),
+        ("desktop.store.journeys", "insert"),
+        ("desktop.store.requests", "record"),
+        ("desktop.store.outbox", "append"),
+    ],
+    ids=lambda p: p[1],
+)
+def test_a_failure_anywhere_in_a_journey_leaves_no_trace_and_a_retry_applies_it(
+    app: StoreServices,
+    clock: Clock,
+    cashier: Staff,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    point: tuple[str, str],
+) -> None:
+    import importlib
+
+    from ._helpers import snapshot
+
+    set_rules(app, {**RULES, "starter": {"bonus_points": 50, "gift_id": "G101"}})
+    member = add_member(app)
+    module = importlib.import_module(point[0])
+    original = getattr(module, point[1])
+
+    def fail(*args: object, **kwargs: object) -> object:
+        original(*args, **kwargs)
+        raise RuntimeError("disk on fire")
+
+    before = snapshot(db_path)
+    monkeypatch.setattr(module, point[1], fail)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        app.journeys.apply(cashier, "j1", member, "starter", "first")
+    monkeypatch.undo()
+    after = snapshot(db_path)
+    assert {t: rows for t, rows in after.items() if t != "seals"} == {
+        t: rows for t, rows in before.items() if t != "seals"
+    }
+    use = app.journeys.apply(cashier, "j1", member, "starter", "first")
+    assert (use.bonus_points, use.gift_id, use.replayed) == (50, "G101", False)
+    assert balance(db_path, member) == 50
