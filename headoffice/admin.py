@@ -16,6 +16,7 @@ from desktop.core import codes, coupons
 from desktop.core.catalogue import CatalogueRules, Gift, Price
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound
+from desktop.core.journeys import parse_config as parse_journeys
 from desktop.core.limits import Bounds
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
@@ -38,6 +39,7 @@ SETTING_KEYS = (
     "catalogue",
     "stock_policy",
     "risk_rules",
+    "journeys",
 )
 #: the store events head office reads a store's stock from (slow movers)
 _STOCK_KINDS = ("redemption", "stock_receive", "stock_adjust")
@@ -344,6 +346,8 @@ class Admin:
             if problems:
                 raise InvalidInput(problems[0])
             value = rules.as_dict()
+        if key == "journeys":  # the whole rule set, checked as the stores will read it
+            value = parse_journeys(value).as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(

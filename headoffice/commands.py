@@ -393,6 +393,19 @@ def cmd_settings(cli: Command) -> int:
     return 0
 
 
+def cmd_journeys(cli: Command) -> int:
+    """Show the member-journey rules, or replace them with --json (desktop/core/journeys.py)."""
+    with office(cli.args) as ho:
+        if cli.args.json is not None:
+            ho.admin.set_setting("journeys", _json_arg(cli.args.json, "--json"))
+        from headoffice.snapshots import settings
+
+        with ho.db.transaction(write=False) as tx:
+            current = settings(tx)["journeys"]
+    print(json.dumps(current, indent=2, ensure_ascii=False))
+    return 0
+
+
 def cmd_design(cli: Command) -> int:
     try:
         design = json.loads(Path(cli.args.file).read_text(encoding="utf-8"))
@@ -603,6 +616,10 @@ def register(group: Any, add: Add) -> None:
     )
     st.add_argument("key", nargs="?", help="the setting, e.g. risk_rules")
     st.add_argument("--json", help='its new value, e.g. {"self_redemption": "refuse"}')
+    jr = add("journeys", cmd_journeys, "show or set the member-journey rules", group)
+    jr.add_argument(
+        "--json", help='the whole rule set, e.g. {"birthday": {"days": 7, "bonus_points": 300}}'
+    )
 
     ds = add("design", cmd_design, "add or replace a greeting-card design", group)
     ds.add_argument("--occasion", required=True, help="e.g. mid_autumn")

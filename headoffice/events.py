@@ -376,9 +376,76 @@ def _replenishment(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictK
     return ()
 
 
+JOURNEYS = frozenset({"welcome_back", "starter", "birthday"})
+
+
+def _journey(tx: Tx, store_id: str, event: PushedEvent) -> tuple[ConflictKind, ...]:
+    """A member journey used at a store. Head office applies a (member, journey, period)
+    once: the first use's bonus points become a lot named by its use id (ledger kind
+    'earn'); a second use from another store is recorded and credits nothing (conflict
+    journey_repeated). A gift it gave has left that store either way."""
+    p = event.payload
+    use_id = _text(p, "use_id")
+    member_id = _text(p, "member_id")
+    journey = _text(p, "journey")
+    if journey not in JOURNEYS:
+        raise Unappliable(
+            f"payload.journey must be one of {sorted(JOURNEYS)}, got {_show(journey)}"
+        )
+    period = _text(p, "period")
+    bonus = _amount(tx, p, "bonus_points", "earn_points")
+    gift_id = _opt_text(p, "gift_id")
+    redemption_id = _opt_text(p, "redemption_id")
+    dormant = p.get("dormant_days")
+    if dormant is not None:
+        dormant = _whole(p, "dormant_days")
+    at, day = _when(p, event)
+    if tx.one("SELECT use_id FROM journey_uses WHERE use_id = ?", (use_id,)) is not None:
+        raise Unappliable(f"journey use {use_id} is already recorded")
+    before = load_account(tx, member_id)  # locks the member: two stores' uses queue here
+    first = tx.one(
+        "SELECT use_id, store_id FROM journey_uses WHERE member_id = ? AND journey = ? "
+        "AND period = ? AND repeated_of IS NULL",
+        (member_id, journey, period),
+    )
+    conflicts: tuple[ConflictKind, ...] = ()
+    credited = 0
+    if first is None:
+        if bonus:
+            if tx.one("SELECT member_id FROM lots WHERE lot_id = ?", (use_id,)) is not None:
+                raise Unappliable(f"a lot {use_id} already exists: the journey was applied before")
+            result = before.earn(LotId(use_id), bonus, day, expiry_policy(tx))
+            apply_account(tx, member_id, before, result.account, "earn", use_id, at, store_id)
+            credited = bonus
+    else:
+        conflicts = (ConflictKind.JOURNEY_REPEATED,)
+    tx.execute(
+        "INSERT INTO journey_uses (use_id, store_id, seq, member_id, journey, period, "
+        "bonus_points, gift_id, redemption_id, dormant_days, repeated_of, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            use_id,
+            store_id,
+            event.seq,
+            member_id,
+            journey,
+            period,
+            credited,
+            gift_id,
+            redemption_id,
+            dormant,
+            None if first is None else str(first["use_id"]),
+            at,
+        ),
+    )
+    tx.changed("member", member_id)
+    return conflicts
+
+
 _HANDLERS: dict[str, Callable[[Tx, str, PushedEvent], tuple[ConflictKind, ...]]] = {
     EventKind.REDEMPTION: _redemption,
     EventKind.VOID: _void,
     EventKind.EARN: _earn,
     EventKind.REPLENISHMENT: _replenishment,
+    EventKind.JOURNEY: _journey,
 }

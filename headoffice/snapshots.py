@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from desktop.core.catalogue import CatalogueRules
+from desktop.core.journeys import JourneyConfig
 from desktop.core.limits import Bounds
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
@@ -26,6 +27,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "stock_policy": StockPolicy().as_dict(),
     # off until head office sets rules, but for a cashier's own card (desktop/core/risk.py)
     "risk_rules": RiskRules(self_redemption=Action.VERIFY).as_dict(),
+    "journeys": JourneyConfig().as_dict(),
 }
 
 
@@ -41,6 +43,22 @@ def member(tx: Tx, member_id: str, today: date) -> dict[str, Any] | None:
         "ORDER BY expires_on, earned_on, lot_id",
         (member_id, today.isoformat()),
     )
+    # the last earn or redemption at any store (a journey's bonus lot is no activity)
+    active = tx.one(
+        "SELECT MAX(substr(at, 1, 10)) AS day FROM ledger l WHERE member_id = ? "
+        "AND kind IN ('earn', 'redeem') AND NOT EXISTS "
+        "(SELECT 1 FROM journey_uses j WHERE j.use_id = l.ref)",
+        (member_id,),
+    )
+    redeemed = tx.one(
+        "SELECT MAX(business_day) AS day FROM redemptions WHERE member_id = ?", (member_id,)
+    )
+    days = [str(r["day"]) for r in (active, redeemed) if r is not None and r["day"] is not None]
+    journeys = tx.all(
+        "SELECT DISTINCT journey, period FROM journey_uses WHERE member_id = ? "
+        "ORDER BY journey, period",
+        (member_id,),
+    )
     return {
         "member_id": m["member_id"],
         "name": m["name"],
@@ -52,6 +70,9 @@ def member(tx: Tx, member_id: str, today: date) -> dict[str, Any] | None:
         "balance": int(m["balance"]),
         "debt": int(m["debt"]),
         "flagged": bool(m["flagged"]),
+        "last_active_on": max(days) if days else None,
+        "redeemed": redeemed is not None and redeemed["day"] is not None,
+        "journeys": [[r["journey"], r["period"]] for r in journeys],
         "lots": [
             {
                 "lot_id": r["lot_id"],

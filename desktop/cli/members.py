@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop.cli import journeys
 from desktop.cli.base import Add, Cli, say
 from desktop.core.members import Member, MemberId, Tier
 from desktop.core.money import parse_points
@@ -62,3 +63,4 @@ def register(sub: Any, add: Add) -> None:
     ma.add_argument("--expires", help="expiry of the opening points (YYYY-MM-DD)")
     ms = add("show", cmd_member_show, "show a member by scanned code or typed card number", member)
     ms.add_argument("code")
+    journeys.register(member, add)

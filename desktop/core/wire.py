@@ -45,6 +45,7 @@ class EventKind(enum.StrEnum):
     DAY_OPEN = "day_open"
     DAY_CLOSE = "day_close"
     REPLENISHMENT = "replenishment"  # a manager asks head office for more of a gift
+    JOURNEY = "journey"  # a member journey applied at the till (desktop/core/journeys.py)
     EPOCH = "epoch"  # a restored store starts a new epoch (docs/sync-protocol.md, Recovery)
 
 
@@ -66,6 +67,8 @@ class ConflictKind(enum.Enum):
     OVERDRAFT = "overdraft"  # the member's lots at head office could not cover it
     CODE_REPLAYED = "code_replayed"  # the phone code was already used for another redemption
     VOUCHER_REPEATED = "voucher_repeated"  # the store already sent this paper voucher number
+    # the member already had this journey for this period (at another store): no second bonus
+    JOURNEY_REPEATED = "journey_repeated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,19 @@ class DayPayload(TypedDict):
     manager_id: str
 
 
+class JourneyPayload(TypedDict):
+    use_id: str  # also the lot id of the bonus points
+    journey: str  # "welcome_back" | "starter" | "birthday"
+    period: str  # what makes it once: the last-activity day, "first", the birthday year
+    member_id: str
+    cashier_id: str
+    bonus_points: int
+    gift_id: str | None  # a gift that left the store's stock at 0 points
+    redemption_id: str | None  # the redemption it went with, if any
+    dormant_days: int | None  # welcome_back: whole business days since the last activity
+    at: str
+
+
 class EpochPayload(TypedDict):
     epoch: int
     after_seq: int  # the last event the restored store still held
@@ -186,6 +202,7 @@ PAYLOADS: dict[EventKind, Any] = {
     EventKind.DAY_OPEN: DayPayload,
     EventKind.DAY_CLOSE: DayPayload,
     EventKind.REPLENISHMENT: ReplenishmentPayload,
+    EventKind.JOURNEY: JourneyPayload,
     EventKind.EPOCH: EpochPayload,
 }
 

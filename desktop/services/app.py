@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop.services.catalogue import CatalogueService
 from desktop.services.context import LinkState, ServiceContext
 from desktop.services.day import DayService
+from desktop.services.journeys import JourneyService
 from desktop.services.printing import store_printing
 from desktop.services.recovery import RecoveryService
 from desktop.services.reports import ReportService
@@ -37,6 +38,7 @@ class StoreServices:
         self.ctx.link = link if link is not None else self.sync.link_state
         self.till = TillService(self.ctx)
         self.vouchers = VoucherService(self.ctx)
+        self.journeys = JourneyService(self.ctx)
         self.stock = StockService(self.ctx)
         self.catalogue = CatalogueService(self.ctx)
         self.day = DayService(self.ctx)

@@ -405,7 +405,9 @@ class PrintService:
             cash_fen=r.cash_fen,
             balance_before=r.balance_before,
             balance_after=r.balance_after,
-            expiring=tuple((date.fromisoformat(d), p) for d, p in view.expiring),
+            # head office's window for "expiring soon" (setting journeys.expiring), else 30 days
+            expiring=view.journeys.expiring
+            or tuple((date.fromisoformat(d), p) for d, p in view.expiring),
             offline=r.offline,
             reprint=reprint,
             voided=self._voided(receipt_no),

@@ -41,6 +41,7 @@ from typing import Any
 
 from desktop.core.catalogue import CatalogueRules
 from desktop.core.errors import InvalidInput, LanternError
+from desktop.core.journeys import parse_config as parse_journeys
 from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
 from desktop.core.occasions import OccasionConfig
@@ -50,6 +51,7 @@ from desktop.core.stock_policy import StockPolicy
 from desktop.printing.designs import DesignError, parse_design
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
+from desktop.store import journeys as journeys_repo
 from desktop.store import members as members_repo
 from desktop.store import outbox, settings, stock_stats
 from desktop.store import sync_state as sync_repo
@@ -58,7 +60,7 @@ from desktop.sync.protocol import ChangesPage, MemberSnapshot
 
 log = logging.getLogger(__name__)
 
-_MEMBER_EVENTS = frozenset({"redemption", "void", "earn", "expiry"})
+_MEMBER_EVENTS = frozenset({"redemption", "void", "earn", "expiry", "journey"})
 
 
 @dataclass
@@ -146,6 +148,16 @@ def replay(
             lot_id = LotId(str(p["earn_id"]))
             if all(lot.lot_id != lot_id for lot in account.lots):  # not already head office's
                 account = account.earn(lot_id, points, day, policy).account
+        elif ev.kind == "journey":  # bonus points: a lot named by the use id, as an earn's
+            bonus = p.get("bonus_points")
+            lot_id = LotId(str(p["use_id"]))
+            if (
+                isinstance(bonus, int)
+                and not isinstance(bonus, bool)
+                and bonus > 0
+                and all(lot.lot_id != lot_id for lot in account.lots)
+            ):
+                account = account.earn(lot_id, bonus, day, policy).account
         elif ev.kind == "expiry":
             account, _ = account.expire(day)
     return account
@@ -183,6 +195,9 @@ def apply_member(
         if lot.lot_id in known:
             sync_repo.widen_lot_terms(conn, lot)
     members_repo.apply_account(conn, member_id, before, after, "sync", ref, at)
+    journeys_repo.from_headoffice(
+        conn, member_id, snap.last_active_on, snap.redeemed, snap.journeys, at
+    )
     for lot in target.lots:
         if lot.lot_id in known:
             sync_repo.settle_lot_original(conn, lot)
@@ -241,6 +256,13 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
         problems.extend(bad)
         if isinstance(values["risk_rules"], Mapping):  # not an object: keep the rules in force
             settings.put(conn, "risk_rules", risk_rules.as_dict())
+    if "journeys" in values:
+        try:
+            journeys = parse_journeys(values["journeys"])
+        except InvalidInput as e:
+            problems.append(f"journeys ignored ({e})")
+        else:
+            settings.put(conn, "journeys", journeys.as_dict())
     known = {
         "offline_limits",
         "expiry_years_kept",
@@ -249,6 +271,7 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
         "catalogue",
         "stock_policy",
         "risk_rules",
+        "journeys",
     }
     for key in sorted(set(values) - known):
         log.info("head-office setting %r is not used by this store", key)

@@ -9,7 +9,7 @@ import dataclasses
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,8 @@ from desktop.services.context import (
     require_manager,
     require_open_day,
 )
+from desktop.services.journeys import JourneyView
+from desktop.services.journeys import view as journey_view
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
 from desktop.store import coupons as coupons_repo
@@ -77,6 +79,8 @@ class MemberView:
     #: the net effect on the balance of this store's events head office has not yet
     #: confirmed: earns and voids add, redemptions and expiry take away
     pending_sync: int
+    #: member journeys: offers to apply, gift ideas, points expiring soon
+    journeys: JourneyView = field(default_factory=JourneyView)
 
 
 @dataclass(frozen=True)
@@ -145,17 +149,20 @@ class TillService:
         return member, kind
 
     def member_view(self, member_id: str) -> MemberView:
-        today = self.ctx.today()
+        now = self.ctx.now()
+        today = self.ctx.day_of(now)
         with self.db.read() as conn:
             member = members_repo.get_member(conn, member_id)
             account = members_repo.load_account(conn, member_id)
             pending = members_repo.unconfirmed_effect(conn, member_id, sync_repo.acked_seq(conn))
+            journeys = journey_view(conn, member, account, now, today)
         return MemberView(
             member,
             account.balance,
             account.available(today),
             [(d.isoformat(), p) for d, p in account.expiring_within(today, EXPIRING_SOON_DAYS)],
             pending,
+            journeys,
         )
 
     # --- quoting and redeeming -------------------------------------------------------------

@@ -201,13 +201,14 @@ def with_expired_lots(conn: sqlite3.Connection, day: date) -> list[str]:
 
 
 #: The effect of each of this store's events on the member's points (outbox payloads)
-_EFFECT = {"earn": 1, "void": 1, "redemption": -1, "expiry": -1}
+_EFFECT = {"earn": 1, "void": 1, "redemption": -1, "expiry": -1, "journey": 1}
 #: Read through the index on the event's member and seq (store schema 8,
 #: `outbox_member`): a scan only touches that member's unacknowledged events.
 UNCONFIRMED_EFFECT_SQL = (
     "SELECT COALESCE(SUM((CASE kind "
     + " ".join(f"WHEN '{kind}' THEN {sign}" for kind, sign in _EFFECT.items())
-    + " END) * COALESCE(json_extract(payload, '$.points'), 0)), 0) FROM outbox "
+    + " END) * COALESCE(json_extract(payload, '$.points'), "
+    "json_extract(payload, '$.bonus_points'), 0)), 0) FROM outbox "
     "WHERE json_extract(payload, '$.member_id') = ? AND seq > ? AND kind IN ("
     + ", ".join(f"'{kind}'" for kind in _EFFECT)
     + ")"
@@ -216,8 +217,9 @@ UNCONFIRMED_EFFECT_SQL = (
 
 def unconfirmed_effect(conn: sqlite3.Connection, member_id: str, after_seq: int) -> int:
     """The net change this store's events after `after_seq` (those head office has not
-    acknowledged) made to the member's points: earns and voids add, redemptions and
-    expiry take away. Head office's balance plus this is the balance shown here."""
+    acknowledged) made to the member's points: earns, voids and journeys' bonus points add,
+    redemptions and expiry take away. Head office's balance plus this is the balance shown
+    here."""
     total = conn.execute(UNCONFIRMED_EFFECT_SQL, (member_id, after_seq)).fetchone()[0]
     return int(total)
 

@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.core.wire import ChainedEvent, EventKind
-from desktop.store import catalogue, outbox, redemptions, settings, stock_stats, voids
+from desktop.store import catalogue, journeys, outbox, redemptions, settings, stock_stats, voids
 from desktop.store import sync_state as sync_repo
 
 EPOCH = EventKind.EPOCH
@@ -178,6 +178,25 @@ def _replay(conn: sqlite3.Connection, e: Adopted) -> None:
             p.get("note"),
             at,
         )
+    elif e.kind == "journey":
+        uid = str(p["use_id"])
+        if conn.execute("SELECT 1 FROM journey_uses WHERE use_id = ?", (uid,)).fetchone():
+            return
+        use = journeys.JourneyUse(
+            uid,
+            str(p["member_id"]),
+            str(p["journey"]),
+            str(p["period"]),
+            int(p.get("bonus_points") or 0),
+            p.get("gift_id"),
+            p.get("dormant_days"),
+            at,
+        )
+        # head office may have told of the use already (then its row stays); the gift left
+        # this store either way
+        journeys.insert(conn, use, str(p["cashier_id"]), if_new=True)
+        if use.gift_id:
+            catalogue.move_stock(conn, use.gift_id, -1, "redeem", uid, at, p.get("cashier_id"))
     # earn, expiry, epoch: points only (the pull brings head office's lots) or nothing
 
 

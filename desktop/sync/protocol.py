@@ -61,6 +61,11 @@ class MemberSnapshot:
     account: PointsAccount  # head office's lots and overdraft debt
     balance: int
     flagged: bool
+    # member journeys (desktop/core/journeys.py): the last earn or redemption at any store,
+    # whether they ever redeemed, and the (journey, period) keys already used anywhere
+    last_active_on: date | None = None
+    redeemed: bool = False
+    journeys: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,12 +303,26 @@ def _member(x: _At) -> MemberSnapshot:
     serial = x.opt_num("card_serial")
     if serial is not None and not 1 <= serial <= 65535:
         raise Malformed(f"{x.path}.card_serial: expected 1..65535, got {serial}")
+    journeys = []
+    for i, pair in enumerate(x.array("journeys", optional=True)):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(v, str) and v for v in pair)
+        ):
+            raise Malformed(
+                f"{x.path}.journeys[{i}]: expected [journey, period], got {_show(pair)}"
+            )
+        journeys.append((str(pair[0]), str(pair[1])))
     return MemberSnapshot(
         member,
         serial,
         PointsAccount(lots, x.num("debt", minimum=0) if "debt" in x.value else 0),
         x.num("balance"),
         x.flag("flagged", default=False),
+        x.opt_day("last_active_on"),
+        x.flag("redeemed", default=False),
+        tuple(journeys),
     )
 
 

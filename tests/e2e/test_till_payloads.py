@@ -42,6 +42,7 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
 ) -> None:
     # Given a store that got its member and gifts from head office
     add_member(office, MEMBER, 5000)
+    office.admin.set_setting("journeys", {"starter": {"bonus_points": 50}})
     secret = office.admin.create_store("SH001", "Store SH001")
     office.admin.deliver("SH001", "G101", 5)
     coupon = Gift(
@@ -54,9 +55,11 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
     try:
         app.sync.sync_once()
         cashier, manager = staff(app, "C01"), staff(app, "M01")
-        # When the till does what a store does in a day: redeem (points, and with a phone
-        # code's kind, and a coupon that issues codes), void, earn, receive and count
-        # stock, close the day
+        # When the till does what a store does in a day: a member journey (the starter
+        # bonus of a member who never redeemed), redeem (points, and with a phone code's
+        # kind, and a coupon that issues codes), void, earn, receive and count stock, close
+        # the day
+        app.journeys.apply(cashier, str(uuid.uuid4()), MEMBER, "starter", "first")
         first = app.till.redeem(cashier, str(uuid.uuid4()), MEMBER, (LineRequest("G101"),))
         assert isinstance(first, Receipt)
         second = app.till.redeem(
@@ -79,7 +82,7 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         # Then every payload is exactly the shape its kind declares
         kinds = {kind for kind, _ in written}
         assert kinds >= {"day_open", "redemption", "void", "earn", "stock_receive"}
-        assert kinds >= {"stock_adjust", "day_close", "replenishment"}
+        assert kinds >= {"stock_adjust", "day_close", "replenishment", "journey"}
         assert [p for kind, payload in written for p in wire.shape_problems(kind, payload)] == []
         keyed = [p for kind, p in written if kind == "redemption" and "voucher_no" in p]
         assert [(p["voucher_no"], p["keyed_in_by"]) for p in keyed] == [(make_voucher_no(5), "M01")]
@@ -101,7 +104,8 @@ def test_every_event_the_till_writes_is_the_protocol_s_shape_and_head_office_app
         assert sorted(tuple(r) for r in issued) == sorted(
             (c.code, third.redemption_id, "C300", c.valid_until.isoformat()) for c in third.coupons
         )
-        # and its balance for the member is the till's (redemptions, coupons, void, voucher, earn)
+        # and its balance for the member is the till's (journey, redemptions, coupons, void,
+        # voucher, earn)
         ho_balance = server.one("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         till_balance = app.db.scalar("SELECT balance FROM members WHERE member_id = ?", (MEMBER,))
         assert ho_balance == till_balance

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desktop.core.errors import InvalidInput, LanternError, NotAllowed
+from desktop.core.journeys import Offer as JourneyOffer
 from desktop.core.offline import CodeKind
 from desktop.core.redemption import Refusal, RefusalReason
+from desktop.services.journeys import JourneyUse
 from desktop.services.till import MemberView, Receipt
 from desktop.ui.checkout import Checkout, Order
 from desktop.ui.i18n import message
@@ -44,7 +47,13 @@ from desktop.ui.widgets.catalogue import CatalogueGrid
 from desktop.ui.widgets.member_panel import MemberPanel
 from desktop.ui.widgets.theme import TILL_STYLE
 from desktop.ui.widgets.till_header import TillHeader
-from desktop.ui.wording import lookup_error_text, problem_text, refusal_text, tile_reason
+from desktop.ui.wording import (
+    lookup_error_text,
+    points_text,
+    problem_text,
+    refusal_text,
+    tile_reason,
+)
 
 if TYPE_CHECKING:
     from desktop.scanning.camera import FrameSource
@@ -86,6 +95,9 @@ class TillScreen(QWidget):
         self.offline, self.scan = self.top.offline, self.top.scan
         self.scan.returnPressed.connect(self.on_scan)
         self.member_panel = MemberPanel()
+        self.member_panel.journey_chosen.connect(self.give_journey)
+        # one request id per (member, journey, period): a second click or a retry gives once
+        self.journey_requests: dict[tuple[str, str, str], str] = {}
         self.member_name = self.member_panel.name
         self.member_balance = self.member_panel.balance
         self.status = self.member_panel.status
@@ -250,6 +262,48 @@ class TillScreen(QWidget):
             self._say("error", closed)
         self.search.setFocus()
         self.search.selectAll()
+
+    def give_journey(self, offer: JourneyOffer) -> None:
+        """Give the member the journey the cashier clicked (bonus points and/or a gift), on
+        the database lane; the member's view is read again after it, so it is not offered
+        twice."""
+        cashier = self.session.staff
+        if self.view is None or cashier is None or self.state == REDEEMING:
+            self.member_panel.journeys_enabled(True)
+            return
+        member_id = self.view.member.member_id
+        key = (member_id, offer.journey.value, offer.period)
+        request_id = self.journey_requests.setdefault(key, str(uuid.uuid4()))
+        app = self.app
+
+        def give() -> JourneyUse:
+            return app.journeys.apply(
+                cashier, request_id, member_id, offer.journey.value, offer.period
+            )
+
+        def done(use: JourneyUse) -> None:
+            self._say(
+                "ok",
+                lambda: self.tr("Given: {points} bonus points{gift}.").format(
+                    points=points_text(use.bonus_points),
+                    gift=self.tr(" and the gift {gift}").format(gift=use.gift_id)
+                    if use.gift_id
+                    else "",
+                ),
+            )
+            self.session.store_changed.emit()  # stock, the member's balance, the link
+
+        def failed(error: Exception) -> None:
+            self.member_panel.journeys_enabled(True)
+            problem = problem_text(error)
+            detail = str(error) if isinstance(error, LanternError) else type(error).__name__
+            self._say(
+                "error",
+                lambda: problem or self.tr("Not given: {detail}.").format(detail=message(detail)),
+            )
+
+        self._say("info", lambda: self.tr("Giving the journey…"))
+        self.session.run_db(give, done, failed)
 
     def _lookup_failed(self, error: Exception) -> None:
         self._forget_member()

@@ -1,18 +1,32 @@
 """The member at the till: masked name, tier badge, balance, points still waiting for head office
 to confirm, points expiring within 30 days, and one line of status for the cashier (looking up,
-a refused code, a refused redemption, a receipt)."""
+a refused code, a refused redemption, a receipt). Member journeys: one button per journey the
+member can have now (welcome back, birthday, first redemption), which the cashier gives with
+one click, and a line on points expiring soon with the gifts that use them best."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from desktop.core.journeys import Journey, Offer
 from desktop.core.members import MemberStatus
 from desktop.services.printing import ProcessResult
 from desktop.services.till import MemberView
 from desktop.ui.i18n import message, messages
-from desktop.ui.qt import QEvent, QFont, QFrame, QGridLayout, QHBoxLayout, QLabel, Qt, QVBoxLayout
+from desktop.ui.qt import (
+    QEvent,
+    QFont,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    Signal,
+)
 from desktop.ui.widgets.theme import badge_style, message_style
-from desktop.ui.wording import points_text, tier_name
+from desktop.ui.wording import gift_name, points_text, tier_name
 
 
 def _label(name: str, size: int = 0, bold: bool = False) -> QLabel:
@@ -28,6 +42,8 @@ def _label(name: str, size: int = 0, bold: bool = False) -> QLabel:
 
 
 class MemberPanel(QFrame):
+    journey_chosen = Signal(object)  # desktop.core.journeys.Offer: the cashier gives it
+
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("panel")
@@ -50,6 +66,10 @@ class MemberPanel(QFrame):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice = _label("notice")
         self.notice.setWordWrap(True)
+        self.journey_buttons: list[QPushButton] = []
+        self.journey_row = QHBoxLayout()
+        self.journey_hint = _label("member_journey_hint", 13)
+        self.journey_hint.setWordWrap(True)
 
         who = QVBoxLayout()
         top = QHBoxLayout()
@@ -80,6 +100,8 @@ class MemberPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(row)
+        layout.addLayout(self.journey_row)
+        layout.addWidget(self.journey_hint)
         layout.addWidget(self.status)
         layout.addWidget(self.notice)
         self.clear_message()
@@ -113,6 +135,7 @@ class MemberPanel(QFrame):
             w.setVisible(shown)
         for w in (self.balance_caption, self.pending_caption, self.expiring_caption):
             w.setVisible(shown)
+        self._fill_journeys()
         if view is None:
             self.name.setText(self.tr("Scan the member's card or phone code"))
             self.name.setStyleSheet("color: #7b8794;")
@@ -133,6 +156,72 @@ class MemberPanel(QFrame):
             )
             or "—"
         )
+
+    # --- member journeys -------------------------------------------------------------------
+    def offer_text(self, offer: Offer) -> str:
+        gift = self.view.journeys.gift(offer.gift_id) if self.view else None
+        given = []
+        if offer.bonus_points:
+            given.append(
+                self.tr("+{points} bonus points").format(points=points_text(offer.bonus_points))
+            )
+        if gift is not None:
+            given.append(self.tr("gift: {gift}").format(gift=gift_name(gift)))
+        what = " · ".join(given)
+        if offer.journey is Journey.WELCOME_BACK:
+            head = self.tr("Welcome back! {days} days since the last visit").format(
+                days=offer.dormant_days
+            )
+        elif offer.journey is Journey.BIRTHDAY:
+            head = self.tr("Happy birthday!")
+        else:
+            head = self.tr("First-redemption gift")
+        return self.tr("{head}: {what} — click to give").format(head=head, what=what)
+
+    def _fill_journeys(self) -> None:
+        for button in self.journey_buttons:
+            self.journey_row.removeWidget(button)
+            button.deleteLater()
+        self.journey_buttons = []
+        view = self.view
+        if view is None or view.member.status is not MemberStatus.ACTIVE:
+            self.journey_hint.hide()
+            return
+        for offer in view.journeys.offers:
+            button = QPushButton(self.offer_text(offer))
+            button.setObjectName(f"journey_{offer.journey.value}")
+            button.setStyleSheet(message_style("ok"))
+            button.clicked.connect(lambda _=False, o=offer: self._choose(o))
+            self.journey_row.addWidget(button)
+            self.journey_buttons.append(button)
+        hints = []
+        j = view.journeys
+        if j.expiring:
+            line = self.tr("{points} pts expire by {date}").format(
+                points=points_text(j.expiring_points), date=j.expiring[-1][0].isoformat()
+            )
+            if j.expiring_gifts:
+                line += self.tr("; suggest: {gifts}").format(
+                    gifts=", ".join(gift_name(g) for g in j.expiring_gifts)
+                )
+            hints.append(line)
+        if j.starter_gifts:
+            hints.append(
+                self.tr("First redemption ideas: {gifts}").format(
+                    gifts=", ".join(gift_name(g) for g in j.starter_gifts)
+                )
+            )
+        self.journey_hint.setText("\n".join(hints))
+        self.journey_hint.setVisible(bool(hints))
+
+    def _choose(self, offer: Offer) -> None:
+        for button in self.journey_buttons:
+            button.setEnabled(False)  # one click gives it once; the refreshed view follows
+        self.journey_chosen.emit(offer)
+
+    def journeys_enabled(self, enabled: bool) -> None:
+        for button in self.journey_buttons:
+            button.setEnabled(enabled)
 
     def _labels(self) -> dict[str, QLabel]:
         return {"status": self.status, "notice": self.notice}
