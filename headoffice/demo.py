@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from desktop.core.cardnumber import make_card_number
+from desktop.core.journeys import JourneyConfig
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
 from desktop.core.names import member_name
 from desktop.resources import DEMO
@@ -70,6 +71,8 @@ def seed_demo(admin: Admin, members: int = 200, seed: int = 2026) -> Seeded:
     """Load the demo catalogue and campaigns, and `members` demo members with lots.
     Running it again updates the same gifts and members and adds further lots."""
     gifts, campaigns = load_catalogue(CATALOGUE)
+    # the demo shows every journey (head office's own default keeps bonuses off)
+    admin.set_setting("journeys", JourneyConfig().as_dict())
     for g in gifts:
         admin.upsert_gift(g)
     for c in campaigns:

@@ -27,7 +27,9 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "stock_policy": StockPolicy().as_dict(),
     # off until head office sets rules, but for a cashier's own card (desktop/core/risk.py)
     "risk_rules": RiskRules(self_redemption=Action.VERIFY).as_dict(),
-    "journeys": JourneyConfig().as_dict(),
+    # journeys that give points are off until head office turns them on: an upgraded head
+    # office does not start handing out bonuses; suggestions (starter, expiring) are on
+    "journeys": JourneyConfig().points_off().as_dict(),
 }
 
 

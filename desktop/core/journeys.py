@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import MAXYEAR, MINYEAR, date, datetime
 from typing import Any
 
@@ -97,6 +97,16 @@ class JourneyConfig:
     starter: Starter = field(default_factory=Starter)
     birthday: Birthday = field(default_factory=Birthday)
     expiring: Expiring = field(default_factory=Expiring)
+
+    def points_off(self) -> JourneyConfig:
+        """The same rules with the journeys that give points or gifts (welcome back,
+        birthday) switched off, and the starter journey giving none: only suggestions."""
+        return JourneyConfig(
+            replace(self.welcome_back, enabled=False),
+            replace(self.starter, bonus_points=0, gift_id=None),
+            replace(self.birthday, enabled=False),
+            self.expiring,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """As the setting's JSON (lists, not tuples)."""

@@ -107,13 +107,18 @@ def test_the_journeys_setting_is_checked_and_sent_whole(ho: HeadOffice, db: Data
     with db.transaction(write=False) as tx:
         default = settings_snapshot(tx)["journeys"]
     assert [t["min_days"] for t in default["welcome_back"]["tiers"]] == [30, 90, 180]
+    # until head office turns them on, no journey gives points: only suggestions
+    assert (default["welcome_back"]["enabled"], default["birthday"]["enabled"]) == (False, False)
+    assert (default["starter"]["bonus_points"], default["starter"]["gift_id"]) == (0, None)
+    assert default["starter"]["enabled"] and default["expiring"]["enabled"]
     with pytest.raises(InvalidInput, match=r"journeys\.birthday"):
         ho.admin.set_setting("journeys", {"birthday": {"bonus_points": -5}})
     ho.admin.set_setting("journeys", {"birthday": {"enabled": False}})
     with db.transaction(write=False) as tx:
         now = settings_snapshot(tx)["journeys"]
     assert now["birthday"]["enabled"] is False
-    assert now["welcome_back"] == default["welcome_back"]
+    # the rule set is sent whole: a section not named is the rules' own default, on
+    assert now["welcome_back"] == {**default["welcome_back"], "enabled": True}
 
 
 def test_lantern_headoffice_journeys_shows_and_sets_the_rules(
@@ -124,7 +129,7 @@ def test_lantern_headoffice_journeys_shows_and_sets_the_rules(
     monkeypatch.setenv("LANTERN_HEADOFFICE_DB", str(tmp_path / "ho.db"))
     assert main(["headoffice", "journeys"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["birthday"] == {"enabled": True, "days": 3, "bonus_points": 200, "gift_id": None}
+    assert shown["birthday"] == {"enabled": False, "days": 3, "bonus_points": 200, "gift_id": None}
     rules = {"welcome_back": {"tiers": [{"min_days": 60, "bonus_points": 80}]}}
     assert main(["headoffice", "journeys", "--json", json.dumps(rules)]) == 0
     now = json.loads(capsys.readouterr().out)
