@@ -4,47 +4,53 @@
 <context>
     <name>BasketView</name>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="180"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="198"/>
         <source>Basket</source>
+        <extracomment>what the blessing box takes; the core&apos;s rule (at most 48 columns) is checked on confirm and says what to fix, so a little over is typed and explained rather than silently cut</extracomment>
         <translation>兑换清单</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="181"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="199"/>
         <source>Type to search, Enter adds the first match, or touch a gift.</source>
         <translation>输入即可搜索，按回车加入第一个匹配的礼品，或直接点选礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="184"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="202"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="184"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="202"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="184"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="202"/>
         <source>Balance now</source>
         <translation>当前余额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="184"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="202"/>
         <source>Points after</source>
         <translation>兑换后积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="188"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="206"/>
         <source>Manager override (F10)</source>
         <translation>店长授权 (F10)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="208"/>
+        <source>Blessing on the card (optional, up to 24 Chinese characters)</source>
+        <translation>贺卡祝福语（可选，最多 24 个汉字）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/basket.py" line="266"/>
         <source>Redeeming…</source>
         <translation>正在兑换…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="240"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="266"/>
         <source>Confirm redemption  (Enter / F12)</source>
         <translation>确认兑换  (回车 / F12)</translation>
     </message>
@@ -52,27 +58,32 @@
 <context>
     <name>CatalogueGrid</name>
     <message>
-        <location filename="../../desktop/ui/widgets/catalogue.py" line="156"/>
+        <location filename="../../desktop/ui/widgets/catalogue.py" line="195"/>
         <source>Search gifts: Chinese or English name, or code (Enter adds the first)</source>
         <translation>搜索礼品：中文名、英文名或编号（回车加入第一个）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalogue.py" line="158"/>
+        <location filename="../../desktop/ui/widgets/catalogue.py" line="197"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalogue.py" line="161"/>
+        <location filename="../../desktop/ui/widgets/catalogue.py" line="200"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalogue.py" line="176"/>
+        <location filename="../../desktop/ui/widgets/catalogue.py" line="216"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalogue.py" line="230"/>
+        <location filename="../../desktop/ui/widgets/catalogue.py" line="228"/>
+        <source>All values</source>
+        <translation>全部价值档</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/catalogue.py" line="283"/>
         <source>No gift matches the search or filter.</source>
         <translation>没有符合搜索或筛选条件的礼品。</translation>
     </message>
@@ -208,7 +219,7 @@
         <translation>营业日 {day} 已结束。正在检查门店数据并备份…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="297"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="301"/>
         <source>The business day is closed, but the store check needs attention: {lines}</source>
         <translation>营业日已结束，但门店检查发现问题：{lines}</translation>
     </message>
@@ -217,12 +228,12 @@
         <translation type="vanished">营业日已结束；门店数据检查无误并已备份（{path}）。请打印对账单。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="306"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="310"/>
         <source>The business day is open.</source>
         <translation>营业日已开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="309"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="313"/>
         <source>Business day {day} is closed. Writing the closing reconciliation…</source>
         <translation>营业日 {day} 已结束，正在生成日结对账单…</translation>
     </message>
@@ -231,67 +242,67 @@
         <translation type="vanished">营业日已结束。请打印对账单。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="317"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="321"/>
         <source>Not done: {error}</source>
         <translation>未完成：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="339"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="343"/>
         <source>Writing the reconciliation for {day}…</source>
         <translation>正在生成 {day} 的对账单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="342"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="346"/>
         <source>Writing the closing reconciliation for {day}…</source>
         <translation>正在生成 {day} 的日结对账单…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="372"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="376"/>
         <source>Business day {day} is closed; the store checked sound and was backed up ({path}); its closing reconciliation is written.</source>
         <translation>营业日 {day} 已结束；门店数据检查无误并已备份（{path}）；结业对账单已生成。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="379"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="383"/>
         <source>Business day {day} is closed; its closing reconciliation is written.</source>
         <translation>营业日 {day} 已结束，日结对账单已生成。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="384"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="388"/>
         <source>Closing reconciliation written. Print it, check it and sign it; the PDF and CSV are kept in the reports folder.</source>
         <translation>日结对账单已生成。请打印、核对并签字；PDF 和 CSV 保存在报表文件夹中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="392"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="396"/>
         <source>Reconciliation written. No system printer is set up: open the PDF to print it.</source>
         <translation>对账单已生成。未设置系统打印机：请打开 PDF 打印。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="397"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="401"/>
         <source>Reconciliation written and sent to {printer}.</source>
         <translation>对账单已生成并发送到 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="403"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="407"/>
         <source>Reconciliation written, but printing failed: {error}</source>
         <translation>对账单已生成，但打印失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="423"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="427"/>
         <source>No system printer is set up: open the PDF to print it.</source>
         <translation>未设置系统打印机：请打开 PDF 打印。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="427"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="431"/>
         <source>Closing reconciliation sent to {printer}.</source>
         <translation>日结对账单已发送到 {printer}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="431"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="435"/>
         <source>Printing failed: {error}</source>
         <translation>打印失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/day_tab.py" line="438"/>
+        <location filename="../../desktop/ui/tabs/day_tab.py" line="442"/>
         <source>The reconciliation was not written: {error}</source>
         <translation>对账单未生成：{error}</translation>
     </message>
@@ -392,12 +403,12 @@
 <context>
     <name>GiftTile</name>
     <message>
-        <location filename="../../desktop/ui/widgets/catalogue.py" line="80"/>
+        <location filename="../../desktop/ui/widgets/catalogue.py" line="114"/>
         <source>Stock {n}</source>
         <translation>库存 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/catalogue.py" line="82"/>
+        <location filename="../../desktop/ui/widgets/catalogue.py" line="116"/>
         <source>▲ Low stock</source>
         <translation>▲ 库存不足</translation>
     </message>
@@ -405,12 +416,12 @@
 <context>
     <name>LineRow</name>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="71"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="72"/>
         <source>{price} each</source>
         <translation>单价 {price}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/basket.py" line="99"/>
+        <location filename="../../desktop/ui/widgets/basket.py" line="100"/>
         <source>{points} pts</source>
         <translation>{points} 积分</translation>
     </message>
@@ -481,63 +492,63 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="125"/>
+        <location filename="../../desktop/ui/main_window.py" line="126"/>
         <source>Lantern — {store}</source>
         <translation>灯笼 — {store}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="130"/>
+        <location filename="../../desktop/ui/main_window.py" line="131"/>
         <source>Cashier: {name}</source>
         <translation>收银员：{name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="130"/>
+        <location filename="../../desktop/ui/main_window.py" line="131"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="132"/>
+        <location filename="../../desktop/ui/main_window.py" line="133"/>
         <source>Manager (F9)</source>
         <translation>店长 (F9)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="133"/>
+        <location filename="../../desktop/ui/main_window.py" line="134"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
         <source>Head office online</source>
         <translation>总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157"/>
-        <location filename="../../desktop/ui/main_window.py" line="171"/>
+        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/ui/main_window.py" line="172"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="158"/>
+        <location filename="../../desktop/ui/main_window.py" line="159"/>
         <source>{n} events waiting to sync</source>
         <translation>{n} 条记录待同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164"/>
+        <location filename="../../desktop/ui/main_window.py" line="165"/>
         <source>SYNC REFUSED by head office: offline limits apply; a manager must recover the store (Manager → Sync)</source>
         <translation>总部拒绝同步：按离线限额营业；须由店长恢复门店数据（店长 → 同步）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="173"/>
+        <location filename="../../desktop/ui/main_window.py" line="174"/>
         <source>head-office address not valid: a manager corrects it in Settings</source>
         <translation>总部地址无效：请店长在“设置”中更正</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194"/>
+        <location filename="../../desktop/ui/main_window.py" line="195"/>
         <source>Approve going beyond the offline limits.</source>
         <translation>批准超出离线限额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="214"/>
+        <location filename="../../desktop/ui/main_window.py" line="220"/>
         <source>Open the manager screen.</source>
         <translation>进入店长管理界面。</translation>
     </message>
@@ -593,100 +604,150 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="86"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="90"/>
         <source>Manager: {name} ({id})</source>
         <translation>店长：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="88"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="92"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="90"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="94"/>
         <source>Back to the till (Esc)</source>
         <translation>返回收银台 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="93"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="97"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="94"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="98"/>
         <source>Stock</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="95"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="99"/>
         <source>Business day</source>
         <translation>营业日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="96"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="100"/>
         <source>Printing</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="97"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="101"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/manager.py" line="98"/>
+        <location filename="../../desktop/ui/screens/manager.py" line="102"/>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/screens/manager.py" line="103"/>
+        <source>Paper vouchers</source>
+        <translation>纸质凭证</translation>
     </message>
 </context>
 <context>
     <name>MemberPanel</name>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="91"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="113"/>
         <source>Points balance</source>
         <translation>积分余额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="92"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="114"/>
         <source>Waiting for head office</source>
         <translation>待总部确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="93"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="115"/>
         <source>Expiring within 30 days</source>
         <translation>30 天内到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="94"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="116"/>
         <source>Blocked: ask head office</source>
         <translation>已冻结：请联系总部</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="117"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="140"/>
         <source>Scan the member&apos;s card or phone code</source>
         <translation>请扫描会员卡或手机会员码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="131"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="154"/>
         <source>{points} pts on {date}</source>
         <translation>{points} 积分于 {date} 到期</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="166"/>
+        <source>+{points} bonus points</source>
+        <translation>+{points} 赠送积分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="169"/>
+        <source>gift: {gift}</source>
+        <translation>礼品：{gift}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="172"/>
+        <source>Welcome back! {days} days since the last visit</source>
+        <translation>欢迎回来！距上次到店已 {days} 天</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/widgets/member_panel.py" line="176"/>
+        <source>Happy birthday!</source>
+        <translation>生日快乐！</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="178"/>
+        <source>First-redemption gift</source>
+        <translation>首次兑换礼</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="179"/>
+        <source>{head}: {what} — click to give</source>
+        <translation>{head}：{what} —— 点击赠送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="200"/>
+        <source>{points} pts expire by {date}</source>
+        <translation>{points} 积分将于 {date} 前过期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="204"/>
+        <source>; suggest: {gifts}</source>
+        <translation>；推荐：{gifts}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="210"/>
+        <source>First redemption ideas: {gifts}</source>
+        <translation>首次兑换推荐：{gifts}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="265"/>
         <source>Redeemed. Receipt {receipt} · points after {after}</source>
         <translation>兑换成功。小票 {receipt} · 剩余积分 {after}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="182"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="271"/>
         <source>Printing {receipt}…</source>
         <translation>正在打印 {receipt}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="188"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="277"/>
         <source>Printed {receipt}.</source>
         <translation>已打印 {receipt}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="195"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="284"/>
         <source>Printer problem for {receipt}: {detail}. The redemption stands; the print queue retries, and a manager can reprint.</source>
         <translation>{receipt} 打印出错：{detail}。兑换已生效；打印队列会自动重试，店长也可补打。</translation>
     </message>
@@ -1010,200 +1071,302 @@
 <context>
     <name>StockTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="145"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="220"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="145"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="221"/>
         <source>Gift</source>
         <translation>礼品</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="145"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="222"/>
         <source>On hand</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="145"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="223"/>
         <source>Alert at</source>
         <translation>预警值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="147"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="228"/>
         <source>Low stock</source>
         <translation>库存不足</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="148"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="238"/>
         <source>Receive a delivery</source>
         <translation>收货</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="149"/>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="156"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="234"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="239"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="246"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="150"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="224"/>
+        <source>Redeemed</source>
+        <translation>已兑换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="225"/>
+        <source>Requested</source>
+        <translation>补货申请</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="229"/>
+        <source>Slow movers</source>
+        <translation>滞销礼品</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="231"/>
+        <source>Turnover report ({days} days)</source>
+        <translation>库存周转报表（{days} 天）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="233"/>
+        <source>Ask head office for more</source>
+        <translation>向总部申请补货</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="235"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="240"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="151"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="236"/>
+        <source>e.g. before the festival</source>
+        <translation>例如：节前备货</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="237"/>
+        <source>Send the request</source>
+        <translation>发送申请</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="241"/>
         <source>e.g. delivery note number</source>
         <translation>例如送货单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="152"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="242"/>
         <source>Receive into stock</source>
         <translation>收货入库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="153"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="243"/>
         <source>Count or adjust</source>
         <translation>盘点或调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="154"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="244"/>
         <source>Counted on the shelf</source>
         <translation>盘点实数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="155"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="245"/>
         <source>Change by (+/−)</source>
         <translation>增减数量（+/−）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="157"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="247"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="163"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="253"/>
         <source>Stock count</source>
         <translation>盘点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="164"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="254"/>
         <source>Damaged in store</source>
         <translation>店内损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="165"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="255"/>
         <source>Display sample</source>
         <translation>陈列样品</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="166"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="256"/>
         <source>Lost or stolen</source>
         <translation>丢失或被盗</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="172"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="262"/>
         <source>Why? (required, goes on the report)</source>
         <translation>原因（必填，将列入对账单）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="173"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="263"/>
         <source>Adjust stock</source>
         <translation>调整库存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="174"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="264"/>
         <source>No, correct it</source>
         <translation>不，改一下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="196"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="291"/>
         <source>The stock could not be read: {error}</source>
         <translation>无法读取库存：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="217"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="306"/>
+        <source>{n} in {days} d</source>
+        <translation>{days} 天内 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="316"/>
         <source>{code} {name}: {n} left (alert at {alert})</source>
         <translation>{code} {name}：剩 {n} 件（预警值 {alert}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="227"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="325"/>
         <source>No gift is low on stock.</source>
         <translation>没有库存不足的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="253"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="348"/>
+        <source>requested {n} on {day}, pending</source>
+        <translation>已于 {day} 申请 {n} 件，待发货</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="351"/>
+        <source>requested {n} on {day}, fulfilled</source>
+        <translation>已于 {day} 申请 {n} 件，已到货</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="366"/>
         <source>Pick a gift in the list.</source>
         <translation>请在列表中选择礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="257"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="373"/>
         <source>{code} {name}: {n} on hand</source>
         <translation>{code} {name}：库存 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="268"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="379"/>
+        <source>Redeemed {n} in the last {days} days: {projected} expected in the next {ahead} days. Alert at {alert} (the gift&apos;s own: {own}).</source>
+        <translation>近 {days} 天兑换 {n} 件：预计未来 {ahead} 天兑换 {projected} 件。预警线 {alert}（礼品自设：{own}）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="393"/>
+        <source>Nothing requested yet.</source>
+        <translation>尚未申请补货。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="406"/>
         <source>Pick the gift that was delivered first.</source>
         <translation>请先选择收货的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="310"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="448"/>
         <source>Receive {n} of {code}? That is far more than usual ({stock} on hand). Check the quantity on the delivery note.</source>
         <translation>收货 {code} 共 {n} 件？这远多于平常（现有 {stock} 件）。请核对送货单上的数量。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="313"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="451"/>
         <source>Yes, receive {n}</source>
         <translation>是，收货 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="316"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="454"/>
         <source>{n} of {code} counted on the shelf? The stock says {stock}. Check the count.</source>
         <translation>货架上盘点到 {code} 共 {n} 件？库存记录为 {stock} 件。请核对盘点数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="318"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="456"/>
         <source>Yes, {n} are on the shelf</source>
         <translation>是，货架上有 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="321"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="459"/>
         <source>Change the stock of {code} by {n:+d}? That is far more than usual ({stock} on hand).</source>
         <translation>将 {code} 的库存调整 {n:+d}？这远多于平常（现有 {stock} 件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="324"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="462"/>
         <source>Yes, change by {n:+d}</source>
         <translation>是，调整 {n:+d}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="345"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="483"/>
         <source>Received {n} of {code}: {stock} on hand now.</source>
         <translation>{code} 已收货 {n} 件：现有库存 {stock} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="356"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="494"/>
         <source>Pick the gift to adjust first.</source>
         <translation>请先选择要调整的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="360"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="498"/>
         <source>Give the reason for the adjustment first.</source>
         <translation>请先填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="365"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="503"/>
         <source>A change of zero changes nothing: enter how many.</source>
         <translation>增减为零不会有任何变化：请输入数量。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="385"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="523"/>
         <source>Stock of {code} changed by {delta:+d}: {stock} on hand now.</source>
         <translation>{code} 库存调整 {delta:+d} 件：现有库存 {stock} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="393"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="531"/>
         <source>Stock not changed: {error}</source>
         <translation>库存未修改：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="538"/>
+        <source>Pick the gift to ask for first.</source>
+        <translation>请先选择要申请补货的礼品。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="555"/>
+        <source>Asked head office for {n} of {code}; the request goes with the next sync.</source>
+        <translation>已向总部申请 {code} {n} 件；申请将随下次同步发送。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="562"/>
+        <source>Not requested: {error}</source>
+        <translation>未申请：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="572"/>
+        <source>Working out the stock turnover…</source>
+        <translation>正在计算库存周转…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="596"/>
+        <source>{code} {name}: {n} on hand, nothing redeemed in {days} days</source>
+        <translation>{code} {name}：库存 {n}，{days} 天无兑换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="604"/>
+        <source>No slow movers.</source>
+        <translation>没有滞销礼品。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="606"/>
+        <source>Turnover report written: {n} slow mover(s).</source>
+        <translation>周转报表已生成：滞销礼品 {n} 种。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="612"/>
+        <source>The turnover report could not be written: {error}</source>
+        <translation>周转报表未能生成：{error}</translation>
     </message>
 </context>
 <context>
@@ -1380,73 +1543,94 @@
 <context>
     <name>TillScreen</name>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="172"/>
+        <location filename="../../desktop/ui/screens/till.py" line="187"/>
         <source>Scan anywhere · type to search · Enter adds the first match · Enter or F12 confirms · F7/F8 quantity −/+ · F6 points or cash · F10 manager override · F2 card number · Esc clears</source>
         <translation>任意位置扫码 · 直接输入即搜索 · 回车加入第一个匹配 · 回车或 F12 确认兑换 · F7/F8 数量 −/+ · F6 切换积分/积分+现金 · F10 店长授权 · F2 输入卡号 · Esc 清除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="218"/>
+        <location filename="../../desktop/ui/screens/till.py" line="233"/>
         <source>Wait: the redemption is still being recorded.</source>
         <translation>请稍候：兑换正在记录中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="222"/>
+        <location filename="../../desktop/ui/screens/till.py" line="237"/>
         <source>Looking up the member…</source>
         <translation>正在查询会员…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="241"/>
+        <location filename="../../desktop/ui/screens/till.py" line="257"/>
         <source>Typed card number: while head office is offline, a manager must approve.</source>
         <translation>手动输入的卡号：总部离线时需店长授权。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="276"/>
+        <location filename="../../desktop/ui/screens/till.py" line="287"/>
+        <source>Given: {points} bonus points{gift}.</source>
+        <translation>已赠送：{points} 积分{gift}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/screens/till.py" line="289"/>
+        <source> and the gift {gift}</source>
+        <translation> 及礼品 {gift}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/screens/till.py" line="302"/>
+        <source>Not given: {detail}.</source>
+        <translation>未赠送：{detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/screens/till.py" line="305"/>
+        <source>Giving the journey…</source>
+        <translation>正在赠送…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/screens/till.py" line="335"/>
         <source>Ready for the next customer.</source>
         <translation>可以接待下一位顾客。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="320"/>
+        <location filename="../../desktop/ui/screens/till.py" line="379"/>
         <source>No gift the member can take matches “{text}”.</source>
         <translation>没有该会员可兑换且符合“{text}”的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="332"/>
+        <location filename="../../desktop/ui/screens/till.py" line="391"/>
         <source>The business day is closed: no more redemptions today. Come back when tomorrow&apos;s day is open.</source>
         <translation>营业日已结束：今日不再兑换。请待明日营业开启后再兑换。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="336"/>
+        <location filename="../../desktop/ui/screens/till.py" line="395"/>
         <source>The business day is not open yet: a manager must open it (F9, Business day).</source>
         <translation>营业日尚未开始：需店长开启（F9 › 营业日）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="349"/>
-        <location filename="../../desktop/ui/screens/till.py" line="420"/>
+        <location filename="../../desktop/ui/screens/till.py" line="408"/>
+        <location filename="../../desktop/ui/screens/till.py" line="483"/>
         <source>Scan the member&apos;s code first.</source>
         <translation>请先扫描会员码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="395"/>
+        <location filename="../../desktop/ui/screens/till.py" line="458"/>
         <source>Only {n} in stock.</source>
         <translation>库存仅剩 {n} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="427"/>
+        <location filename="../../desktop/ui/screens/till.py" line="490"/>
         <source>The basket is empty: add a gift first.</source>
         <translation>兑换清单为空：请先添加礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="442"/>
+        <location filename="../../desktop/ui/screens/till.py" line="510"/>
         <source>Recording the redemption…</source>
         <translation>正在记录兑换…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="460"/>
+        <location filename="../../desktop/ui/screens/till.py" line="534"/>
+        <location filename="../../desktop/ui/screens/till.py" line="540"/>
         <source>Not recorded: {detail}.</source>
         <translation>未能记录：{detail}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/screens/till.py" line="466"/>
+        <location filename="../../desktop/ui/screens/till.py" line="546"/>
         <source>Not recorded: {detail}. Press Enter to try again; it will not deduct twice.</source>
         <translation>未能记录：{detail}。请按回车重试，不会重复扣分。</translation>
     </message>
@@ -1570,149 +1754,354 @@
     </message>
 </context>
 <context>
+    <name>VoucherTab</name>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="119"/>
+        <source>When the till was down, staff wrote redemptions on numbered paper vouchers. Key each one in as written: it becomes a receipt of today, marked keyed-in.</source>
+        <translation>收银机停用期间，店员在编号纸质凭证上记录兑换。请按原样逐张补录：每张都会成为今天的一张单据，并标记为补录。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="123"/>
+        <source>Key in a paper voucher</source>
+        <translation>补录纸质凭证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="127"/>
+        <source>Voucher number</source>
+        <translation>凭证号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="128"/>
+        <source>Member (card number or member id)</source>
+        <translation>会员（卡号或会员号）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="129"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="151"/>
+        <source>Gifts</source>
+        <translation>礼品</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="130"/>
+        <source>Written at</source>
+        <translation>填写时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="131"/>
+        <source>Written by (cashier id)</source>
+        <translation>填写人（收银员工号）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="137"/>
+        <source>e.g. G101:2, G501</source>
+        <translation>例如 G101:2, G501</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="138"/>
+        <source>e.g. 2026-06-15 14:30</source>
+        <translation>例如 2026-06-15 14:30</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="140"/>
+        <source>Key in voucher</source>
+        <translation>补录凭证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="141"/>
+        <source>Record as overdraft</source>
+        <translation>按透支记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="142"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="143"/>
+        <source>Paper vouchers keyed in today</source>
+        <translation>今日补录的纸质凭证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="146"/>
+        <source>Voucher</source>
+        <translation>凭证</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="147"/>
+        <source>Receipt</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="148"/>
+        <source>Written</source>
+        <translation>填写</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="149"/>
+        <source>Keyed in</source>
+        <translation>补录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="150"/>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="152"/>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="153"/>
+        <source>Overdraft</source>
+        <translation>透支</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="170"/>
+        <source>The keyed-in vouchers could not be read: {error}</source>
+        <translation>无法读取已补录的凭证：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="201"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="248"/>
+        <source>Not keyed in: {error}</source>
+        <translation>未补录：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="207"/>
+        <source>Keying in {voucher}…</source>
+        <translation>正在补录 {voucher}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="222"/>
+        <source>Voucher {voucher} keyed in as receipt {receipt}: {points} points.</source>
+        <translation>凭证 {voucher} 已补录为单据 {receipt}：{points} 积分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="227"/>
+        <source>Overdraft of {points} points recorded as the member&apos;s debt.</source>
+        <translation>透支 {points} 积分，已记为会员欠分。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="240"/>
+        <source>The member&apos;s points no longer cover this voucher: {available} available, {needed} needed. The gift has left the store. Record it as an overdraft (the member&apos;s debt)?</source>
+        <translation>会员积分已不足以支付此凭证：可用 {available}，需要 {needed}。礼品已离店。是否按透支记录（记为会员欠分）？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="246"/>
+        <source>Nothing recorded yet: confirm the overdraft or cancel.</source>
+        <translation>尚未记录：请确认透支或取消。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="260"/>
+        <source>Not keyed in: the overdraft was not confirmed.</source>
+        <translation>未补录：未确认透支。</translation>
+    </message>
+</context>
+<context>
     <name>Wording</name>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="30"/>
+        <location filename="../../desktop/ui/wording.py" line="32"/>
         <source>{points} pts</source>
         <translation>{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="33"/>
+        <location filename="../../desktop/ui/wording.py" line="35"/>
         <source>{points} pts + {cash}</source>
         <translation>{points} 积分 + {cash}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="40"/>
+        <location filename="../../desktop/ui/wording.py" line="42"/>
         <source>Regular</source>
         <translation>普通</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="41"/>
+        <location filename="../../desktop/ui/wording.py" line="43"/>
         <source>Silver</source>
         <translation>银卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="42"/>
+        <location filename="../../desktop/ui/wording.py" line="44"/>
         <source>Gold</source>
         <translation>金卡</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="43"/>
+        <location filename="../../desktop/ui/wording.py" line="45"/>
         <source>Platinum</source>
         <translation>白金</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="49"/>
+        <location filename="../../desktop/ui/wording.py" line="51"/>
         <source>Home</source>
         <translation>家居</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="50"/>
+        <location filename="../../desktop/ui/wording.py" line="52"/>
         <source>Stationery</source>
         <translation>文具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="51"/>
+        <location filename="../../desktop/ui/wording.py" line="53"/>
         <source>Food &amp; drink</source>
         <translation>食品饮料</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="52"/>
+        <location filename="../../desktop/ui/wording.py" line="54"/>
         <source>Festival</source>
         <translation>节日</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="53"/>
+        <location filename="../../desktop/ui/wording.py" line="55"/>
         <source>Toys</source>
         <translation>玩具</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="54"/>
+        <location filename="../../desktop/ui/wording.py" line="56"/>
         <source>Vouchers</source>
         <translation>礼券</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="55"/>
+        <location filename="../../desktop/ui/wording.py" line="57"/>
         <source>Personal care</source>
         <translation>个人护理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="56"/>
+        <location filename="../../desktop/ui/wording.py" line="58"/>
         <source>Electronics</source>
         <translation>电器</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="57"/>
+        <location filename="../../desktop/ui/wording.py" line="59"/>
         <source>Apparel</source>
         <translation>服饰</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="58"/>
+        <location filename="../../desktop/ui/wording.py" line="60"/>
         <source>Travel</source>
         <translation>出行</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="70"/>
+        <location filename="../../desktop/ui/wording.py" line="61"/>
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="62"/>
+        <source>Experiences</source>
+        <translation>体验</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="71"/>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="72"/>
+        <source>Experience</source>
+        <translation>体验</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="78"/>
+        <source>Low value</source>
+        <translation>低价值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="79"/>
+        <source>Mid value</source>
+        <translation>中价值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="80"/>
+        <source>High value</source>
+        <translation>高价值</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="86"/>
+        <source>{tier} only</source>
+        <translation>{tier}专享</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="90"/>
+        <source>Hot</source>
+        <translation>热门</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="94"/>
+        <source>Places left {n}</source>
+        <translation>剩余名额 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="100"/>
+        <source>{title}, valid {days} days</source>
+        <translation>{title}，{days} 天有效</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="105"/>
+        <source>Session {when} · {place}</source>
+        <translation>场次 {when} · {place}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="118"/>
         <source>Code accepted.</source>
         <translation>会员码有效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="71"/>
+        <location filename="../../desktop/ui/wording.py" line="119"/>
         <source>Not a Lantern code: ask for the member&apos;s Lantern card or app code.</source>
         <translation>不是 Lantern 会员码：请会员出示会员卡或 App 会员码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="74"/>
+        <location filename="../../desktop/ui/wording.py" line="122"/>
         <source>Damaged or incomplete code: scan again, or type the card number.</source>
         <translation>会员码损坏或不完整：请重新扫描，或输入卡号。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="77"/>
+        <location filename="../../desktop/ui/wording.py" line="125"/>
         <source>Forged code: the signature does not match. Do not redeem.</source>
         <translation>伪造的会员码：签名不符，请勿兑换。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="80"/>
+        <location filename="../../desktop/ui/wording.py" line="128"/>
         <source>Code signed with a key this till does not know: sync with head office. If it persists, the code is forged.</source>
         <translation>会员码的签名密钥本机未知：请与总部同步；如仍无法识别，即为伪造码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="85"/>
+        <location filename="../../desktop/ui/wording.py" line="133"/>
         <source>Card revoked: ask for the new card.</source>
         <translation>此卡已作废：请会员出示新卡。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="86"/>
+        <location filename="../../desktop/ui/wording.py" line="134"/>
         <source>Card expired: ask the member to get a new card at the service desk.</source>
         <translation>会员卡已过期：请会员到服务台换领新卡。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="89"/>
+        <location filename="../../desktop/ui/wording.py" line="137"/>
         <source>Phone code expired: ask the member to refresh it.</source>
         <translation>手机会员码已过期：请会员刷新后再出示。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="92"/>
+        <location filename="../../desktop/ui/wording.py" line="140"/>
         <source>Phone code from the future: ask the member to check the phone&apos;s clock.</source>
         <translation>手机会员码时间超前：请会员检查手机时间。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="95"/>
+        <location filename="../../desktop/ui/wording.py" line="143"/>
         <source>The member&apos;s app must sign in again (its certificate has expired).</source>
         <translation>会员 App 需重新登录（设备证书已过期）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="98"/>
+        <location filename="../../desktop/ui/wording.py" line="146"/>
         <source>Code already used: ask the member to refresh the code.</source>
         <translation>此会员码已使用过：请会员刷新后再出示。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="110"/>
+        <location filename="../../desktop/ui/wording.py" line="158"/>
         <source>Unknown member or card number: check it and scan again.</source>
         <translation>未找到该会员或卡号：请核对后重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="112"/>
+        <location filename="../../desktop/ui/wording.py" line="160"/>
         <source>Not accepted: that is not a member code or card number. Scan the code again.</source>
         <translation>无法识别：这不是会员码或卡号。请重新扫描会员码。</translation>
     </message>
@@ -1721,137 +2110,167 @@
         <translation type="vanished">无法受理：{detail}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="119"/>
+        <location filename="../../desktop/ui/wording.py" line="167"/>
         <source>more points than one offline redemption may take</source>
         <translation>超过单笔离线兑换积分上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="122"/>
+        <location filename="../../desktop/ui/wording.py" line="170"/>
         <source>over this member&apos;s offline limit for today</source>
         <translation>超过该会员今日离线兑换限额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="125"/>
+        <location filename="../../desktop/ui/wording.py" line="173"/>
         <source>too many members served while offline</source>
         <translation>离线期间服务的会员人数已达上限</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="126"/>
+        <location filename="../../desktop/ui/wording.py" line="174"/>
         <source>over the store&apos;s total offline points</source>
         <translation>超过门店离线兑换积分总额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="127"/>
+        <location filename="../../desktop/ui/wording.py" line="175"/>
         <source>the store has been offline too long</source>
         <translation>门店离线时间过长</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="128"/>
+        <location filename="../../desktop/ui/wording.py" line="176"/>
         <source>a typed card number needs head office online</source>
         <translation>手动输入卡号需总部在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="131"/>
+        <location filename="../../desktop/ui/wording.py" line="179"/>
         <source>head office refuses this store&apos;s sync and redemptions are stopped until it recovers (manager&apos;s sync tab)</source>
         <translation>总部拒绝本店同步，恢复之前兑换已停止（店长的同步页）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="147"/>
+        <location filename="../../desktop/ui/wording.py" line="195"/>
         <source>The basket is empty: add a gift first.</source>
         <translation>兑换清单为空：请先添加礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="149"/>
+        <location filename="../../desktop/ui/wording.py" line="197"/>
         <source>{gift}: the quantity must be at least 1.</source>
         <translation>{gift}：数量至少为 1。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="153"/>
+        <location filename="../../desktop/ui/wording.py" line="201"/>
         <source>This member is blocked or closed: ask head office before redeeming.</source>
         <translation>该会员已冻结或注销：兑换前请联系总部。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="157"/>
+        <location filename="../../desktop/ui/wording.py" line="205"/>
         <source>{gift} is not available today.</source>
         <translation>{gift} 今日不可兑换。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="160"/>
+        <location filename="../../desktop/ui/wording.py" line="208"/>
         <source>{gift} is for {tier} members and above.</source>
         <translation>{gift} 仅限{tier}及以上会员兑换。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="164"/>
+        <location filename="../../desktop/ui/wording.py" line="212"/>
         <source>{gift} is out of stock: {left} left, {wanted} wanted.</source>
         <translation>{gift} 库存不足：剩余 {left} 件，需要 {wanted} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="168"/>
+        <location filename="../../desktop/ui/wording.py" line="216"/>
         <source>Not enough points: {available} available, {needed} needed.</source>
         <translation>积分不足：可用 {available}，需要 {needed}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="172"/>
+        <location filename="../../desktop/ui/wording.py" line="220"/>
         <source>Head office is offline and this redemption is beyond the offline limits ({check}): a manager override is needed.</source>
         <translation>总部离线，本次兑换超出离线限额（{check}）：需店长授权。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="178"/>
+        <location filename="../../desktop/ui/wording.py" line="226"/>
         <source>{what}: {asked} is more than the programme allows ({limit}); split it or ask head office.</source>
         <translation>{what}：{asked} 超过积分计划允许的上限（{limit}）；请拆分兑换或联系总部。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="183"/>
+        <location filename="../../desktop/ui/wording.py" line="231"/>
         <source>This redemption</source>
         <translation>本次兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="195"/>
+        <location filename="../../desktop/ui/wording.py" line="238"/>
+        <source>A second verification is needed ({rules}): a manager&apos;s PIN, or the member&apos;s phone code instead of the printed card.</source>
+        <translation>需要二次验证（{rules}）：请店长输入 PIN，或由会员出示手机动态码代替实体卡。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="243"/>
+        <source>A second verification is needed ({rules}): a manager&apos;s PIN.</source>
+        <translation>需要二次验证（{rules}）：请店长输入 PIN。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="247"/>
+        <source>Refused by the risk rule {rules}: this redemption cannot be made now. Ask the store manager or head office.</source>
+        <translation>风控规则 {rules} 拒绝了此次兑换：现在无法兑换，请联系店长或总部。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="261"/>
         <source>Member blocked</source>
         <translation>会员已冻结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="197"/>
+        <location filename="../../desktop/ui/wording.py" line="263"/>
+        <source>Session closed</source>
+        <translation>场次已开始</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="265"/>
+        <source>Fully booked</source>
+        <translation>名额已满</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="267"/>
         <source>Not available now</source>
         <translation>当前不可兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="200"/>
+        <location filename="../../desktop/ui/wording.py" line="270"/>
         <source>{tier} members and above</source>
         <translation>限{tier}及以上会员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="202"/>
+        <location filename="../../desktop/ui/wording.py" line="272"/>
         <source>Out of stock</source>
         <translation>已兑完</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="204"/>
+        <location filename="../../desktop/ui/wording.py" line="274"/>
         <source>Not enough points (needs {needed})</source>
         <translation>积分不足（需 {needed}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="208"/>
+        <location filename="../../desktop/ui/wording.py" line="278"/>
+        <source>Refused by a risk rule</source>
+        <translation>风控规则拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="280"/>
         <source>Not available</source>
         <translation>不可兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="214"/>
+        <location filename="../../desktop/ui/wording.py" line="286"/>
         <source>Nothing was recorded: the store database is on a read-only disk. Make the disk writable again, then try again. The database is not damaged: do not restore a backup.</source>
         <translation>未能记录：门店数据库所在的磁盘是只读的。请让磁盘恢复可写后重试。数据库没有损坏：请勿用备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="220"/>
+        <location filename="../../desktop/ui/wording.py" line="292"/>
         <source>Nothing was recorded: the disk is full. Free some space on this computer&apos;s disk, then try again. The database is not damaged: do not restore a backup.</source>
         <translation>未能记录：磁盘已满。请清理本机磁盘空间后重试。数据库没有损坏：请勿用备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="225"/>
+        <location filename="../../desktop/ui/wording.py" line="297"/>
         <source>Nothing was recorded: Lantern is not allowed to write the store database (permission denied). Ask whoever set up this till to give it write access, then try again. Do not restore a backup.</source>
         <translation>未能记录：Lantern 没有写入门店数据库的权限（权限被拒绝）。请让安装这台收银机的人开放写入权限后重试。请勿用备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="240"/>
+        <location filename="../../desktop/ui/wording.py" line="312"/>
         <source>No PIN can be checked: this till&apos;s PIN key is missing (the store database was moved or copied without its .vault file). Nothing was changed; call support.</source>
         <translation>无法验证任何 PIN：本收银机的 PIN 密钥缺失（门店数据库被移动或复制时没有带上它的 .vault 文件）。未做任何更改；请联系技术支持。</translation>
     </message>
