@@ -1,16 +1,18 @@
 """Programme figures at head office (`lantern headoffice report`), from what it holds.
 
 For a period of business days (both ends included) it computes four figures from the
-applied events (`store_events` payloads), `redemptions`, `ledger`, `deliveries`, `gifts`,
-`stores` and `members`:
+applied events (`store_events` payloads), `redemptions`, `ledger`, `journey_uses`,
+`deliveries`, `gifts`, `stores` and `members`:
 
 - redemption rate per gift and store: redemptions and units (voids subtracted on the day
   they happened), units per day; per store, the share of its members it served;
 - members woken up from dormancy: an earn or redemption in the period after at least
   `dormant_days` without any earn or redemption at any store, by store and by length of
-  the sleep (1–3, 3–6, 6+ months), and the welcome-back journey events if stores send them
-  (kind "journey", payload journey == "welcome_back");
-- points issued versus redeemed per day, week or month, and the points outstanding;
+  the sleep (1–3, 3–6, 6+ months), and the welcome-back journeys stores gave (a journey's
+  own bonus lot is not a visit);
+- points issued versus redeemed per day, week or month, and the points outstanding; issued
+  = purchases' earns + the bonus points journeys credited (a journey repeated at a second
+  store credits none);
 - stock turnover per gift and store, with the slow movers.
 
 The SQL is plain enough for both SQLite and PostgreSQL (`substr` on ISO times); payload
@@ -39,7 +41,6 @@ SLOW_DAYS = 90
 MAX_DAYS = 3660  # ten years: longer is almost certainly a typing slip
 APPLIED = ("applied", "applied_with_conflict")
 BANDS = ("1-3", "3-6", "6+")  # months asleep (30 days each)
-JOURNEY_KIND = "journey"  # another part's event kind; read only when rows exist
 WELCOME_BACK = "welcome_back"
 
 Progress = Callable[[str], None]
@@ -361,7 +362,10 @@ def _activities(tx: Tx, end: date) -> list[_Activity]:
         "WHERE business_day <= ? "
         "UNION "
         "SELECT member_id, store_id, at, 'earn' AS kind FROM ledger "
-        "WHERE kind = 'earn' AND store_id IS NOT NULL AND substr(at, 1, 10) <= ?",
+        "WHERE kind = 'earn' AND store_id IS NOT NULL AND substr(at, 1, 10) <= ? "
+        # a journey's bonus lot (ref = its use id) is not a visit: the member's own earn or
+        # redemption is
+        "AND ref NOT IN (SELECT use_id FROM journey_uses)",
         (end.isoformat(), end.isoformat()),
     )
     out = []
@@ -414,19 +418,15 @@ def _comebacks(period: Period, dormant_days: int, activities: list[_Activity]) -
 
 def _dormancy(tx: Tx, period: Period, names: _Names, comebacks: list[Comeback]) -> list[Dormancy]:
     rows = tx.all(
-        "SELECT store_id, payload FROM store_events WHERE kind = ? AND outcome IN (?, ?) "
-        "AND substr(created_at, 1, 10) >= ? AND substr(created_at, 1, 10) <= ?",
-        (JOURNEY_KIND, *APPLIED, period.start.isoformat(), period.end.isoformat()),
+        "SELECT store_id, bonus_points FROM journey_uses WHERE journey = ? "
+        "AND repeated_of IS NULL AND substr(at, 1, 10) >= ? AND substr(at, 1, 10) <= ?",
+        (WELCOME_BACK, period.start.isoformat(), period.end.isoformat()),
     )
     journeys: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
-        p = _payload(r["payload"])
-        if p.get("journey") != WELCOME_BACK:
-            continue
-        bonus = p.get("bonus_points", 0)
         j = journeys[str(r["store_id"])]
         j[0] += 1
-        j[1] += bonus if isinstance(bonus, int) and not isinstance(bonus, bool) else 0
+        j[1] += int(r["bonus_points"])
     bands: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for c in comebacks:
         bands[c.store_id][BANDS.index(c.band)] += 1
@@ -485,11 +485,13 @@ def _points(tx: Tx, period: Period) -> list[PointsRow]:
         "WHERE substr(at, 1, 10) <= ? GROUP BY substr(at, 1, 10), kind",
         (period.end.isoformat(),),
     )
-    journeys = tx.all(
-        "SELECT substr(created_at, 1, 10) AS day, payload FROM store_events "
-        "WHERE kind = ? AND outcome IN (?, ?) "
-        "AND substr(created_at, 1, 10) >= ? AND substr(created_at, 1, 10) <= ?",
-        (JOURNEY_KIND, *APPLIED, period.start.isoformat(), period.end.isoformat()),
+    # the bonus points journeys credited (their lots are ledger 'earn' rows); a journey
+    # repeated at a second store credited nothing
+    bonuses = tx.all(
+        "SELECT substr(at, 1, 10) AS day, SUM(bonus_points) AS total FROM journey_uses "
+        "WHERE repeated_of IS NULL AND substr(at, 1, 10) >= ? AND substr(at, 1, 10) <= ? "
+        "GROUP BY substr(at, 1, 10)",
+        (period.start.isoformat(), period.end.isoformat()),
     )
     start = period.start.isoformat()
     outstanding = sum(int(m["total"]) for m in moved if str(m["day"]) < start)
@@ -502,21 +504,16 @@ def _points(tx: Tx, period: Period) -> list[PointsRow]:
             if lo <= str(m["day"]) <= hi:
                 sums[str(m["kind"])] += int(m["total"])
         redeemed = -sums["redeem"]
-        bonus = 0
-        for j in journeys:
-            p = _payload(j["payload"])
-            b = p.get("bonus_points")
-            if lo <= str(j["day"]) <= hi and p.get("journey") == WELCOME_BACK:
-                bonus += b if isinstance(b, int) and not isinstance(b, bool) else 0
+        bonus = sum(int(b["total"]) for b in bonuses if lo <= str(b["day"]) <= hi)
         outstanding += sum(sums.values())
         out.append(
             PointsRow(
                 label,
                 first,
                 last,
-                sums["earn"],
+                sums["earn"] - bonus,
                 bonus,
-                sums["earn"] + bonus,
+                sums["earn"],
                 redeemed,
                 sums["void"],
                 redeemed - sums["void"],

@@ -21,7 +21,6 @@ from pypdf import PdfReader
 from desktop.cli import main
 from desktop.core.catalogue import Gift, GiftId, Price
 from desktop.core.members import Member, MemberId, Tier
-from headoffice import events as ho_events
 from headoffice.admin import Opening
 from headoffice.db import Database
 from headoffice.engine import HeadOffice
@@ -137,15 +136,28 @@ def stock(log: StoreLog, kind: str, gift_id: str, delta: int, at: datetime) -> N
     log.add(kind, well_formed(kind, payload))
 
 
-def welcome_back(log: StoreLog, member_id: str, bonus: int, at: datetime) -> None:
-    """The journeys part's event (kind "journey"); not in this branch's protocol."""
+def welcome_back(
+    log: StoreLog, member_id: str, bonus: int, at: datetime, dormant_days: int = 263
+) -> None:
+    """The till's `journey` event for a welcome-back bonus (desktop/core/journeys.py)."""
     t = event_at(log, at)
-    payload = {"journey": "welcome_back", "member_id": member_id, "bonus_points": bonus, "at": t}
-    log.add("journey", payload)
+    payload = {
+        "use_id": str(uuid.uuid4()),
+        "journey": "welcome_back",
+        "period": (at - timedelta(days=dormant_days)).date().isoformat(),
+        "member_id": member_id,
+        "cashier_id": "C01",
+        "bonus_points": bonus,
+        "gift_id": None,
+        "redemption_id": None,
+        "dormant_days": dormant_days,
+        "at": t,
+    }
+    log.add("journey", well_formed("journey", payload))
 
 
 @pytest.fixture
-def programme(ho: HeadOffice, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def programme(ho: HeadOffice) -> dict[str, str]:
     """Two stores, three gifts, five members and their year, pushed to head office."""
     clock = ho.clock
     assert hasattr(clock, "now")
@@ -179,8 +191,6 @@ def programme(ho: HeadOffice, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
     earn(bj, m[4], 300, when(11, 3))
     redeem(bj, m[4], when(11, 15), ("G101", 1))
 
-    # the journeys part applies its events; on this branch head office would park them
-    monkeypatch.setattr(ho_events, "RECORDED_ONLY", ho_events.RECORDED_ONLY | {"journey"})
     for log in (sh, bj):
         answer = ho.push(log.store_id, log.body())
         assert set(outcomes(answer)) == {"applied"}, answer
@@ -265,7 +275,8 @@ def test_the_report_figures_read_back_from_its_csvs_and_pdf(
     # before: openings 5800 + earns 400 - the October redemption 500; then the period
     assert int(day["2026-11-01"]["outstanding"]) == 5700
     held = sum(int(r["balance"]) for r in q(db, "SELECT balance FROM members"))
-    assert int(points[-1]["outstanding"]) == held == 5700 + 300 - 2300 - 300
+    # the period: earns 300, the welcome-back bonus 200, net redeemed 2300, expired 300
+    assert int(points[-1]["outstanding"]) == held == 5700 + 300 + 200 - 2300 - 300
 
     turnover = by(read_csv(out / "turnover.csv"), "store_id", "gift_id")
     cup = turnover[("SH001", "G101")]
@@ -384,20 +395,23 @@ def test_bad_input_is_refused_before_anything_is_written(
     assert sorted(p.name for p in out.iterdir()) == sorted(CSV_FILES)
 
 
-def test_a_parked_journey_event_is_not_counted(
-    ho: HeadOffice, db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A journey event head office did not apply (parked) is not a figure. (Head office
-    without the journeys part parks every journey event: an unknown kind.)"""
-    monkeypatch.setattr(ho_events, "RECORDED_ONLY", ho_events.RECORDED_ONLY - {"journey"})
-    monkeypatch.delitem(ho_events._HANDLERS, "journey", raising=False)
-    sh = store(ho, "SH001")
+def test_a_parked_or_repeated_journey_is_not_counted(ho: HeadOffice, db: Database) -> None:
+    """A journey event head office did not apply (parked) is not a figure, and a journey a
+    second store gave again (both offline) credited nothing: counted once."""
+    sh, bj = store(ho, "SH001"), store(ho, "BJ001")
     member = add_member(ho, 1, 100)
+    earn(sh, member, 50, when(3, 1))
     welcome_back(sh, member, 200, when(11, 20))
-    assert outcomes(ho.push("SH001", sh.body())) == ["rejected"]
+    welcome_back(bj, member, 200, when(11, 20) + timedelta(minutes=5))
+    sh.add("journey", {"journey": "welcome_back", "member_id": member, "at": "bad"})
+    assert outcomes(ho.push("SH001", sh.body())) == ["applied", "applied", "rejected"]
+    assert outcomes(ho.push("BJ001", bj.body())) == ["applied_with_conflict"]
     report = build_report(db, Period(date(2026, 11, 1), date(2026, 11, 30)))
-    assert [d.welcome_back for d in report.dormancy] == [0]
-    assert sum(p.journey_bonus for p in report.points) == 0
+    assert {d.store_id: d.welcome_back for d in report.dormancy} == {"SH001": 1, "BJ001": 0}
+    bucket = [p for p in report.points if p.journey_bonus]
+    assert [(p.earned, p.journey_bonus, p.issued) for p in bucket] == [(0, 200, 200)]
+    # the bonus lot is not a visit: the member's comeback is their own earn or redemption
+    assert report.comebacks == []
 
 
 def test_period_and_ratio_arithmetic() -> None:
