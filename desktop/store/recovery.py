@@ -28,11 +28,22 @@ import sqlite3
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from desktop.core.risk import Action, Triggered
 from desktop.core.wire import ChainedEvent, EventKind
-from desktop.store import catalogue, journeys, outbox, redemptions, settings, stock_stats, voids
+from desktop.store import (
+    catalogue,
+    coupons,
+    journeys,
+    outbox,
+    redemptions,
+    risk,
+    settings,
+    stock_stats,
+    voids,
+)
 from desktop.store import sync_state as sync_repo
 
 EPOCH = EventKind.EPOCH
@@ -116,6 +127,19 @@ def _replay(conn: sqlite3.Connection, e: Adopted) -> None:
         )
         for line in lines:
             catalogue.move_stock(conn, line.gift_id, -line.quantity, "redeem", rid, at, None)
+        for gift_id, code, valid_until in p.get("coupons", []):  # the printed codes stand
+            if not coupons.exists(conn, str(code)):
+                coupons.insert(conn, str(code), rid, str(gift_id), date.fromisoformat(valid_until))
+        # the rules it triggered (it went through: each wanted a verification, and got it)
+        risk.record(
+            conn,
+            rid,
+            (
+                Triggered(str(r), Action.VERIFY, "taken back from head office")
+                for r in p.get("risk", [])
+            ),
+            p.get("verified_by"),
+        )
         if p.get("voucher_no"):  # a paper voucher keyed in: its number stays taken
             conn.execute(
                 "INSERT INTO paper_vouchers (voucher_no, redemption_id, written_at, "
@@ -140,6 +164,7 @@ def _replay(conn: sqlite3.Connection, e: Adopted) -> None:
         )
         for gift_id, quantity in redemptions.gifts_taken(conn, rid):
             catalogue.move_stock(conn, gift_id, quantity, "void", vid, at, p.get("manager_id"))
+        coupons.void_for(conn, rid, at)
     elif e.kind in ("stock_receive", "stock_adjust"):
         ref = str(p["movement_id"])
         if conn.execute("SELECT 1 FROM stock_ledger WHERE ref = ?", (ref,)).fetchone():
