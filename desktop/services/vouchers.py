@@ -26,6 +26,7 @@ from datetime import date, datetime
 from desktop.core import vouchers as rules
 from desktop.core import wire
 from desktop.core.cardnumber import normalise_card_number
+from desktop.core.catalogue import GiftKind
 from desktop.core.errors import Conflict, InvalidInput, NotAllowed
 from desktop.core.lots import Spend
 from desktop.core.members import Member
@@ -262,6 +263,12 @@ class VoucherService:
         sold = []
         for gift_id, quantity in lines:
             gift, stock = gifts_repo.get_gift(conn, gift_id)
+            if gift.kind is GiftKind.COUPON:
+                raise NotAllowed(
+                    f"gift {gift_id} is a coupon: its code is printed by the till, so no "
+                    "coupon left the store on paper. Redeem it at the till for the member "
+                    "(nothing was keyed in)"
+                )
             wanted[gift_id] = wanted.get(gift_id, 0) + quantity
             if wanted[gift_id] > stock:
                 raise NotAllowed(

@@ -202,3 +202,24 @@ def test_a_failure_midway_leaves_nothing_and_the_retry_runs_afresh(
     monkeypatch.setattr(target, attr, original)
     done = app.vouchers.key_in(manager, "req-1", entry())
     assert not done.replayed and app.vouchers.listed() == [done.voucher]
+
+
+def test_a_coupon_is_not_keyed_in_from_paper(
+    app: StoreServices, manager: Staff, db_path: Path
+) -> None:
+    # Given a coupon gift on the shelf (its code is printed by the till, not on paper)
+    from desktop.core.catalogue import CouponTerms, Gift, GiftId, GiftKind, Price
+    from desktop.store import catalogue
+
+    coupon = Gift(
+        GiftId("C300"), "满300减80券", "¥80 off ¥300", "coupon", (Price(800),),
+        kind=GiftKind.COUPON, coupon=CouponTerms(30000, 8000, 7),
+    )  # fmt: skip
+    with app.db.write() as conn:
+        catalogue.upsert_gift(conn, coupon)
+        catalogue.move_stock(conn, "C300", 5, "receive", "d-1", T0.isoformat(), "M01")
+    before = snapshot(db_path)
+    # When a voucher naming it is keyed in, Then it is refused and nothing changes
+    with pytest.raises(NotAllowed, match="its code is printed by the till"):
+        app.vouchers.key_in(manager, "req-1", entry(lines=(("G101", 1), ("C300", 1))))
+    assert snapshot(db_path) == before
