@@ -8,7 +8,10 @@ put in the basket, and the customer display; then what a new cashier and manager
 (issue #15): going on with the member after a sale, F9 after a sale (the PIN dialog drawn
 over the till), a refused code that is not echoed, the Void tab, a large delivery asked
 about, a malformed head-office address refused and a bad one shown, the day closed with
-its closing reconciliation, and the till on a closed day."""
+its closing reconciliation, and the till on a closed day; then the gift programme (issue
+#12): a dormant member's welcome-back prompt with points expiring soon, a coupon among the
+gifts, a risk rule asking for a second verification, the stock tab's derived alert, and a
+paper voucher keyed in."""
 
 from __future__ import annotations
 
@@ -135,6 +138,86 @@ def first_day(qapp: QApplication, w: MainWindow, app: StoreServices, code: str, 
     w.grab().save(str(out / f"till-day-closed-{lang}.png"))
 
 
+def programme(
+    qapp: QApplication, language: str, keys: KeyFile, key_id: int, tmp: Path, out: Path
+) -> None:
+    """The gift programme's states (issue #12), on a store of their own."""
+    from datetime import timedelta
+
+    from desktop.core.catalogue import CouponTerms, Gift, GiftId, GiftKind, Price
+    from desktop.core.vouchers import make_voucher_no
+    from desktop.store import catalogue, journeys, settings
+
+    path = tmp / f"programme-{language}.db"
+    build_demo(path, members=60, clock=lambda: NOW).close()
+    app = StoreServices(StoreServices.open(path, clock=lambda: NOW).db, lambda: NOW)
+    app.setup.add_issuer_key(keys.keys[key_id].issuer_key())
+    member = max(
+        r[0]
+        for r in app.db.query(
+            "SELECT member_id FROM members WHERE status = 'active' AND balance BETWEEN 3000 AND 6000"
+        )
+    )
+    app.setup.set_card_serial(member, 1)
+    code = issue_card(keys, member, 1, NOW.date())
+    coupon = Gift(
+        GiftId("C300"), "满300减80券", "¥80 off ¥300", "coupon", (Price(800),),
+        kind=GiftKind.COUPON, coupon=CouponTerms(30000, 8000, 7),
+    )  # fmt: skip
+    with app.db.write() as conn:  # head office last saw the member 120 days ago
+        last = NOW.date() - timedelta(days=120)
+        journeys.from_headoffice(conn, member, last, True, (), NOW.isoformat())
+        settings.put(conn, "risk_rules", {"second_verification": {"points_over": 1000}})
+        catalogue.upsert_gift(conn, coupon)
+        catalogue.move_stock(conn, "C300", 20, "receive", "shot-1", NOW.isoformat(), "M01")
+    w = MainWindow(app, language=language)
+    w.resize(1180, 760)
+    w.show()
+    wait(qapp, lambda: w.login.staff_list.count() > 0)
+    w.session.logged_in(app.login("C01", "1111"))
+    till = w.till
+    wait(qapp, lambda: len(till.catalogue.tiles) > 0)
+    w.on_scanned(code)
+    wait(qapp, lambda: len(till.member_panel.journey_buttons) > 0)
+    w.grab().save(str(out / f"till-journey-{language}.png"))
+    till.search.setText("G1001")  # 1 200 points on a printed card: over the rule's 1 000
+    till.on_search_enter()
+    wait(qapp, lambda: len(till.basket.items) == 1)
+    till.confirm()
+    wait(qapp, lambda: w.pin_dialog is not None)
+    dialog = w.pin_dialog
+    assert dialog is not None
+    wait(qapp, lambda: dialog.manager.count() > 0)
+    over(w, dialog).save(str(out / f"till-verification-{language}.png"))
+    dialog.reject()
+
+    w.open_manager()
+    dialog = w.pin_dialog
+    assert dialog is not None
+    dialog.set_manager("M01")
+    dialog.submit("9999")
+    screen = w.manager_screen
+    wait(qapp, lambda: w.stack.currentWidget() is screen)
+    stock = screen.stock_tab
+    screen.show_tab(stock)
+    wait(qapp, lambda: stock.select_gift("G101"))
+    w.grab().save(str(out / f"manager-stock-alert-{language}.png"))
+    tab = screen.voucher_tab
+    screen.show_tab(tab)
+    tab.voucher_no.setText(make_voucher_no(1024))
+    tab.member.setText(member)
+    tab.gifts.setText("G101:2")
+    tab.written_at.setText(f"{NOW - timedelta(hours=2):%Y-%m-%d %H:%M}")
+    tab.written_by.setText("C01")
+    tab.key_in()
+    wait(qapp, lambda: tab.table.rowCount() == 1)
+    w.grab().save(str(out / f"manager-vouchers-{language}.png"))
+    w.close()
+    app.close()
+    for _ in range(20):
+        qapp.processEvents()
+
+
 def main() -> int:
     qapp = application()  # as the till starts: the shipped CJK font, whatever the system has
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
@@ -183,6 +266,7 @@ def main() -> int:
             app.close()
             for _ in range(20):
                 qapp.processEvents()
+            programme(qapp, language, keys, key.key_id, Path(tmp), out)
     for p in sorted(out.glob("*.png")):
         print(p)
     return 0

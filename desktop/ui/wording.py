@@ -233,7 +233,7 @@ def refusal_text(refusal: Refusal, gifts: dict[str, Gift]) -> str:
                 limit=f"{refusal.available:,}",
             )
         case r.VERIFICATION_NEEDED:
-            rules = ", ".join(refusal.rules)
+            rules = rules_text(refusal.rules)
             if refusal.phone_code_would_do:
                 return translate(
                     "Wording",
@@ -248,8 +248,36 @@ def refusal_text(refusal: Refusal, gifts: dict[str, Gift]) -> str:
                 "Wording",
                 "Refused by the risk rule {rules}: this redemption cannot be made now. Ask the "
                 "store manager or head office.",
-            ).format(rules=", ".join(refusal.rules))
+            ).format(rules=rules_text(refusal.rules))
     raise AssertionError(refusal.reason)  # pragma: no cover
+
+
+def rules_text(rules: tuple[str, ...] | list[str]) -> str:
+    """Risk rules as a cashier reads them (the names are desktop/core/risk.py's)."""
+    return translate("Wording", "; ").join(rule_text(r) for r in rules)
+
+
+def rule_text(rule: str) -> str:
+    """One risk rule: `velocity:member/60min`, `self_redemption`, `points_over/5000`,
+    `cash_fen_over/50000`; a name this till does not know is shown as it is."""
+    name, _, arg = rule.partition("/")
+    number = arg.removesuffix("min")
+    if not number.isdigit():
+        number = ""
+    if name == "self_redemption":
+        return translate("Wording", "a cashier redeeming on their own card")
+    if name == "points_over" and number:
+        return translate("Wording", "over {points} points").format(points=f"{int(number):,}")
+    if name == "cash_fen_over" and number:
+        return translate("Wording", "over {cash} cash").format(cash=money_text(int(number)))
+    scopes = {
+        "velocity:member": translate("Wording", "too many for one member in {minutes} min"),
+        "velocity:cashier": translate("Wording", "too many for one cashier in {minutes} min"),
+        "velocity:gift": translate("Wording", "too many of one gift in {minutes} min"),
+    }
+    if name in scopes and number:
+        return scopes[name].format(minutes=number)
+    return rule
 
 
 def tile_reason(refusal: Refusal, gift: Gift | None = None) -> str:

@@ -2210,67 +2210,102 @@
         <translation>风控规则 {rules} 拒绝了此次兑换：现在无法兑换，请联系店长或总部。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="261"/>
+        <location filename="../../desktop/ui/wording.py" line="257"/>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="268"/>
+        <source>a cashier redeeming on their own card</source>
+        <translation>收银员为自己的会员卡兑换</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="270"/>
+        <source>over {points} points</source>
+        <translation>超过 {points} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="272"/>
+        <source>over {cash} cash</source>
+        <translation>现金超过 {cash}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="274"/>
+        <source>too many for one member in {minutes} min</source>
+        <translation>同一会员 {minutes} 分钟内兑换过多</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="275"/>
+        <source>too many for one cashier in {minutes} min</source>
+        <translation>同一收银员 {minutes} 分钟内兑换过多</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="276"/>
+        <source>too many of one gift in {minutes} min</source>
+        <translation>同一礼品 {minutes} 分钟内兑换过多</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="289"/>
         <source>Member blocked</source>
         <translation>会员已冻结</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="263"/>
+        <location filename="../../desktop/ui/wording.py" line="291"/>
         <source>Session closed</source>
         <translation>场次已开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="265"/>
+        <location filename="../../desktop/ui/wording.py" line="293"/>
         <source>Fully booked</source>
         <translation>名额已满</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="267"/>
+        <location filename="../../desktop/ui/wording.py" line="295"/>
         <source>Not available now</source>
         <translation>当前不可兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="270"/>
+        <location filename="../../desktop/ui/wording.py" line="298"/>
         <source>{tier} members and above</source>
         <translation>限{tier}及以上会员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="272"/>
+        <location filename="../../desktop/ui/wording.py" line="300"/>
         <source>Out of stock</source>
         <translation>已兑完</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="274"/>
+        <location filename="../../desktop/ui/wording.py" line="302"/>
         <source>Not enough points (needs {needed})</source>
         <translation>积分不足（需 {needed}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="278"/>
+        <location filename="../../desktop/ui/wording.py" line="306"/>
         <source>Refused by a risk rule</source>
         <translation>风控规则拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="280"/>
+        <location filename="../../desktop/ui/wording.py" line="308"/>
         <source>Not available</source>
         <translation>不可兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="286"/>
+        <location filename="../../desktop/ui/wording.py" line="314"/>
         <source>Nothing was recorded: the store database is on a read-only disk. Make the disk writable again, then try again. The database is not damaged: do not restore a backup.</source>
         <translation>未能记录：门店数据库所在的磁盘是只读的。请让磁盘恢复可写后重试。数据库没有损坏：请勿用备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="292"/>
+        <location filename="../../desktop/ui/wording.py" line="320"/>
         <source>Nothing was recorded: the disk is full. Free some space on this computer&apos;s disk, then try again. The database is not damaged: do not restore a backup.</source>
         <translation>未能记录：磁盘已满。请清理本机磁盘空间后重试。数据库没有损坏：请勿用备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="297"/>
+        <location filename="../../desktop/ui/wording.py" line="325"/>
         <source>Nothing was recorded: Lantern is not allowed to write the store database (permission denied). Ask whoever set up this till to give it write access, then try again. Do not restore a backup.</source>
         <translation>未能记录：Lantern 没有写入门店数据库的权限（权限被拒绝）。请让安装这台收银机的人开放写入权限后重试。请勿用备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="312"/>
+        <location filename="../../desktop/ui/wording.py" line="340"/>
         <source>No PIN can be checked: this till&apos;s PIN key is missing (the store database was moved or copied without its .vault file). Nothing was changed; call support.</source>
         <translation>无法验证任何 PIN：本收银机的 PIN 密钥缺失（门店数据库被移动或复制时没有带上它的 .vault 文件）。未做任何更改；请联系技术支持。</translation>
     </message>

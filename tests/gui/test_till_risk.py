@@ -46,6 +46,7 @@ def test_a_big_redemption_on_a_printed_card_needs_a_manager_pin(
     dialog = window.pin_dialog
     assert "second verification" in dialog.purpose_label.text()
     assert "phone code" in dialog.purpose_label.text()
+    assert "(over 1,000 points)" in dialog.purpose_label.text()
     assert "phone code" in till.status.text()
     assert store.rows("SELECT * FROM redemptions") == []
     intent = till.intent
@@ -96,7 +97,7 @@ def test_a_refuse_rule_refuses_with_a_clear_message(
     press(qtbot, till.search)
     # Then it is refused, naming the rule and what to do; no manager can lift it
     qtbot.waitUntil(lambda: "Refused by the risk rule" in till.status.text(), timeout=WAIT_MS)
-    assert "velocity:cashier/10min" in till.status.text()
+    assert "too many for one cashier in 10 min" in till.status.text()
     assert "Ask the store manager or head office" in till.status.text()
     assert window.pin_dialog is None
     assert not till.basket_view.override.isVisible()
@@ -119,5 +120,5 @@ def test_a_member_refused_by_a_rule_sees_it_on_the_gifts(
     qtbot.waitUntil(lambda: till.offers["G101"].refusal is not None, timeout=WAIT_MS)
     till.catalogue.chosen.emit(till.offers["G101"])  # the cashier taps the gift's tile
     qtbot.waitUntil(lambda: "Refused by the risk rule" in till.status.text(), timeout=WAIT_MS)
-    assert "velocity:member/60min" in till.status.text()
+    assert "too many for one member in 60 min" in till.status.text()
     assert not till.basket.items
