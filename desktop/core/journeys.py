@@ -18,7 +18,8 @@ Head office sets the rules as the setting `journeys` (one dict, sent whole to st
 - **starter**: a member who never redeemed: gifts at or below `max_points` are suggested,
   and an optional free gift and/or bonus points are offered once ("first").
 - **birthday**: the birthday (29 February kept on 28 February in common years) within
-  `days` of the day: bonus points and/or a gift, once per birthday year.
+  `days` of the day: bonus points and/or a gift, once per birthday year, and a multiplier
+  on purchases in the window (`birthday_campaign`).
 - **expiring**: not an offer but a hint: points expiring within `days` and up to `suggest`
   gifts that use them best.
 
@@ -31,10 +32,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
-from datetime import MAXYEAR, MINYEAR, date, datetime
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from typing import Any
 
 from desktop.core.catalogue import Gift
+from desktop.core.earning import Campaign
 from desktop.core.errors import InvalidInput
 from desktop.core.limits import CEILING
 from desktop.core.members import Member
@@ -42,6 +44,8 @@ from desktop.core.occasions import birthday_in
 
 MAX_DAYS = 3660  # ten years: a dormancy or a window longer than this is a typo
 MAX_SUGGEST = 10
+MAX_PERMILLE = 10_000  # a birthday multiplier above 10x is a typo
+BIRTHDAY_CAMPAIGN = "birthday"  # the campaign id an earn in the birthday window carries
 
 
 class Journey(enum.StrEnum):
@@ -82,6 +86,9 @@ class Birthday:
     days: int = 3
     bonus_points: int = 200
     gift_id: str | None = None
+    #: points earned on purchases in the birthday window, per mille (2000: double points);
+    #: 1000 is none. It does not stack with campaigns: the better of the two counts.
+    multiplier_permille: int = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +184,12 @@ def parse_config(values: Any) -> JourneyConfig:
     if len({t.min_days for t in tiers}) != len(tiers):
         raise InvalidInput("journeys.welcome_back.tiers has the same min_days twice")
     st = _section(values, "starter", {"max_points", "bonus_points", "gift_id", "suggest"})
-    bd = _section(values, "birthday", {"days", "bonus_points", "gift_id"})
+    bd = _section(values, "birthday", {"days", "bonus_points", "gift_id", "multiplier_permille"})
+    multiplier = _whole("birthday", bd, "multiplier_permille", 1000, MAX_PERMILLE)
+    if multiplier < 1000:
+        raise InvalidInput(
+            f"journeys.birthday.multiplier_permille must be at least 1000 (1x), got {multiplier}"
+        )
     ex = _section(values, "expiring", {"days", "suggest"})
     return JourneyConfig(
         WelcomeBack(_enabled("welcome_back", wb), tuple(sorted(tiers, key=lambda t: t.min_days))),
@@ -193,6 +205,7 @@ def parse_config(values: Any) -> JourneyConfig:
             _whole("birthday", bd, "days", 3, 183),
             _whole("birthday", bd, "bonus_points", 200, CEILING),
             _gift("birthday", bd),
+            multiplier,
         ),
         Expiring(
             _enabled("expiring", ex),
@@ -324,3 +337,23 @@ def suggest_for_starter(
         key=lambda gp: (-gp[1], gp[0].gift_id),
     )
     return [g for g, _ in ranked[:limit]]
+
+
+def birthday_campaign(
+    config: JourneyConfig, member: Member, day: date, now: datetime
+) -> Campaign | None:
+    """The birthday window's multiplier on purchases, as a campaign of its own for `now`
+    (campaigns do not stack: the best one counts), or None: no multiplier, the journey off,
+    no birthday on record, or `day` outside the window (29 February kept on 28 February)."""
+    bd = config.birthday
+    if not bd.enabled or bd.multiplier_permille <= 1000 or member.birthday is None:
+        return None
+    if birthday_year(day, member.birthday, bd.days) is None:
+        return None
+    return Campaign(
+        BIRTHDAY_CAMPAIGN,
+        "生日周 Birthday week",
+        now,
+        now + timedelta(seconds=1),
+        bd.multiplier_permille,
+    )

@@ -17,6 +17,7 @@ from desktop.core import codes, coupons, risk, wire
 from desktop.core.cardnumber import normalise_card_number
 from desktop.core.earning import EarnRule, points_for_purchase
 from desktop.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from desktop.core.journeys import birthday_campaign
 from desktop.core.lots import LotId
 from desktop.core.members import Member
 from desktop.core.money import parse_quantity
@@ -37,6 +38,7 @@ from desktop.services.context import (
     require_open_day,
 )
 from desktop.services.journeys import JourneyView
+from desktop.services.journeys import config as journey_config
 from desktop.services.journeys import view as journey_view
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
@@ -563,6 +565,9 @@ class TillService:
             require_open_day(conn, day)
             member = members_repo.get_member(conn, member_id)
             campaigns = gifts_repo.campaigns(conn)
+            birthday = birthday_campaign(journey_config(conn), member, day, now)
+            if birthday is not None:  # the birthday window's multiplier (journeys setting)
+                campaigns = (*campaigns, birthday)
             q = points_for_purchase(
                 amount_fen, member.tier, now, EarnRule(), campaigns, day, occasions
             )

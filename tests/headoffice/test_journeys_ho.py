@@ -129,7 +129,13 @@ def test_lantern_headoffice_journeys_shows_and_sets_the_rules(
     monkeypatch.setenv("LANTERN_HEADOFFICE_DB", str(tmp_path / "ho.db"))
     assert main(["headoffice", "journeys"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["birthday"] == {"enabled": False, "days": 3, "bonus_points": 200, "gift_id": None}
+    assert shown["birthday"] == {
+        "enabled": False,
+        "days": 3,
+        "bonus_points": 200,
+        "gift_id": None,
+        "multiplier_permille": 1000,
+    }
     rules = {"welcome_back": {"tiers": [{"min_days": 60, "bonus_points": 80}]}}
     assert main(["headoffice", "journeys", "--json", json.dumps(rules)]) == 0
     now = json.loads(capsys.readouterr().out)

@@ -369,3 +369,57 @@ def test_a_failure_anywhere_in_a_journey_leaves_no_trace_and_a_retry_applies_it(
     use = app.journeys.apply(cashier, "j1", member, "starter", "first")
     assert (use.bonus_points, use.gift_id, use.replayed) == (50, "G101", False)
     assert balance(db_path, member) == 50
+
+
+@pytest.mark.parametrize(
+    ("today", "points", "campaign"),
+    [
+        (datetime(2027, 2, 28, 10, tzinfo=SH), 24_000, "birthday"),  # 29 Feb kept on 28 Feb
+        (datetime(2027, 3, 3, 23, 59, tzinfo=SH), 24_000, "birthday"),  # the window's last day
+        (datetime(2027, 3, 4, 0, 0, tzinfo=SH), 12_000, None),  # midnight: the window is over
+        (datetime(2028, 2, 29, 10, tzinfo=SH), 24_000, "birthday"),  # leap year: the day itself
+    ],
+)
+def test_purchases_in_the_birthday_window_earn_the_birthday_multiplier(
+    app: StoreServices,
+    clock: Clock,
+    cashier: Staff,
+    db_path: Path,
+    today: datetime,
+    points: int,
+    campaign: str | None,
+) -> None:
+    # Given double points in the birthday week (±3 days) and a silver member (1.2x) born
+    # on 29 February
+    set_rules(app, {**RULES, "birthday": {**RULES["birthday"], "multiplier_permille": 2000}})
+    member = add_member(app, birthday=date(2000, 2, 29))
+    at(clock, today, app)
+    # When they spend ¥10,000
+    done = app.till.earn(cashier, f"e-{today:%Y%m%d%H%M}", member, 1_000_000)
+    # Then the birthday multiplier applies inside the window only, named on the earn
+    assert done.points == points
+    (earn,) = rows(db_path, "SELECT points, campaign_id FROM earns")
+    assert tuple(earn) == (points, campaign)
+    events = rows(db_path, "SELECT payload FROM outbox WHERE kind = 'earn'")
+    assert json.loads(events[0]["payload"])["campaign_id"] == campaign
+
+
+def test_a_better_campaign_beats_the_birthday_multiplier_and_they_do_not_stack(
+    app: StoreServices, clock: Clock, cashier: Staff
+) -> None:
+    from desktop.core.earning import Campaign
+    from desktop.store import catalogue
+
+    set_rules(app, {**RULES, "birthday": {**RULES["birthday"], "multiplier_permille": 1500}})
+    member = add_member(app, birthday=date(1990, 6, 1))
+    at(clock, datetime(2027, 6, 1, 12, tzinfo=SH), app)
+    with app.db.write() as conn:
+        catalogue.put_campaign(
+            conn,
+            Campaign(
+                "double", "Double points", datetime(2027, 5, 1, tzinfo=SH),
+                datetime(2027, 7, 1, tzinfo=SH), 2000,
+            ),
+        )  # fmt: skip
+    done = app.till.earn(cashier, "e1", member, 10_000)  # ¥100, silver 1.2x
+    assert (done.points, done.campaign) == (240, "double")  # 2x, not 1.5x, not 3x

@@ -155,3 +155,26 @@ def test_starter_suggestions_low_threshold() -> None:
     found = suggest_for_starter(gifts, member(), NOW, 1000, 300, 3)
     assert [g.gift_id for g in found] == ["B", "A"]
     assert [g.gift_id for g in suggest_for_starter(gifts, member(), NOW, 150, 300, 3)] == ["A"]
+
+
+def test_the_birthday_multiplier_is_checked_and_applies_in_the_window_only() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from desktop.core.errors import InvalidInput
+    from desktop.core.journeys import birthday_campaign, parse_config
+    from desktop.core.members import Member, MemberId, Tier
+
+    for bad in (999, 10_001, "2000", True):
+        with pytest.raises(InvalidInput, match="multiplier_permille"):
+            parse_config({"birthday": {"multiplier_permille": bad}})
+    rules = parse_config({"birthday": {"days": 3, "multiplier_permille": 2000}})
+    member = Member(MemberId("M00000001"), "王芳", Tier.REGULAR, birthday=date(1990, 12, 31))
+    now = datetime(2027, 1, 2, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
+    campaign = birthday_campaign(rules, member, now.date(), now)  # across New Year
+    assert campaign is not None and campaign.multiplier_permille == 2000
+    assert campaign.applies(Tier.REGULAR, now)
+    assert birthday_campaign(rules, member, date(2027, 1, 4), now) is None  # day 4: outside
+    off = parse_config({"birthday": {"enabled": False, "multiplier_permille": 2000}})
+    assert birthday_campaign(off, member, now.date(), now) is None
+    assert birthday_campaign(parse_config({}), member, now.date(), now) is None  # 1x: none
