@@ -1,5 +1,5 @@
 """The demo store: a believable Shanghai store with Chinese member names, tiers, lots that
-expire at different dates, ~30 gifts across the 100/500/1000/5000 bands (some platinum-only,
+expire at different dates, ~30 gifts (one a coupon) across the 100/500/1000/5000 bands (some platinum-only,
 some points + cash, a couple near their low-stock threshold). Deterministic for a seed.
 
 `populate_bulk` adds members at benchmark scale (1,000,000) in one fast transaction."""
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.cardnumber import make_card_number
-from desktop.core.catalogue import Gift, GiftId, Price
+from desktop.core.catalogue import Gift, GiftId, GiftKind, Price, kind_terms
 from desktop.core.lots import ExpiryPolicy
 from desktop.core.members import Member, MemberId, MemberStatus, Tier
 from desktop.core.names import member_name
@@ -83,6 +83,8 @@ def build_demo(
     for c in data["campaigns"]:
         app.setup.add_campaign(c)
     for g in data["gifts"]:
+        kind = GiftKind(g.get("kind", "goods"))
+        coupon, session = kind_terms(kind, g.get("terms"))  # a coupon's or experience's
         app.setup.upsert_gift(
             Gift(
                 gift_id=GiftId(g["gift_id"]),
@@ -98,6 +100,9 @@ def build_demo(
                 if g.get("active_until")
                 else None,
                 low_stock_threshold=g["low"],
+                kind=kind,
+                coupon=coupon,
+                session=session,
             ),
             g["stock"],
         )

@@ -441,7 +441,7 @@ def test_demo_builds_without_window(tmp_path: Path) -> None:
     r = lantern("demo", "--db", str(db), "--no-window", "--members", "30")
     assert r.returncode == 0, r.stderr
     listing = lantern("gift", "list", db=db)
-    assert listing.stdout.count("\n") == 30
+    assert listing.stdout.count("\n") == 31
     assert lantern("store", "check", db=db).returncode == 0
 
 

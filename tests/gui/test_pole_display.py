@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from till_support import SlowClock, Store, press, scan, shown, type_keys
+from waits import WAIT_MS
 
 from desktop.printing.fake_pole import FakePole
 from desktop.services.display import set_pole_display
@@ -27,7 +28,7 @@ def window(qtbot, store: Store) -> Iterator[MainWindow]:
     w.show()
     qtbot.waitExposed(w)
     w.session.logged_in(store.app.login("C01", "1111"))
-    qtbot.waitUntil(lambda: len(w.till.catalogue.tiles) == 30, timeout=5000)
+    qtbot.waitUntil(lambda: len(w.till.catalogue.tiles) == 31, timeout=WAIT_MS)
     yield w
     w.close()
 
@@ -40,13 +41,13 @@ def screen(window: MainWindow) -> tuple[str, str]:
 
 def test_the_pole_display_follows_the_till(qtbot, store: Store, window: MainWindow) -> None:
     # The display welcomes whoever comes (in Chinese: the setting's default charset)
-    qtbot.waitUntil(lambda: screen(window)[0] == "欢迎光临 Welcome", timeout=5000)
+    qtbot.waitUntil(lambda: screen(window)[0] == "欢迎光临 Welcome", timeout=WAIT_MS)
     member = store.member(lambda v: v.available >= 2000 and not v.expiring)
     # When the cashier scans the member's card
     scan(qtbot, window, store.card(member.member.member_id))
     shown(qtbot, window, member)
     # Then the pole shows the masked name and the balance, never the full name
-    qtbot.waitUntil(lambda: screen(window)[1].startswith("积分余额"), timeout=5000)
+    qtbot.waitUntil(lambda: screen(window)[1].startswith("积分余额"), timeout=WAIT_MS)
     first, second = screen(window)
     assert first.startswith("会员") and first.endswith(member.member.masked_name)
     assert second.endswith(f"{member.balance:,}")
@@ -59,10 +60,10 @@ def test_the_pole_display_follows_the_till(qtbot, store: Store, window: MainWind
     press(qtbot, window.till.search, Qt.Key.Key_F6)
     # Then the pole shows the total with the cash and the points after
     after = member.balance - 300
-    qtbot.waitUntil(lambda: screen(window)[0] == "合计   300分+￥15.00", timeout=5000)
+    qtbot.waitUntil(lambda: screen(window)[0] == "合计   300分+￥15.00", timeout=WAIT_MS)
     assert screen(window)[1] == f"兑换后余额{after:>10,}"  # 5 Han characters: 10 columns
     # When the cashier confirms, Then the pole thanks the member with the points left
     press(qtbot, window.till.search)
-    qtbot.waitUntil(lambda: screen(window)[0] == "谢谢光临 Thank you!", timeout=5000)
+    qtbot.waitUntil(lambda: screen(window)[0] == "谢谢光临 Thank you!", timeout=WAIT_MS)
     assert screen(window)[1].endswith(f"{after:,}")
     assert pole.transport.unknown == [] and pole.transport.opened == 1

@@ -30,7 +30,7 @@ def window(qtbot, demo_path: Path) -> Iterator[MainWindow]:
 def test_window_shows_store_and_catalogue(qtbot, window: MainWindow) -> None:
     # Given the demo store, when the window opens, the catalogue loads off the GUI thread
     till = window.till
-    qtbot.waitUntil(lambda: len(till.catalogue.tiles) == 30, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(till.catalogue.tiles) == 31, timeout=WAIT_MS)
     assert window.stack.currentWidget() is till
     assert "上海南京东路店" in till.header.text()
     assert "open" in till.day_label.text()

@@ -119,7 +119,7 @@ def window(qtbot, store: Store) -> Iterator[MainWindow]:
     qtbot.waitExposed(w, timeout=WAIT_MS)
     w.activateWindow()
     w.session.logged_in(store.app.login("C01", "1111"))
-    qtbot.waitUntil(lambda: len(w.till.catalogue.tiles) == 30, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(w.till.catalogue.tiles) == 31, timeout=WAIT_MS)
     yield w
     w.close()
 

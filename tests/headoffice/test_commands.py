@@ -74,7 +74,7 @@ def test_administration_commands_reach_the_stores(run: Lantern, tmp_path: Path) 
     ok("store", "add", "--id", "BJ001", "--name", "北京王府井店", db=db)
     assert len(secret) >= 40
     imported = ok("gift", "import", str(DEMO / "catalogue.json"), db=db)
-    assert imported.startswith("30 gift(s) and 3 campaign(s)")
+    assert imported.startswith("31 gift(s) and 3 campaign(s)")
     ok(
         "gift", "add", "--id", "G900", "--name-zh", "保温杯", "--price", "500",
         "--price", "300+15.00", "--min-tier", "gold", "--low", "3", db=db,
@@ -126,7 +126,7 @@ def test_administration_commands_reach_the_stores(run: Lantern, tmp_path: Path) 
         wang = members["M00000042"]
         assert (wang["balance"], wang["card_serial"], wang["tier"]) == (1200, 1, "gold")
         assert members["M00000001"]["card_number"] == "8800000000013"
-        assert len(sh["gifts"]) == 31 and len(sh["campaigns"]) == 4
+        assert len(sh["gifts"]) == 32 and len(sh["campaigns"]) == 4
         g900 = next(g for g in sh["gifts"] if g["gift_id"] == "G900")
         assert g900["prices"] == [[500, 0], [300, 1500]] and g900["min_tier"] == "gold"
         assert sh["revocations"] == [{"member_no": 42, "serial": 1}]
