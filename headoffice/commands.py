@@ -103,6 +103,18 @@ def cmd_store_add(cli: Command) -> int:
     return 0
 
 
+def cmd_store_rotate(cli: Command) -> int:
+    with office(cli.args) as ho:
+        secret = ho.admin.rotate_secret(cli.args.id)
+    print(
+        f"store {cli.args.id} has a new secret; the old one is refused from now on. Give it "
+        "to the store (`lantern store connect`); head office cannot show it again:",
+        file=sys.stderr,
+    )
+    print(secret)
+    return 0
+
+
 def cmd_store_revoke(cli: Command) -> int:
     with office(cli.args) as ho:
         ho.admin.revoke_store(cli.args.id)
@@ -487,6 +499,13 @@ def register(group: Any, add: Add) -> None:
     sa.add_argument("--name", required=True)
     sr = add("revoke", cmd_store_revoke, "revoke a store's credentials", stores)
     sr.add_argument("--id", required=True)
+    so = add(
+        "rotate-secret",
+        cmd_store_rotate,
+        "a new secret for a store (a leaked or lost one); prints it, once",
+        stores,
+    )
+    so.add_argument("--id", required=True)
     add("list", cmd_store_list, "stores with their sync state and flags", stores)
 
     members = group.add_parser("member", help="members").add_subparsers(

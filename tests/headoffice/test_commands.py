@@ -162,3 +162,24 @@ def test_commands_fail_cleanly(run: Lantern, tmp_path: Path) -> None:
         assert message in err, (args, err)
     status, out, _ = run("store", "list", db=db)
     assert status == 0 and out == ""  # nothing was changed by the failures
+
+
+def test_a_store_secret_is_rotated_and_the_old_one_refused_at_once(
+    run: Lantern, tmp_path: Path
+) -> None:
+    db = tmp_path / "ho.db"
+    status, old, err = run("store", "add", "--id", "SH001", "--name", "上海", db=db)
+    assert status == 0, err
+    status, new, err = run("store", "rotate-secret", "--id", "SH001", db=db)
+    assert status == 0, err
+    assert "cannot show it again" in err and "old one is refused" in err
+    old, new = old.strip(), new.strip()
+    assert len(new) >= 40 and new != old and new not in err
+    office = HeadOffice(open_db(db))
+    try:
+        assert office.authenticate("SH001", new)
+        assert not office.authenticate("SH001", old)
+    finally:
+        office.db.close()
+    status, _, err = run("store", "rotate-secret", "--id", "XX999", db=db)
+    assert status != 0 and "XX999" in err
