@@ -50,6 +50,7 @@ class JourneyView:
     expiring: tuple[tuple[date, int], ...] = ()
     expiring_gifts: tuple[Gift, ...] = ()
     offer_gifts: tuple[Gift, ...] = ()  # the gifts the offers give, for their names
+    expiring_days: int = 30  # "expiring soon": head office's window (journeys.expiring.days)
 
     def gift(self, gift_id: str | None) -> Gift | None:
         return next((g for g in self.offer_gifts if g.gift_id == gift_id), None)
@@ -123,7 +124,7 @@ def view(tx: Tx, member: Member, account: PointsAccount, now: datetime, day: dat
             expiring_gifts = tuple(
                 suggest_for_expiring(gifts, member, now, available, points, rules.expiring.suggest)
             )
-    return JourneyView(found, starter, expiring, expiring_gifts, offer_gifts)
+    return JourneyView(found, starter, expiring, expiring_gifts, offer_gifts, rules.expiring.days)
 
 
 class JourneyService:

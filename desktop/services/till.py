@@ -66,7 +66,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-EXPIRING_SOON_DAYS = 30
 # A phone code scanned this long before a redemption is the code that paid for it.
 PHONE_VISIT = timedelta(minutes=30)
 RISK_RULES = "risk_rules"  # head office's setting (desktop/core/risk.py)
@@ -162,7 +161,7 @@ class TillService:
             member,
             account.balance,
             account.available(today),
-            [(d.isoformat(), p) for d, p in account.expiring_within(today, EXPIRING_SOON_DAYS)],
+            [(d.isoformat(), p) for d, p in account.expiring_within(today, journeys.expiring_days)],
             pending,
             journeys,
         )

@@ -667,87 +667,91 @@
         <translation>待总部确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="115"/>
         <source>Expiring within 30 days</source>
-        <translation>30 天内到期</translation>
+        <translation type="vanished">30 天内到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="116"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="115"/>
         <source>Blocked: ask head office</source>
         <translation>已冻结：请联系总部</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="140"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="139"/>
         <source>Scan the member&apos;s card or phone code</source>
         <translation>请扫描会员卡或手机会员码</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="154"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="145"/>
+        <source>Expiring within {days} days</source>
+        <translation>{days} 天内到期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="156"/>
         <source>{points} pts on {date}</source>
         <translation>{points} 积分于 {date} 到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="166"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="168"/>
         <source>+{points} bonus points</source>
         <translation>+{points} 赠送积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="169"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="171"/>
         <source>gift: {gift}</source>
         <translation>礼品：{gift}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="172"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="174"/>
         <source>Welcome back! {days} days since the last visit</source>
         <translation>欢迎回来！距上次到店已 {days} 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="176"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="178"/>
         <source>Happy birthday!</source>
         <translation>生日快乐！</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="178"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="180"/>
         <source>First-redemption gift</source>
         <translation>首次兑换礼</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="179"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="181"/>
         <source>{head}: {what} — click to give</source>
         <translation>{head}：{what} —— 点击赠送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="200"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="202"/>
         <source>{points} pts expire by {date}</source>
         <translation>{points} 积分将于 {date} 前过期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="204"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="206"/>
         <source>; suggest: {gifts}</source>
         <translation>；推荐：{gifts}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="210"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="212"/>
         <source>First redemption ideas: {gifts}</source>
         <translation>首次兑换推荐：{gifts}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="265"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="267"/>
         <source>Redeemed. Receipt {receipt} · points after {after}</source>
         <translation>兑换成功。小票 {receipt} · 剩余积分 {after}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="271"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="273"/>
         <source>Printing {receipt}…</source>
         <translation>正在打印 {receipt}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="277"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="279"/>
         <source>Printed {receipt}.</source>
         <translation>已打印 {receipt}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/widgets/member_panel.py" line="284"/>
+        <location filename="../../desktop/ui/widgets/member_panel.py" line="286"/>
         <source>Printer problem for {receipt}: {detail}. The redemption stands; the print queue retries, and a manager can reprint.</source>
         <translation>{receipt} 打印出错：{detail}。兑换已生效；打印队列会自动重试，店长也可补打。</translation>
     </message>

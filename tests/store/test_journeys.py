@@ -256,7 +256,7 @@ def test_points_expiring_at_year_end(
         assert view.expiring == ((date(2026, 12, 31), 700),)
         assert view.expiring_points == 700
         # gifts using 700 best: exactly 700, then the least beyond it, in stock and affordable
-        assert [g.gift_id for g in view.expiring_gifts] == ["G503", "G504", "G505"]
+        assert [g.gift_id for g in view.expiring_gifts] == ["G503", "C801", "G504"]
     else:  # after New Year the lots have lapsed: nothing is "expiring soon" any more
         assert view.expiring == ()
         assert view.expiring_gifts == ()
@@ -423,3 +423,24 @@ def test_a_better_campaign_beats_the_birthday_multiplier_and_they_do_not_stack(
         )  # fmt: skip
     done = app.till.earn(cashier, "e1", member, 10_000)  # ¥100, silver 1.2x
     assert (done.points, done.campaign) == (240, "double")  # 2x, not 1.5x, not 3x
+
+
+def test_expiring_soon_follows_head_office_s_window(app: StoreServices, clock: Clock) -> None:
+    # Given lots expiring in 20 and in 45 days, and head office's window of 60 days
+    member = add_member(
+        app,
+        lots=(
+            OpeningLot(300, date(2026, 1, 1), date(2026, 12, 21)),
+            OpeningLot(500, date(2026, 1, 1), date(2027, 1, 15)),
+        ),
+    )
+    at(clock, datetime(2026, 12, 1, 10, tzinfo=SH), app)
+    set_rules(app, {**RULES, "expiring": {"days": 60, "suggest": 3}})
+    view = app.till.member_view(member)
+    # Then the member panel's "expiring soon" and the hint both use 60 days
+    assert view.expiring == [("2026-12-21", 300), ("2027-01-15", 500)]
+    assert view.journeys.expiring_days == 60 and view.journeys.expiring_points == 800
+    # And with the default 30 days only the first lot is "soon"
+    set_rules(app, RULES)
+    view = app.till.member_view(member)
+    assert view.expiring == [("2026-12-21", 300)] and view.journeys.expiring_days == 30

@@ -112,7 +112,6 @@ class MemberPanel(QFrame):
     def retranslate(self) -> None:
         self.balance_caption.setText(self.tr("Points balance"))
         self.pending_caption.setText(self.tr("Waiting for head office"))
-        self.expiring_caption.setText(self.tr("Expiring within 30 days"))
         self.blocked.setText(self.tr("Blocked: ask head office"))
         self._fill()
         for name, (_, text) in self._messages.items():
@@ -142,6 +141,9 @@ class MemberPanel(QFrame):
             self.blocked.hide()
             return
         m = view.member
+        self.expiring_caption.setText(
+            self.tr("Expiring within {days} days").format(days=view.journeys.expiring_days)
+        )
         self.name.setText(m.masked_name)
         self.name.setStyleSheet("")
         self.tier.setText(tier_name(m.tier))
