@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from desktop.core import codes, coupons
+from desktop.core import codes, coupons, wire
 from desktop.core.catalogue import CatalogueRules, Gift, Price
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound
@@ -31,16 +31,7 @@ from headoffice.db import Database, Tx
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SETTING_KEYS = (
-    "offline_limits",
-    "expiry_years_kept",
-    "bounds",
-    "occasions",
-    "catalogue",
-    "stock_policy",
-    "risk_rules",
-    "journeys",
-)
+SETTING_KEYS = wire.SETTING_KEYS
 #: the store events head office reads a store's stock from (slow movers)
 _STOCK_KINDS = ("redemption", "stock_receive", "stock_adjust")
 

@@ -22,6 +22,7 @@ __all__ = [
     "GENESIS",
     "PAYLOADS",
     "PROTOCOL_VERSION",
+    "SETTING_KEYS",
     "ChainedEvent",
     "ConflictKind",
     "EventKind",
@@ -33,6 +34,19 @@ __all__ = [
 ]
 
 PROTOCOL_VERSION = 1
+
+#: The settings a changes page carries (head office's `settings`, sent whole): each one is
+#: validated when head office sets it and again by the store that pulls it.
+SETTING_KEYS = (
+    "offline_limits",
+    "expiry_years_kept",
+    "bounds",
+    "occasions",
+    "catalogue",
+    "stock_policy",
+    "risk_rules",
+    "journeys",
+)
 
 
 class EventKind(enum.StrEnum):

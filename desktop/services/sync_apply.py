@@ -39,6 +39,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from desktop.core import wire
 from desktop.core.catalogue import CatalogueRules
 from desktop.core.errors import InvalidInput, LanternError
 from desktop.core.journeys import parse_config as parse_journeys
@@ -263,17 +264,7 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
             problems.append(f"journeys ignored ({e})")
         else:
             settings.put(conn, "journeys", journeys.as_dict())
-    known = {
-        "offline_limits",
-        "expiry_years_kept",
-        "bounds",
-        "occasions",
-        "catalogue",
-        "stock_policy",
-        "risk_rules",
-        "journeys",
-    }
-    for key in sorted(set(values) - known):
+    for key in sorted(set(values) - set(wire.SETTING_KEYS)):
         log.info("head-office setting %r is not used by this store", key)
 
 
