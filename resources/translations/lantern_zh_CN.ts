@@ -1075,300 +1075,300 @@
 <context>
     <name>StockTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="220"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="205"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="221"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="206"/>
         <source>Gift</source>
         <translation>礼品</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="222"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="207"/>
         <source>On hand</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="223"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="208"/>
         <source>Alert at</source>
         <translation>预警值</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="228"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="213"/>
         <source>Low stock</source>
         <translation>库存不足</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="238"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="223"/>
         <source>Receive a delivery</source>
         <translation>收货</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="234"/>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="239"/>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="246"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="219"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="224"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="231"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="224"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="209"/>
         <source>Redeemed</source>
         <translation>已兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="225"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="210"/>
         <source>Requested</source>
         <translation>补货申请</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="229"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="214"/>
         <source>Slow movers</source>
         <translation>滞销礼品</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="231"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="216"/>
         <source>Turnover report ({days} days)</source>
         <translation>库存周转报表（{days} 天）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="233"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="218"/>
         <source>Ask head office for more</source>
         <translation>向总部申请补货</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="235"/>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="240"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="220"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="225"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="236"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="221"/>
         <source>e.g. before the festival</source>
         <translation>例如：节前备货</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="237"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="222"/>
         <source>Send the request</source>
         <translation>发送申请</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="241"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="226"/>
         <source>e.g. delivery note number</source>
         <translation>例如送货单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="242"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="227"/>
         <source>Receive into stock</source>
         <translation>收货入库</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="243"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="228"/>
         <source>Count or adjust</source>
         <translation>盘点或调整</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="244"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="229"/>
         <source>Counted on the shelf</source>
         <translation>盘点实数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="245"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="230"/>
         <source>Change by (+/−)</source>
         <translation>增减数量（+/−）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="247"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="232"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="253"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="238"/>
         <source>Stock count</source>
         <translation>盘点</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="254"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="239"/>
         <source>Damaged in store</source>
         <translation>店内损坏</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="255"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="240"/>
         <source>Display sample</source>
         <translation>陈列样品</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="256"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="241"/>
         <source>Lost or stolen</source>
         <translation>丢失或被盗</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="262"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="247"/>
         <source>Why? (required, goes on the report)</source>
         <translation>原因（必填，将列入对账单）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="263"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="248"/>
         <source>Adjust stock</source>
         <translation>调整库存</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="264"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="249"/>
         <source>No, correct it</source>
         <translation>不，改一下</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="291"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="276"/>
         <source>The stock could not be read: {error}</source>
         <translation>无法读取库存：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="306"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="291"/>
         <source>{n} in {days} d</source>
         <translation>{days} 天内 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="316"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="301"/>
         <source>{code} {name}: {n} left (alert at {alert})</source>
         <translation>{code} {name}：剩 {n} 件（预警值 {alert}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="325"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="310"/>
         <source>No gift is low on stock.</source>
         <translation>没有库存不足的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="348"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="333"/>
         <source>requested {n} on {day}, pending</source>
         <translation>已于 {day} 申请 {n} 件，待发货</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="351"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="336"/>
         <source>requested {n} on {day}, fulfilled</source>
         <translation>已于 {day} 申请 {n} 件，已到货</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="366"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="351"/>
         <source>Pick a gift in the list.</source>
         <translation>请在列表中选择礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="373"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="358"/>
         <source>{code} {name}: {n} on hand</source>
         <translation>{code} {name}：库存 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="379"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="364"/>
         <source>Redeemed {n} in the last {days} days: {projected} expected in the next {ahead} days. Alert at {alert} (the gift&apos;s own: {own}).</source>
         <translation>近 {days} 天兑换 {n} 件：预计未来 {ahead} 天兑换 {projected} 件。预警线 {alert}（礼品自设：{own}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="393"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="378"/>
         <source>Nothing requested yet.</source>
         <translation>尚未申请补货。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="406"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="391"/>
         <source>Pick the gift that was delivered first.</source>
         <translation>请先选择收货的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="448"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="433"/>
         <source>Receive {n} of {code}? That is far more than usual ({stock} on hand). Check the quantity on the delivery note.</source>
         <translation>收货 {code} 共 {n} 件？这远多于平常（现有 {stock} 件）。请核对送货单上的数量。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="451"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="436"/>
         <source>Yes, receive {n}</source>
         <translation>是，收货 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="454"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="439"/>
         <source>{n} of {code} counted on the shelf? The stock says {stock}. Check the count.</source>
         <translation>货架上盘点到 {code} 共 {n} 件？库存记录为 {stock} 件。请核对盘点数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="456"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="441"/>
         <source>Yes, {n} are on the shelf</source>
         <translation>是，货架上有 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="459"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="444"/>
         <source>Change the stock of {code} by {n:+d}? That is far more than usual ({stock} on hand).</source>
         <translation>将 {code} 的库存调整 {n:+d}？这远多于平常（现有 {stock} 件）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="462"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="447"/>
         <source>Yes, change by {n:+d}</source>
         <translation>是，调整 {n:+d}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="483"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="468"/>
         <source>Received {n} of {code}: {stock} on hand now.</source>
         <translation>{code} 已收货 {n} 件：现有库存 {stock} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="494"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="479"/>
         <source>Pick the gift to adjust first.</source>
         <translation>请先选择要调整的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="498"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="483"/>
         <source>Give the reason for the adjustment first.</source>
         <translation>请先填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="503"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="488"/>
         <source>A change of zero changes nothing: enter how many.</source>
         <translation>增减为零不会有任何变化：请输入数量。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="523"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="508"/>
         <source>Stock of {code} changed by {delta:+d}: {stock} on hand now.</source>
         <translation>{code} 库存调整 {delta:+d} 件：现有库存 {stock} 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="531"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="516"/>
         <source>Stock not changed: {error}</source>
         <translation>库存未修改：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="538"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="523"/>
         <source>Pick the gift to ask for first.</source>
         <translation>请先选择要申请补货的礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="555"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="540"/>
         <source>Asked head office for {n} of {code}; the request goes with the next sync.</source>
         <translation>已向总部申请 {code} {n} 件；申请将随下次同步发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="562"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="547"/>
         <source>Not requested: {error}</source>
         <translation>未申请：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="572"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="557"/>
         <source>Working out the stock turnover…</source>
         <translation>正在计算库存周转…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="596"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="581"/>
         <source>{code} {name}: {n} on hand, nothing redeemed in {days} days</source>
         <translation>{code} {name}：库存 {n}，{days} 天无兑换</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="604"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="589"/>
         <source>No slow movers.</source>
         <translation>没有滞销礼品。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="606"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="591"/>
         <source>Turnover report written: {n} slow mover(s).</source>
         <translation>周转报表已生成：滞销礼品 {n} 种。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/stock_tab.py" line="612"/>
+        <location filename="../../desktop/ui/tabs/stock_tab.py" line="597"/>
         <source>The turnover report could not be written: {error}</source>
         <translation>周转报表未能生成：{error}</translation>
     </message>
@@ -1760,144 +1760,144 @@
 <context>
     <name>VoucherTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="119"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="104"/>
         <source>When the till was down, staff wrote redemptions on numbered paper vouchers. Key each one in as written: it becomes a receipt of today, marked keyed-in.</source>
         <translation>收银机停用期间，店员在编号纸质凭证上记录兑换。请按原样逐张补录：每张都会成为今天的一张单据，并标记为补录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="123"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="108"/>
         <source>Key in a paper voucher</source>
         <translation>补录纸质凭证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="127"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="112"/>
         <source>Voucher number</source>
         <translation>凭证号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="128"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="113"/>
         <source>Member (card number or member id)</source>
         <translation>会员（卡号或会员号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="129"/>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="151"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="114"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="136"/>
         <source>Gifts</source>
         <translation>礼品</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="130"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="115"/>
         <source>Written at</source>
         <translation>填写时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="131"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="116"/>
         <source>Written by (cashier id)</source>
         <translation>填写人（收银员工号）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="137"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="122"/>
         <source>e.g. G101:2, G501</source>
         <translation>例如 G101:2, G501</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="138"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="123"/>
         <source>e.g. 2026-06-15 14:30</source>
         <translation>例如 2026-06-15 14:30</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="140"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="125"/>
         <source>Key in voucher</source>
         <translation>补录凭证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="141"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="126"/>
         <source>Record as overdraft</source>
         <translation>按透支记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="142"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="127"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="143"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="128"/>
         <source>Paper vouchers keyed in today</source>
         <translation>今日补录的纸质凭证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="146"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="131"/>
         <source>Voucher</source>
         <translation>凭证</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="147"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="132"/>
         <source>Receipt</source>
         <translation>单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="148"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="133"/>
         <source>Written</source>
         <translation>填写</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="149"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="134"/>
         <source>Keyed in</source>
         <translation>补录</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="150"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="135"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="152"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="137"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="153"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="138"/>
         <source>Overdraft</source>
         <translation>透支</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="170"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="155"/>
         <source>The keyed-in vouchers could not be read: {error}</source>
         <translation>无法读取已补录的凭证：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="201"/>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="248"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="186"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="233"/>
         <source>Not keyed in: {error}</source>
         <translation>未补录：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="207"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="192"/>
         <source>Keying in {voucher}…</source>
         <translation>正在补录 {voucher}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="222"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="207"/>
         <source>Voucher {voucher} keyed in as receipt {receipt}: {points} points.</source>
         <translation>凭证 {voucher} 已补录为单据 {receipt}：{points} 积分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="227"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="212"/>
         <source>Overdraft of {points} points recorded as the member&apos;s debt.</source>
         <translation>透支 {points} 积分，已记为会员欠分。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="240"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="225"/>
         <source>The member&apos;s points no longer cover this voucher: {available} available, {needed} needed. The gift has left the store. Record it as an overdraft (the member&apos;s debt)?</source>
         <translation>会员积分已不足以支付此凭证：可用 {available}，需要 {needed}。礼品已离店。是否按透支记录（记为会员欠分）？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="246"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="231"/>
         <source>Nothing recorded yet: confirm the overdraft or cancel.</source>
         <translation>尚未记录：请确认透支或取消。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="260"/>
+        <location filename="../../desktop/ui/tabs/voucher_tab.py" line="245"/>
         <source>Not keyed in: the overdraft was not confirmed.</source>
         <translation>未补录：未确认透支。</translation>
     </message>

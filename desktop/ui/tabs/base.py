@@ -11,11 +11,15 @@ from desktop.services.staff import Staff
 from desktop.ui.qt import (
     QAbstractItemView,
     QEvent,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     Qt,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
     isValid,
 )
@@ -49,6 +53,33 @@ class Notice(QLabel):
     def info(self, text: str) -> None:
         self.setStyleSheet("")
         self.setText(text)
+
+
+class Confirm(QFrame):
+    """A question asked in place, hidden until asked: its text and a yes and a no button
+    (object names `<name>`, `<name>_text`, `<name>_yes`, `<name>_no`)."""
+
+    def __init__(self, name: str, on_yes: Callable[[], None], on_no: Callable[[], None]) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        self.text = QLabel()
+        self.text.setObjectName(f"{name}_text")
+        self.text.setWordWrap(True)
+        layout.addWidget(self.text)
+        buttons = QHBoxLayout()
+        self.yes = QPushButton()
+        self.yes.setObjectName(f"{name}_yes")
+        self.no = QPushButton()
+        self.no.setObjectName(f"{name}_no")
+        for b in (self.yes, self.no):
+            b.setMinimumHeight(44)
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.yes.clicked.connect(on_yes)
+        self.no.clicked.connect(on_no)
+        self.setVisible(False)
 
 
 def table(name: str, columns: int, stretch: int) -> QTableWidget:

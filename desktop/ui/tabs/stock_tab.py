@@ -19,7 +19,6 @@ from desktop.ui.qt import (
     QColor,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -32,7 +31,7 @@ from desktop.ui.qt import (
     QVBoxLayout,
     Signal,
 )
-from desktop.ui.tabs.base import ManagerTab, Notice, cell, table
+from desktop.ui.tabs.base import Confirm, ManagerTab, Notice, cell, table
 from desktop.ui.widgets.number_box import NumberBox
 from desktop.ui.wording import gift_name
 
@@ -186,26 +185,12 @@ class StockTab(ManagerTab):
         right.addWidget(self.request_box)
         # An unusually large delivery or count is asked about before it is booked.
         self.pending: tuple[str, int, str] | None = None  # ("receive"|"adjust", qty, gift)
-        self.confirm = QFrame()
-        self.confirm.setObjectName("confirm_stock")
-        self.confirm.setFrameShape(QFrame.Shape.StyledPanel)
-        confirm = QVBoxLayout(self.confirm)
-        self.confirm_text = QLabel()
-        self.confirm_text.setObjectName("confirm_stock_text")
-        self.confirm_text.setWordWrap(True)
-        confirm.addWidget(self.confirm_text)
-        confirm_buttons = QHBoxLayout()
-        self.confirm_yes = QPushButton()
-        self.confirm_yes.setObjectName("confirm_stock_yes")
-        self.confirm_no = QPushButton()
-        self.confirm_no.setObjectName("confirm_stock_no")
-        for b in (self.confirm_yes, self.confirm_no):
-            b.setMinimumHeight(44)
-            confirm_buttons.addWidget(b)
-        confirm.addLayout(confirm_buttons)
-        self.confirm_yes.clicked.connect(self._confirmed)
-        self.confirm_no.clicked.connect(self._unconfirmed)
-        self.confirm.setVisible(False)
+        self.confirm = Confirm("confirm_stock", self._confirmed, self._unconfirmed)
+        self.confirm_text, self.confirm_yes, self.confirm_no = (
+            self.confirm.text,
+            self.confirm.yes,
+            self.confirm.no,
+        )
         right.addWidget(self.confirm)
         self.notice = Notice("stock_message")
         right.addWidget(self.notice)

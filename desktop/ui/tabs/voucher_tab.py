@@ -16,7 +16,6 @@ from desktop.services.vouchers import KeyedIn, KeyedVoucher, OverdraftNotConfirm
 from desktop.ui.i18n import message
 from desktop.ui.qt import (
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -24,7 +23,7 @@ from desktop.ui.qt import (
     QPushButton,
     QVBoxLayout,
 )
-from desktop.ui.tabs.base import ManagerTab, Notice, cell, table
+from desktop.ui.tabs.base import Confirm, ManagerTab, Notice, cell, table
 from desktop.ui.wording import points_text
 
 if TYPE_CHECKING:
@@ -80,26 +79,12 @@ class VoucherTab(ManagerTab):
         form.addRow(self.key_in_button)
         right.addWidget(self.form_box)
 
-        self.confirm = QFrame()
-        self.confirm.setObjectName("confirm_overdraft")
-        self.confirm.setFrameShape(QFrame.Shape.StyledPanel)
-        confirm = QVBoxLayout(self.confirm)
-        self.confirm_text = QLabel()
-        self.confirm_text.setObjectName("confirm_overdraft_text")
-        self.confirm_text.setWordWrap(True)
-        confirm.addWidget(self.confirm_text)
-        buttons = QHBoxLayout()
-        self.confirm_yes = QPushButton()
-        self.confirm_yes.setObjectName("confirm_overdraft_yes")
-        self.confirm_no = QPushButton()
-        self.confirm_no.setObjectName("confirm_overdraft_no")
-        for b in (self.confirm_yes, self.confirm_no):
-            b.setMinimumHeight(44)
-            buttons.addWidget(b)
-        confirm.addLayout(buttons)
-        self.confirm_yes.clicked.connect(self._confirmed)
-        self.confirm_no.clicked.connect(self._unconfirmed)
-        self.confirm.setVisible(False)
+        self.confirm = Confirm("confirm_overdraft", self._confirmed, self._unconfirmed)
+        self.confirm_text, self.confirm_yes, self.confirm_no = (
+            self.confirm.text,
+            self.confirm.yes,
+            self.confirm.no,
+        )
         right.addWidget(self.confirm)
         self.notice = Notice("voucher_message")
         right.addWidget(self.notice)
