@@ -13,6 +13,8 @@ from desktop.services.context import ServiceContext
 from desktop.services.printing import PrintService, configured_printers
 from desktop.services.sync import SyncService
 from desktop.store import settings
+from desktop.store import staff as staff_repo
+from desktop.store.staff import PIN_MAX, PIN_MIN
 from desktop.sync.client import check_base_url
 
 IDLE_RANGE = (15, 3600)  # seconds before an idle till locks itself
@@ -31,6 +33,7 @@ class StoreSettings:
     camera_index: int | None
     language: str
     headoffice_url: str | None  # None: not connected to a head office
+    min_pin_length: int = PIN_MIN  # the shortest PIN accepted when a PIN is set
 
 
 def _whole(value: object, what: str, low: int, high: int) -> int:
@@ -58,6 +61,7 @@ def check(values: StoreSettings) -> None:
             "above the phone code's (nothing was saved)"
         )
     _whole(values.idle_lock_seconds, "idle lock (seconds)", *IDLE_RANGE)
+    _whole(values.min_pin_length, "shortest PIN (digits)", PIN_MIN, PIN_MAX)
     if values.camera_index is not None:
         _whole(values.camera_index, "camera number", *CAMERA_RANGE)
     if values.language not in LANGUAGES:
@@ -98,7 +102,12 @@ class SettingsService:
             self.ctx.setting("camera_index"),
             self.language(),
             connection.url if connection else None,
+            self._min_pin_length(),
         )
+
+    def _min_pin_length(self) -> int:
+        with self.db.read() as tx:
+            return staff_repo.min_length(tx)
 
     def language(self) -> str:
         """The till's language: the store's setting (Settings, "Default language"), or
@@ -122,4 +131,6 @@ class SettingsService:
             settings.put(tx, "idle_lock_seconds", new.idle_lock_seconds)
             settings.put(tx, "camera_index", new.camera_index)
             settings.put(tx, "language", new.language)
+            if new.min_pin_length != old.min_pin_length:  # PINs set before keep working
+                staff_repo.set_min_length(tx, new.min_pin_length)
         return new

@@ -928,117 +928,122 @@
 <context>
     <name>SettingsTab</name>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="136"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="141"/>
         <source>Offline limits</source>
         <translation>离线限额</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="139"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="144"/>
         <source>While head office cannot be reached, redemptions stay within these limits; beyond them a manager must approve. Head office may send new limits at the next sync.</source>
         <translation>无法连接总部时，兑换不得超出以下限额；超出须店长授权。下次同步时总部可能下发新的限额。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="144"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="149"/>
         <source>Points per redemption</source>
         <translation>单笔兑换积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="145"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="150"/>
         <source>Points per member per day (printed card)</source>
         <translation>每位会员每日积分（实体卡）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="146"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="151"/>
         <source>Points per member per day (phone code)</source>
         <translation>每位会员每日积分（手机码）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="147"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="152"/>
         <source>Members served while offline</source>
         <translation>离线期间可服务会员数</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="148"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="153"/>
         <source>Store total while offline (points)</source>
         <translation>离线期间门店总积分</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="150"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="155"/>
         <source>Hours without a sync before redemptions need a manager</source>
         <translation>未同步超过多少小时须店长授权</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="155"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="160"/>
         <source>This till</source>
         <translation>本收银台</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="159"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="164"/>
         <source>Lock after idle (seconds)</source>
         <translation>闲置自动锁定（秒）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="160"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="165"/>
         <source>Camera number</source>
         <translation>摄像头编号</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="161"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="166"/>
         <source>Default language</source>
         <translation>默认语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="162"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="167"/>
         <source>Head-office address</source>
         <translation>总部地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="163"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="168"/>
         <source>Printers</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="168"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="169"/>
+        <source>Shortest PIN (digits)</source>
+        <translation>PIN 最短位数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="174"/>
         <source>empty: no camera; 0 for the first camera</source>
         <translation>留空：不使用摄像头；0 为第一个摄像头</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="171"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="177"/>
         <source>One printer per line: system (the default printer), system:NAME, network:HOST[:PORT], usb:VID:PID, serial:DEVICE[:BAUD]; for a cash drawer on a receipt printer add ,drawer=pin2 (or pin5) and, if needed, ,pulse=50/500 (ms). New printers and the camera are used from the next start.</source>
         <translation>每行一台打印机：system（默认打印机）、system:名称、network:主机[:端口]、usb:VID:PID、serial:设备[:波特率]；钱箱接在小票打印机上时，加上 ,drawer=pin2（或 pin5），需要时再加 ,pulse=50/500（毫秒）。新打印机和摄像头在下次启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="177"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="183"/>
         <source>Save settings</source>
         <translation>保存设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="178"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="184"/>
         <source>Undo changes</source>
         <translation>撤销修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="197"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="204"/>
         <source>not connected: use `lantern store connect` first</source>
         <translation>未连接：请先运行 `lantern store connect`</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="204"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="211"/>
         <source>The settings could not be read: {error}</source>
         <translation>无法读取设置：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="212"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="219"/>
         <source>{field}: enter a whole number from {low} to {high}.</source>
         <translation>{field}：请输入 {low} 到 {high} 之间的整数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="234"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="241"/>
         <source>A printed card can be photocopied: its daily limit must not be above the phone code&apos;s.</source>
         <translation>实体卡可能被复印：其每日限额不得高于手机码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="249"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="257"/>
         <source>Head-office address: {address} is not a valid address. Write it as http://HOST:PORT, e.g. http://10.0.0.5:8765.</source>
         <translation>总部地址：{address} 不是有效地址。请写成 http://主机:端口，例如 http://10.0.0.5:8765。</translation>
     </message>
@@ -1047,27 +1052,27 @@
         <translation type="vanished">总部地址：须以 http:// 或 https:// 开头。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="262"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="270"/>
         <source>Printers: {line} is not valid.</source>
         <translation>打印机：{line} 格式不正确。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="266"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="274"/>
         <source>Printers: {problem}</source>
         <translation>打印机：{problem}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="278"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="286"/>
         <source>Not saved. {problems}</source>
         <translation>未保存。{problems}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="295"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="303"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tabs/settings_tab.py" line="299"/>
+        <location filename="../../desktop/ui/tabs/settings_tab.py" line="307"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>

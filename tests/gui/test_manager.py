@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from test_login import approve, log_in, tap_pin
 from waits import WAIT_MS
 
+from desktop.core.errors import InvalidInput
 from desktop.services.app import StoreServices
 from desktop.services.till import LineRequest, Receipt
 from desktop.ui.main_window import MainWindow
@@ -286,3 +287,27 @@ def test_sync_now_reports_an_unreachable_head_office(qtbot, app: StoreServices) 
         assert (connection.url, connection.store_id) == ("https://ho.example.cn", "SH001")
     finally:
         w.session.close()
+
+
+def test_the_shortest_pin_is_set_on_the_settings_screen(
+    qtbot, app: StoreServices, window: MainWindow
+) -> None:
+    screen = window.manager_screen
+    tab = screen.settings_tab
+    screen.show_tab(tab)
+    qtbot.waitUntil(lambda: tab.loaded is not None, timeout=WAIT_MS)
+    assert tab.min_pin.text() == "4"
+    # Outside 4 to 12 digits is refused, named, and nothing is saved
+    tab.min_pin.setText("3")
+    qtbot.mouseClick(tab.save_button, CLICK)
+    assert "Not saved" in tab.notice.text()
+    assert "Shortest PIN (digits)" in tab.notice.text() and "4 to 12" in tab.notice.text()
+    assert app.staff.min_pin_length() == 4
+    # Six digits is saved: a new PIN shorter than that is refused, old PINs keep working
+    tab.min_pin.setText("6")
+    qtbot.mouseClick(tab.save_button, CLICK)
+    qtbot.waitUntil(lambda: tab.notice.text() == "Settings saved.", timeout=WAIT_MS)
+    assert app.staff.min_pin_length() == 6
+    with pytest.raises(InvalidInput, match="6"):
+        app.setup.add_staff("C77", "新收银员", "cashier", "12345")
+    assert app.login("C01", "1111").staff_id == "C01"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.errors import InvalidInput
 from desktop.services.printing import configured_printers
+from desktop.services.staff import PIN_MAX, PIN_MIN
 from desktop.services.store_settings import (
     CAMERA_RANGE,
     IDLE_RANGE,
@@ -90,8 +91,12 @@ class SettingsTab(ManagerTab):
         self.idle.setMaximumWidth(NUMBER_WIDTH)
         self.camera = QLineEdit()
         self.camera.setObjectName("camera_index")
+        self.min_pin = QLineEdit()
+        self.min_pin.setObjectName("min_pin_length")
+        self.min_pin.setMaximumWidth(NUMBER_WIDTH)
         select_on_focus(self.idle)
         select_on_focus(self.camera)
+        select_on_focus(self.min_pin)
         self.language = QComboBox()
         self.language.setObjectName("default_language")
         for code, name in LANGUAGES.items():
@@ -105,10 +110,10 @@ class SettingsTab(ManagerTab):
         self.printers_help = QLabel()
         self.printers_help.setWordWrap(True)
         self.printers_help.setStyleSheet("color: palette(mid);")
-        self.till_labels = [QLabel() for _ in range(5)]
+        self.till_labels = [QLabel() for _ in range(6)]
         for label, w in zip(
             self.till_labels,
-            [self.idle, self.camera, self.language, self.headoffice, self.printers],
+            [self.idle, self.camera, self.language, self.headoffice, self.printers, self.min_pin],
             strict=True,
         ):
             w.setMinimumHeight(max(w.minimumHeight(), 36))
@@ -161,6 +166,7 @@ class SettingsTab(ManagerTab):
                 self.tr("Default language"),
                 self.tr("Head-office address"),
                 self.tr("Printers"),
+                self.tr("Shortest PIN (digits)"),
             ],
             strict=True,
         ):
@@ -188,6 +194,7 @@ class SettingsTab(ManagerTab):
         for name in LIMIT_FIELDS:
             self.limit_fields[name].setText(str(values.offline_limits.get(name, "")))
         self.idle.setText(str(values.idle_lock_seconds))
+        self.min_pin.setText(str(values.min_pin_length))
         self.camera.setText("" if values.camera_index is None else str(values.camera_index))
         self.language.setCurrentIndex(max(self.language.findData(values.language), 0))
         self.headoffice.setText(values.headoffice_url or "")
@@ -235,6 +242,7 @@ class SettingsTab(ManagerTab):
                 )
             )
         idle = self._whole(self.idle, self.till_labels[0].text(), *IDLE_RANGE, errors)
+        min_pin = self._whole(self.min_pin, self.till_labels[5].text(), PIN_MIN, PIN_MAX, errors)
         camera_text = self.camera.text().strip()
         camera = None
         if camera_text:
@@ -267,7 +275,7 @@ class SettingsTab(ManagerTab):
         if errors:
             return None, errors
         return StoreSettings(
-            limits, idle, entries, camera, str(self.language.currentData()), url
+            limits, idle, entries, camera, str(self.language.currentData()), url, min_pin
         ), []
 
     def save(self) -> None:
