@@ -161,6 +161,11 @@ def test_open_and_close_the_business_day(qtbot, demo_path: Path) -> None:
         qtbot.waitUntil(lambda: "is closed" in tab.state_label.text(), timeout=WAIT_MS)
         assert app.db.scalar("SELECT closed_by FROM business_days WHERE day = ?", (day,)) == "M01"
         assert not tab.open_button.isEnabled() and not tab.close_button.isEnabled()
+        # closing goes on to check, back up and write the closing reconciliation: the test
+        # ends when the window does, not while that work still runs on its lane
+        qtbot.waitUntil(
+            lambda: "Closing reconciliation written" in tab.report_notice.text(), timeout=WAIT_MS
+        )
     finally:
         w.session.close()
         app.close()
