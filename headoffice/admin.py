@@ -12,18 +12,17 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from desktop.core import codes, coupons, wire
-from desktop.core.catalogue import CatalogueRules, Gift, Price
+from desktop.core import codes, coupons, programme, wire
+from desktop.core.catalogue import Gift, Price
 from desktop.core.earning import Campaign
 from desktop.core.errors import Conflict, InvalidInput, NotFound
-from desktop.core.journeys import parse_config as parse_journeys
 from desktop.core.limits import Bounds
 from desktop.core.lots import LotId, PointLot, PointsAccount
 from desktop.core.members import Member
 from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
 from desktop.core.risk import parse_rules
-from desktop.core.stock_policy import StockPolicy, is_slow_mover, repriced_points
+from desktop.core.stock_policy import is_slow_mover, repriced_points
 from headoffice.accounts import apply_account, bounds, expiry_policy, load_account
 from headoffice.auth import hash_secret, new_secret, validate_store_id
 from headoffice.db import Database, Tx
@@ -319,8 +318,8 @@ class Admin:
             raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(SETTING_KEYS)}")
         if key == "expiry_years_kept" and (not isinstance(value, int) or value < 0):
             raise InvalidInput("expiry_years_kept must be a whole number of zero or more")
-        if key == "stock_policy":  # the store validates it the same way (StockPolicy)
-            value = StockPolicy.from_mapping(value).as_dict()
+        if key in programme.PARSERS:  # checked as the stores will check it
+            value = programme.PARSERS[key](value)
         if key == "bounds":  # every field, each a whole number from 1 to 10^12
             if not isinstance(value, dict):
                 raise InvalidInput("bounds must be an object of limits (desktop/core/limits.py)")
@@ -328,17 +327,11 @@ class Admin:
             if unknown:
                 raise InvalidInput(f"unknown bound(s) {', '.join(unknown)}")
             value = Bounds.from_mapping(value).as_dict()
-        if key == "occasions":  # {"member_day": 1..31 or null, "valentines": bool, "qixi": bool}
-            value = OccasionConfig.from_setting(value).as_dict()
-        if key == "catalogue":  # value bands and hot marks (desktop/core/catalogue.py)
-            value = CatalogueRules.from_mapping(value).as_dict()
         if key == "risk_rules":  # head office refuses what a store would skip
             rules, problems = parse_rules(value)
             if problems:
                 raise InvalidInput(problems[0])
             value = rules.as_dict()
-        if key == "journeys":  # the whole rule set, checked as the stores will read it
-            value = parse_journeys(value).as_dict()
         self._upsert_json("settings", "key", key, "value", value, ("setting", key))
 
     def _upsert_json(

@@ -39,16 +39,12 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from desktop.core import wire
-from desktop.core.catalogue import CatalogueRules
+from desktop.core import programme, wire
 from desktop.core.errors import InvalidInput, LanternError
-from desktop.core.journeys import parse_config as parse_journeys
 from desktop.core.limits import Bounds
 from desktop.core.lots import ExpiryPolicy, LotId, LotTake, PointsAccount
-from desktop.core.occasions import OccasionConfig
 from desktop.core.offline import OfflineLimits
 from desktop.core.risk import parse_rules
-from desktop.core.stock_policy import StockPolicy
 from desktop.printing.designs import DesignError, parse_design
 from desktop.store import catalogue as gifts_repo
 from desktop.store import codes as codes_repo
@@ -231,39 +227,19 @@ def _apply_settings(conn: Tx, values: Mapping[str, Any], problems: list[str]) ->
             problems.append(f"bounds ignored ({e}): {values['bounds']!r}")
         else:
             settings.put(conn, "bounds", bounds.as_dict())
-    if "occasions" in values:
-        try:
-            occasions = OccasionConfig.from_setting(values["occasions"])
-        except InvalidInput as e:
-            problems.append(f"occasions ignored ({e}): {values['occasions']!r}")
-        else:
-            settings.put(conn, "occasions", occasions.as_dict())
-    if "catalogue" in values:
-        try:
-            rules = CatalogueRules.from_mapping(values["catalogue"])
-        except InvalidInput as e:
-            problems.append(f"catalogue ignored ({e}): {values['catalogue']!r}")
-        else:
-            settings.put(conn, "catalogue", rules.as_dict())
-    if "stock_policy" in values:
-        try:
-            policy = StockPolicy.from_mapping(values["stock_policy"])
-        except (InvalidInput, TypeError) as e:
-            problems.append(f"stock_policy ignored ({e}): {values['stock_policy']!r}")
-        else:
-            settings.put(conn, "stock_policy", policy.as_dict())
+    for key, parse in programme.PARSERS.items():
+        if key in values:
+            try:
+                clean = parse(values[key])
+            except InvalidInput as e:
+                problems.append(f"{key} ignored ({e}): {values[key]!r}")
+            else:
+                settings.put(conn, key, clean)
     if "risk_rules" in values:
         risk_rules, bad = parse_rules(values["risk_rules"])
         problems.extend(bad)
         if isinstance(values["risk_rules"], Mapping):  # not an object: keep the rules in force
             settings.put(conn, "risk_rules", risk_rules.as_dict())
-    if "journeys" in values:
-        try:
-            journeys = parse_journeys(values["journeys"])
-        except InvalidInput as e:
-            problems.append(f"journeys ignored ({e})")
-        else:
-            settings.put(conn, "journeys", journeys.as_dict())
     for key in sorted(set(values) - set(wire.SETTING_KEYS)):
         log.info("head-office setting %r is not used by this store", key)
 
