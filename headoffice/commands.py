@@ -386,35 +386,33 @@ def cmd_caps(cli: Command) -> int:
     return 0
 
 
-def cmd_settings(cli: Command) -> int:
-    """Show the settings stores pull, or set one of them whole (`--json`)."""
-    a = cli.args
-    with office(a) as ho:
-        if a.json is not None:
-            if a.key is None:
+def _settings_after(cli: Command, key: str | None) -> dict[str, Any]:
+    """Set `key` whole from --json when given, then every setting stores pull."""
+    from headoffice.snapshots import settings
+
+    with office(cli.args) as ho:
+        if cli.args.json is not None:
+            if key is None:
                 raise InvalidInput(
                     "name the setting to change, e.g. `settings risk_rules --json …`"
                 )
-            ho.admin.set_setting(a.key, _json_arg(a.json, "--json"))
-        from headoffice.snapshots import settings
-
+            ho.admin.set_setting(key, _json_arg(cli.args.json, "--json"))
         with ho.db.transaction(write=False) as tx:
-            values = settings(tx)
-    shown = values if a.key is None else {a.key: values.get(a.key)}
+            return settings(tx)
+
+
+def cmd_settings(cli: Command) -> int:
+    """Show the settings stores pull, or set one of them whole (`--json`)."""
+    key = cli.args.key
+    values = _settings_after(cli, key)
+    shown = values if key is None else {key: values.get(key)}
     print(json.dumps(shown, indent=2, ensure_ascii=False, sort_keys=True))
     return 0
 
 
 def cmd_journeys(cli: Command) -> int:
     """Show the member-journey rules, or replace them with --json (desktop/core/journeys.py)."""
-    with office(cli.args) as ho:
-        if cli.args.json is not None:
-            ho.admin.set_setting("journeys", _json_arg(cli.args.json, "--json"))
-        from headoffice.snapshots import settings
-
-        with ho.db.transaction(write=False) as tx:
-            current = settings(tx)["journeys"]
-    print(json.dumps(current, indent=2, ensure_ascii=False))
+    print(json.dumps(_settings_after(cli, "journeys")["journeys"], indent=2, ensure_ascii=False))
     return 0
 
 
